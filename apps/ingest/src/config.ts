@@ -1,0 +1,12 @@
+import { z } from 'zod';
+import { commonEnv, csv } from '@switchboard/runtime';
+
+export const IngestEnv = commonEnv.extend({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  /** Comma-separated API keys; callers send `Authorization: Bearer <key>`. */
+  INGEST_API_KEYS: csv.pipe(z.array(z.string().min(16, 'each API key must be at least 16 characters')).min(1, 'set at least one key')),
+  RECORD_RETENTION_DAYS: z.coerce.number().int().positive().default(30),
+  REDIS_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000),
+});
+export type IngestEnv = z.infer<typeof IngestEnv>;

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { DEFAULT_CRITICAL_KEYWORDS, DEFAULT_HOTWORDS, DEFAULT_PRICES, DEFAULT_ROUTING_TABLE, PriceTable, RoutingTable } from '@switchboard/core';
+
+export const ModelTierConfig = z.object({
+  baseURL: z.url(),
+  apiKey: z.string().min(1),
+  model: z.string().min(1),
+  threshold: z.number().min(0).max(1),
+  timeoutMs: z.number().int().positive().default(20_000),
+  maxTokens: z.number().int().positive().default(200),
+});
+export type ModelTierConfig = z.infer<typeof ModelTierConfig>;
+
+/** Everything the classifier needs, validated; apps build it from the environment. */
+export const ClassifierConfig = z.object({
+  concurrency: z.number().int().positive().default(8),
+  criticalKeywords: z.array(z.string().min(1)).default([...DEFAULT_CRITICAL_KEYWORDS]),
+  hotwords: z.array(z.string().min(1)).default([...DEFAULT_HOTWORDS]),
+  routing: RoutingTable.default(DEFAULT_ROUTING_TABLE),
+  prices: PriceTable.default(DEFAULT_PRICES),
+  promptPath: z.string().min(1),
+  /** Model tiers, cheapest first. Absent tiers are skipped: with none, unknown tickets go to humans. */
+  cheap: ModelTierConfig.optional(),
+  strong: ModelTierConfig.optional(),
+  transientRetries: z.number().int().min(0).max(5).default(1),
+  invalidRetries: z.number().int().min(0).max(3).default(1),
+  backoffBaseMs: z.number().int().min(0).default(250),
+});
+export type ClassifierConfig = z.infer<typeof ClassifierConfig>;
+export type ClassifierConfigInput = z.input<typeof ClassifierConfig>;

@@ -1,0 +1,3 @@
+export * from './config.js';
+export * from './tiers.js';
+export * from './worker.js';

@@ -1,0 +1,15 @@
+import { createRuleTier, type Tier } from '@switchboard/core';
+import { createOpenAITier, type RoutingPrompt } from '@switchboard/llm';
+import type { ClassifierConfig } from './config.js';
+
+/**
+ * The tier list is data: rule first, then each configured model tier, cheapest first. A new tier
+ * (the local model) slots in here without the cascade knowing.
+ */
+export function buildTiers(config: ClassifierConfig, prompt: RoutingPrompt): Tier[] {
+  const tiers: Tier[] = [createRuleTier(config.hotwords, config.routing)];
+  const deps = { prompt, routing: config.routing, prices: config.prices };
+  if (config.cheap) tiers.push(createOpenAITier({ name: 'cheap', ...config.cheap }, deps));
+  if (config.strong) tiers.push(createOpenAITier({ name: 'strong', ...config.strong }, deps));
+  return tiers;
+}

@@ -1,0 +1,143 @@
+import type { Attempt, DecisionRecord } from './decision-record.js';
+import type { KeywordMatcher } from './keywords.js';
+import type { ModelDecision } from './model-decision.js';
+import { REASON } from './reasons.js';
+import type { Tier, TierInput, TierResult } from './tier.js';
+
+export interface CascadeOptions {
+  tiers: readonly Tier[];
+  critical: KeywordMatcher;
+  /** Retries of a timed-out or 5xx call on the same tier before moving on. */
+  transientRetries: number;
+  /** Retries of a contract-breaking answer on the same tier before moving on. */
+  invalidRetries: number;
+  backoffMs: (retry: number) => number;
+  sleep: (ms: number) => Promise<void>;
+  now: () => number;
+  clock: () => Date;
+}
+
+/** A provider said 429: the whole ticket waits and is tried again, without spending an attempt. */
+export interface RateLimited {
+  kind: 'rate_limited';
+  tier: Tier['name'];
+  retryAfterMs: number;
+}
+
+export type CascadeResult = { kind: 'record'; record: DecisionRecord } | RateLimited;
+
+const noUsage = { promptTokens: 0, completionTokens: 0, costUsd: 0 };
+
+export function ticketText(input: TierInput): string {
+  return input.subject ? `${input.subject}\n\n${input.body}` : input.body;
+}
+
+function attemptOf(tier: Tier, result: TierResult, latencyMs: number, accepted: boolean): Attempt {
+  const base = { tier: tier.name, latencyMs, ...noUsage, raw: null, confidence: null, model: null };
+  switch (result.kind) {
+    case 'answer':
+      return {
+        ...base,
+        ...result.usage,
+        model: result.model,
+        raw: result.raw,
+        confidence: result.decision.confidence,
+        outcome: accepted ? 'accepted' : 'below_threshold',
+      };
+    case 'abstain':
+      return { ...base, outcome: 'abstained' };
+    case 'invalid':
+      return { ...base, ...result.usage, model: result.model, raw: result.raw, outcome: 'invalid', error: result.error };
+    case 'unavailable':
+      return { ...base, model: result.model, outcome: 'unavailable', error: result.error };
+    case 'rate_limited':
+      return { ...base, model: result.model, outcome: 'unavailable', error: 'rate_limited' };
+  }
+}
+
+/**
+ * Runs the tiers cheapest first. Critical tickets never reach a tier. A tier's answer is accepted when
+ * its confidence clears the tier's threshold; otherwise the next tier runs. The outcome is always a
+ * record (decided, critical, low_confidence or failed) unless a provider rate-limits us, in which case
+ * the caller re-queues the ticket for later instead of burning the next tier.
+ */
+export async function runCascade(input: TierInput, opts: CascadeOptions): Promise<CascadeResult> {
+  const started = opts.now();
+  const attempts: Attempt[] = [];
+  const record = (
+    fields: Pick<DecisionRecord, 'outcome' | 'tier' | 'model' | 'promptVersion' | 'decision' | 'raw'> &
+      Partial<Pick<DecisionRecord, 'criticalKeyword' | 'failureReasons'>>,
+  ): CascadeResult => ({
+    kind: 'record',
+    record: {
+      criticalKeyword: null,
+      failureReasons: [],
+      ...fields,
+      attempts,
+      totals: {
+        latencyMs: opts.now() - started,
+        promptTokens: attempts.reduce((s, a) => s + a.promptTokens, 0),
+        completionTokens: attempts.reduce((s, a) => s + a.completionTokens, 0),
+        costUsd: attempts.reduce((s, a) => s + a.costUsd, 0),
+      },
+      decidedAt: opts.clock().toISOString(),
+    },
+  });
+
+  const keyword = opts.critical.first(ticketText(input));
+  if (keyword !== undefined) {
+    return record({ outcome: 'critical', tier: null, model: null, promptVersion: null, decision: null, raw: null, criticalKeyword: keyword });
+  }
+
+  let best: { tier: Tier; decision: ModelDecision; raw: string | null; model: string | null } | undefined;
+  let sawInvalid = false;
+  let sawUnavailable = false;
+
+  for (const tier of opts.tiers) {
+    let transientLeft = opts.transientRetries;
+    let invalidLeft = opts.invalidRetries;
+    let retry = 0;
+    for (;;) {
+      const t0 = opts.now();
+      const result = await tier.classify(input);
+      const latency = opts.now() - t0;
+      if (result.kind === 'rate_limited') {
+        attempts.push(attemptOf(tier, result, latency, false));
+        return { kind: 'rate_limited', tier: tier.name, retryAfterMs: result.retryAfterMs };
+      }
+      const accepted = result.kind === 'answer' && result.decision.confidence >= tier.threshold;
+      attempts.push(attemptOf(tier, result, latency, accepted));
+
+      if (result.kind === 'answer') {
+        if (accepted) {
+          return record({ outcome: 'decided', tier: tier.name, model: result.model, promptVersion: tier.promptVersion, decision: result.decision, raw: result.raw });
+        }
+        // The last model to speak is the strongest one asked so far: its answer is the best suggestion.
+        best = { tier, decision: result.decision, raw: result.raw, model: result.model };
+        break;
+      }
+      if (result.kind === 'invalid') {
+        sawInvalid = true;
+        if (invalidLeft-- > 0) continue;
+        break;
+      }
+      if (result.kind === 'unavailable') {
+        sawUnavailable = true;
+        if (result.retryable && transientLeft-- > 0) {
+          await opts.sleep(opts.backoffMs(retry++));
+          continue;
+        }
+        break;
+      }
+      break; // abstain
+    }
+  }
+
+  if (best) {
+    return record({ outcome: 'low_confidence', tier: best.tier.name, model: best.model, promptVersion: best.tier.promptVersion, decision: best.decision, raw: best.raw });
+  }
+  const failureReasons: string[] = [];
+  if (sawInvalid) failureReasons.push(REASON.modelOutputInvalid);
+  if (sawUnavailable || !sawInvalid) failureReasons.push(REASON.modelsUnavailable);
+  return record({ outcome: 'failed', tier: null, model: null, promptVersion: null, decision: null, raw: null, failureReasons });
+}

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { ModelDecision } from './model-decision.js';
+
+export const TIER_NAMES = ['rule', 'local', 'cheap', 'strong'] as const;
+export const TierName = z.enum(TIER_NAMES);
+export type TierName = z.infer<typeof TierName>;
+
+export const AttemptOutcome = z.enum(['accepted', 'below_threshold', 'abstained', 'invalid', 'unavailable']);
+export type AttemptOutcome = z.infer<typeof AttemptOutcome>;
+
+/** One call of one tier: what the classifier tried, what it cost and how it ended. */
+export const Attempt = z.object({
+  tier: TierName,
+  model: z.string().nullable(),
+  outcome: AttemptOutcome,
+  error: z.string().optional(),
+  raw: z.string().nullable(),
+  confidence: z.number().nullable(),
+  latencyMs: z.number().nonnegative(),
+  promptTokens: z.number().int().nonnegative(),
+  completionTokens: z.number().int().nonnegative(),
+  costUsd: z.number().nonnegative(),
+});
+export type Attempt = z.infer<typeof Attempt>;
+
+export const DecisionOutcome = z.enum(['decided', 'critical', 'low_confidence', 'failed']);
+export type DecisionOutcome = z.infer<typeof DecisionOutcome>;
+
+/**
+ * What the classifier concluded and how. Kept with the ticket for its whole retention so that anyone
+ * can see which tier decided, with which model and prompt, at what cost, and why.
+ */
+export const DecisionRecord = z.object({
+  outcome: DecisionOutcome,
+  tier: TierName.nullable(),
+  model: z.string().nullable(),
+  promptVersion: z.string().nullable(),
+  decision: ModelDecision.nullable(),
+  raw: z.string().nullable(),
+  criticalKeyword: z.string().nullable(),
+  /** Set when no tier produced a usable answer: `model_output_invalid` and/or `models_unavailable`. */
+  failureReasons: z.array(z.string()),
+  attempts: z.array(Attempt),
+  totals: z.object({
+    latencyMs: z.number().nonnegative(),
+    promptTokens: z.number().int().nonnegative(),
+    completionTokens: z.number().int().nonnegative(),
+    costUsd: z.number().nonnegative(),
+  }),
+  decidedAt: z.iso.datetime(),
+});
+export type DecisionRecord = z.infer<typeof DecisionRecord>;

@@ -1,0 +1,45 @@
+import type { DecisionRecord, TierName } from './decision-record.js';
+import type { KeywordMatcher } from './keywords.js';
+import { criticalReason, REASON, type ReasonCode } from './reasons.js';
+import { FALLBACK_TEAM, type Team } from './taxonomy.js';
+
+export interface GuardrailOptions {
+  critical: KeywordMatcher;
+  /** A high-priority answer below this confidence goes to a human. */
+  highPriorityMinConfidence: number;
+}
+
+export type Via = TierName | 'human';
+
+export interface Route {
+  team: Team;
+  via: Via;
+  escalated: boolean;
+  reasons: ReasonCode[];
+}
+
+/**
+ * The human-override rules, applied to every decision whoever made it. The critical keywords are
+ * checked again here, on the ticket text itself, so that no classifier can deliver a critical ticket.
+ */
+export function applyGuardrails(record: DecisionRecord, text: string, opts: GuardrailOptions): Route {
+  const reasons: ReasonCode[] = [];
+  const keyword = record.criticalKeyword ?? opts.critical.first(text);
+  if (keyword !== undefined) reasons.push(criticalReason(keyword));
+  for (const r of record.failureReasons) {
+    if (r === REASON.modelOutputInvalid || r === REASON.modelsUnavailable) reasons.push(r);
+  }
+  if (record.outcome === 'low_confidence') reasons.push(REASON.lowConfidence);
+  const d = record.decision;
+  if (d) {
+    if (d.escalation_required) reasons.push(REASON.modelFlagged);
+    if (d.priority === 'high' && d.confidence < opts.highPriorityMinConfidence) {
+      reasons.push(REASON.highPriorityLowConfidence);
+    }
+  }
+  if (!d && reasons.length === 0) reasons.push(REASON.modelsUnavailable);
+
+  const team = d?.team ?? FALLBACK_TEAM;
+  if (reasons.length > 0) return { team, via: 'human', escalated: true, reasons };
+  return { team, via: record.tier ?? 'rule', escalated: false, reasons };
+}

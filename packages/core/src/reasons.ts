@@ -1,0 +1,15 @@
+/**
+ * Why a ticket went to a human. Codes, never free text alone, so they can be counted and alerted on.
+ * `critical_keyword:<word>` carries the keyword that fired.
+ */
+export const REASON = {
+  modelFlagged: 'model_flagged',
+  highPriorityLowConfidence: 'high_priority_low_confidence',
+  lowConfidence: 'low_confidence',
+  modelOutputInvalid: 'model_output_invalid',
+  modelsUnavailable: 'models_unavailable',
+} as const;
+
+export type ReasonCode = (typeof REASON)[keyof typeof REASON] | `critical_keyword:${string}`;
+
+export const criticalReason = (keyword: string): ReasonCode => `critical_keyword:${keyword}`;

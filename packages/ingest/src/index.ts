@@ -1,0 +1,3 @@
+export * from './auth.js';
+export * from './accept.js';
+export * from './server.js';

@@ -1,0 +1,135 @@
+import Fastify, { type FastifyError, type FastifyReply } from 'fastify';
+import type { Redis } from 'ioredis';
+import { TICKET_ID_PATTERN } from '@switchboard/core';
+import type { Logger } from '@switchboard/runtime';
+import type { TicketStore } from '@switchboard/queues';
+import { acceptTickets, validateTicket, type TicketProducer } from './accept.js';
+import { createKeyChecker } from './auth.js';
+
+export const MAX_BATCH = 500;
+
+export interface IngestOptions {
+  apiKeys: readonly string[];
+  tickets: TicketProducer;
+  store: TicketStore;
+  redis: Redis;
+  logger: Logger;
+  /** Redis calls that take longer than this answer 503 rather than keep the caller waiting. */
+  redisTimeoutMs: number;
+}
+
+class StorageUnavailable extends Error {
+  override name = 'StorageUnavailable';
+}
+
+/** Rejects if `p` has not settled within `ms`: a Redis that hangs must not hang the HTTP caller. */
+async function within<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      p,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new StorageUnavailable(`storage did not answer within ${ms} ms`)), ms);
+      }),
+    ]);
+  } catch (err) {
+    if (err instanceof StorageUnavailable) throw err;
+    throw new StorageUnavailable(err instanceof Error ? err.message : String(err));
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const sendError = (reply: FastifyReply, status: number, error: string, message: string): FastifyReply =>
+  reply.code(status).send({ error, message });
+
+export function buildIngestServer(opts: IngestOptions) {
+  const app = Fastify({
+    loggerInstance: opts.logger,
+    disableRequestLogging: true,
+    // Single tickets hold at most 32 KiB of body; JSON escaping can double that. Batches get their own limit.
+    bodyLimit: 256 * 1024,
+    return503OnClosing: true,
+  });
+  const authorized = createKeyChecker(opts.apiKeys);
+  const now = (): Date => new Date();
+
+  app.setErrorHandler((err: FastifyError, _req, reply) => {
+    if (err instanceof StorageUnavailable) {
+      opts.logger.error({ err }, 'storage unavailable');
+      return sendError(reply, 503, 'storage_unavailable', 'ticket storage is unavailable; nothing was accepted, retry later');
+    }
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendError(reply, 413, 'payload_too_large', err.message);
+    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendError(reply, 415, 'unsupported_media_type', 'send JSON with content-type: application/json');
+    if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError) {
+      return sendError(reply, 400, 'invalid_json', `request body is not valid JSON: ${err.message}`);
+    }
+    if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
+      return sendError(reply, err.statusCode, 'bad_request', err.message);
+    }
+    opts.logger.error({ err }, 'unhandled error');
+    return sendError(reply, 500, 'internal_error', 'internal error');
+  });
+
+  app.addHook('onRequest', async (req, reply) => {
+    if (!req.url.startsWith('/v1/')) return;
+    if (!authorized(req.headers.authorization)) {
+      await sendError(reply.header('www-authenticate', 'Bearer'), 401, 'unauthorized', 'missing or invalid API key (Authorization: Bearer <key>)');
+    }
+  });
+
+  app.get('/healthz', () => ({ status: 'ok' }));
+  app.get('/readyz', async (_req, reply) => {
+    try {
+      await within(opts.redis.ping(), opts.redisTimeoutMs);
+      return { status: 'ready' };
+    } catch {
+      return sendError(reply, 503, 'not_ready', 'Redis is not reachable');
+    }
+  });
+
+  app.post('/v1/tickets', async (req, reply) => {
+    const v = validateTicket(req.body);
+    if (!v.ok) return sendError(reply, v.code === 'too_large' ? 413 : 400, v.code, v.message);
+    const [result] = await within(acceptTickets([v.input], { tickets: opts.tickets, store: opts.store, now }), opts.redisTimeoutMs);
+    if (!result) throw new Error('accept returned no result');
+    return reply.code(result.duplicate ? 200 : 202).send({ ticketId: result.ticketId, status: result.status, duplicate: result.duplicate });
+  });
+
+  app.post('/v1/tickets/batch', { bodyLimit: MAX_BATCH * 80 * 1024 }, async (req, reply) => {
+    const raw = req.body as { tickets?: unknown } | null;
+    if (typeof raw !== 'object' || raw === null || !Array.isArray(raw.tickets)) {
+      return sendError(reply, 400, 'invalid_batch', 'tickets: expected an array of tickets');
+    }
+    if (raw.tickets.length === 0) return sendError(reply, 400, 'invalid_batch', 'tickets: must hold at least one ticket');
+    if (raw.tickets.length > MAX_BATCH) {
+      return sendError(reply, 413, 'payload_too_large', `tickets: at most ${MAX_BATCH} tickets per batch (got ${raw.tickets.length})`);
+    }
+    const checked = raw.tickets.map((t, i) => validateTicket(t, `tickets.${i}`));
+    const valid = checked.flatMap((c) => (c.ok ? [c.input] : []));
+    const accepted = await within(acceptTickets(valid, { tickets: opts.tickets, store: opts.store, now }), opts.redisTimeoutMs);
+    let next = 0;
+    const results = checked.map((c, index) => {
+      if (!c.ok) return { index, ticketId: c.ticketId, accepted: false, error: c.code, message: c.message };
+      const r = accepted[next++];
+      return { index, ticketId: r?.ticketId, accepted: !r?.duplicate, duplicate: r?.duplicate ?? false, status: r?.status };
+    });
+    const counts = {
+      accepted: results.filter((r) => r.accepted).length,
+      duplicates: results.filter((r) => 'duplicate' in r && r.duplicate).length,
+      rejected: results.filter((r) => 'error' in r).length,
+    };
+    return reply.code(200).send({ ...counts, results });
+  });
+
+  app.get<{ Params: { id: string } }>('/v1/tickets/:id', async (req, reply) => {
+    if (!TICKET_ID_PATTERN.test(req.params.id)) return sendError(reply, 400, 'invalid_id', 'id: must be 1..128 characters of letters, digits, "-", "_" or "."');
+    const view = await within(opts.store.get(req.params.id), opts.redisTimeoutMs);
+    if (!view) return sendError(reply, 404, 'not_found', `no ticket with id ${req.params.id}`);
+    return view;
+  });
+
+  return app;
+}
+
+export type IngestServer = ReturnType<typeof buildIngestServer>;

@@ -1,0 +1,103 @@
+import OpenAI from 'openai';
+import {
+  costUsd,
+  parseModelOutput,
+  type PriceTable,
+  type RoutingTable,
+  type Tier,
+  type TierName,
+  type TierResult,
+} from '@switchboard/core';
+import { renderTicket, type RoutingPrompt } from './prompt.js';
+
+export interface OpenAITierConfig {
+  name: Extract<TierName, 'cheap' | 'strong'>;
+  baseURL: string;
+  apiKey: string;
+  model: string;
+  threshold: number;
+  timeoutMs: number;
+  maxTokens: number;
+}
+
+export interface OpenAITierDeps {
+  prompt: RoutingPrompt;
+  routing: RoutingTable;
+  prices: PriceTable;
+}
+
+const DEFAULT_RETRY_AFTER_MS = 1_000;
+const MAX_RETRY_AFTER_MS = 10 * 60_000;
+
+/** Retry-After is seconds or an HTTP date; `retry-after-ms` (OpenAI's) wins when present. */
+export function retryAfterMs(headers: Headers | undefined, now = Date.now()): number {
+  const ms = Number(headers?.get('retry-after-ms'));
+  if (Number.isFinite(ms) && ms > 0) return Math.min(ms, MAX_RETRY_AFTER_MS);
+  const value = headers?.get('retry-after');
+  if (value) {
+    const seconds = Number(value);
+    if (Number.isFinite(seconds) && seconds >= 0) return Math.min(Math.max(seconds * 1000, 1), MAX_RETRY_AFTER_MS);
+    const date = Date.parse(value);
+    if (Number.isFinite(date)) return Math.min(Math.max(date - now, 1), MAX_RETRY_AFTER_MS);
+  }
+  return DEFAULT_RETRY_AFTER_MS;
+}
+
+function classifyError(err: unknown, model: string): TierResult {
+  if (err instanceof OpenAI.RateLimitError) {
+    return { kind: 'rate_limited', retryAfterMs: retryAfterMs(err.headers), model };
+  }
+  if (err instanceof OpenAI.APIConnectionTimeoutError) return { kind: 'unavailable', error: 'timeout', retryable: true, model };
+  if (err instanceof OpenAI.APIConnectionError) return { kind: 'unavailable', error: 'network', retryable: true, model };
+  if (err instanceof OpenAI.APIError && typeof err.status === 'number') {
+    const retryable = err.status >= 500 || err.status === 408 || err.status === 409;
+    return { kind: 'unavailable', error: `http_${err.status}`, retryable, model };
+  }
+  return { kind: 'unavailable', error: err instanceof Error ? `error:${err.name}` : 'error', retryable: false, model };
+}
+
+/**
+ * A cascade tier backed by any OpenAI-compatible chat endpoint. The SDK's own retries are off: the
+ * cascade decides what to retry, and BullMQ owns job-level retries, so they never stack.
+ */
+export function createOpenAITier(config: OpenAITierConfig, deps: OpenAITierDeps): Tier {
+  const client = new OpenAI({
+    baseURL: config.baseURL,
+    apiKey: config.apiKey,
+    maxRetries: 0,
+    timeout: config.timeoutMs,
+  });
+  return {
+    name: config.name,
+    threshold: config.threshold,
+    isModel: true,
+    promptVersion: deps.prompt.version,
+    async classify(input) {
+      let completion: OpenAI.Chat.Completions.ChatCompletion;
+      try {
+        completion = await client.chat.completions.create({
+          model: config.model,
+          temperature: 0,
+          max_tokens: config.maxTokens,
+          response_format: { type: 'json_object' },
+          messages: [
+            { role: 'system', content: deps.prompt.system },
+            { role: 'user', content: renderTicket(input.subject, input.body, input.language) },
+          ],
+        });
+      } catch (err) {
+        return classifyError(err, config.model);
+      }
+      const promptTokens = completion.usage?.prompt_tokens ?? 0;
+      const completionTokens = completion.usage?.completion_tokens ?? 0;
+      const usage = { promptTokens, completionTokens, costUsd: costUsd(deps.prices, config.model, promptTokens, completionTokens) };
+      const choice = completion.choices[0];
+      const raw = choice?.message.content ?? null;
+      if (!choice || raw === null) return { kind: 'invalid', error: 'empty_answer', raw, model: config.model, usage };
+      if (choice.finish_reason === 'length') return { kind: 'invalid', error: 'truncated', raw, model: config.model, usage };
+      const parsed = parseModelOutput(raw, deps.routing);
+      if (!parsed.ok) return { kind: 'invalid', error: parsed.error, raw, model: config.model, usage };
+      return { kind: 'answer', decision: parsed.decision, raw, model: config.model, usage };
+    },
+  };
+}

@@ -1,0 +1,111 @@
+import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job, type JobsOptions, type WorkerOptions } from 'bullmq';
+import type { z } from 'zod';
+import { describeZodError } from '@switchboard/core';
+import type { Logger } from '@switchboard/runtime';
+import type { QueueDef } from './definitions.js';
+
+export interface QueueContext {
+  connection: ConnectionOptions;
+  prefix: string;
+  logger: Logger;
+}
+
+/** Completed and failed jobs are kept long enough for job-id de-duplication and inspection, never forever. */
+export const RETENTION: Pick<JobsOptions, 'removeOnComplete' | 'removeOnFail'> = {
+  removeOnComplete: { age: 7 * 24 * 3600, count: 100_000 },
+  removeOnFail: { age: 30 * 24 * 3600, count: 100_000 },
+};
+
+export const DEFAULT_JOB_OPTIONS: JobsOptions = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 1_000 },
+  ...RETENTION,
+};
+
+/**
+ * The producer side of a declared queue: `add` only takes that queue's payload type, and every job
+ * gets an id so that adding the same ticket twice is one job while BullMQ keeps it.
+ */
+export class Producer<N extends string, S extends z.ZodType> {
+  constructor(
+    readonly def: QueueDef<N, S>,
+    readonly queue: Queue,
+  ) {}
+
+  async add(jobId: string, data: z.output<S>, opts: JobsOptions = {}): Promise<void> {
+    await this.queue.add(this.def.jobName, data, { ...opts, jobId });
+  }
+
+  /** One round trip for many jobs; each keeps its own id and the queue's default options. */
+  async addMany(items: readonly { jobId: string; data: z.output<S> }[]): Promise<void> {
+    await this.queue.addBulk(items.map(({ jobId, data }) => ({ name: this.def.jobName, data, opts: { jobId } })));
+  }
+
+  close(): Promise<void> {
+    return this.queue.close();
+  }
+}
+
+export function openQueue<N extends string, S extends z.ZodType>(def: QueueDef<N, S>, ctx: QueueContext): Producer<N, S> {
+  const queue = new Queue(def.queueName, {
+    connection: ctx.connection,
+    prefix: ctx.prefix,
+    defaultJobOptions: DEFAULT_JOB_OPTIONS,
+  });
+  queue.on('error', (err) => ctx.logger.error({ err, queue: def.queueName }, 'queue error'));
+  return new Producer(def, queue);
+}
+
+export class InvalidPayloadError extends UnrecoverableError {
+  override name = 'InvalidPayloadError';
+}
+
+export interface ConsumerOptions {
+  concurrency: number;
+  /** Called when a job has used its last attempt; the dead-letter writer goes here. */
+  onExhausted?: (job: Job, err: Error) => Promise<void>;
+  worker?: Partial<WorkerOptions>;
+}
+
+/**
+ * A worker whose processor receives a payload already validated against the queue's schema.
+ * A malformed payload can never succeed, so it fails at once (no retries) and goes to dead letter.
+ */
+export function startConsumer<N extends string, S extends z.ZodType>(
+  def: QueueDef<N, S>,
+  ctx: QueueContext,
+  opts: ConsumerOptions,
+  process: (data: z.output<S>, job: Job, log: Logger, token: string | undefined) => Promise<void>,
+): Worker {
+  const worker = new Worker(
+    def.queueName,
+    async (job: Job, token?: string) => {
+      const log = ctx.logger.child({ queue: def.queueName, jobId: job.id, attempt: job.attemptsMade + 1 });
+      const parsed = def.schema.safeParse(job.data);
+      if (!parsed.success) {
+        const err = new InvalidPayloadError(`invalid ${def.queueName} payload: ${describeZodError(parsed.error)}`);
+        throw err;
+      }
+      await process(parsed.data, job, log, token);
+    },
+    {
+      connection: ctx.connection,
+      prefix: ctx.prefix,
+      concurrency: opts.concurrency,
+      maxStalledCount: 2,
+      ...opts.worker,
+    },
+  );
+  worker.on('error', (err) => ctx.logger.error({ err, queue: def.queueName }, 'worker error'));
+  worker.on('failed', (job, err) => {
+    if (!job) return;
+    const exhausted = err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+    ctx.logger.warn({ queue: def.queueName, jobId: job.id, attemptsMade: job.attemptsMade, exhausted, err }, 'job failed');
+    if (exhausted && opts.onExhausted) {
+      opts.onExhausted(job, err).catch((e: unknown) =>
+        ctx.logger.error({ err: e, queue: def.queueName, jobId: job.id }, 'could not dead-letter job'),
+      );
+    }
+  });
+  return worker;
+}

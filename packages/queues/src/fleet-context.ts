@@ -1,0 +1,50 @@
+import type { Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from '@switchboard/runtime';
+import { createRedis, waitForRedis, type ConnectionRole } from './connection.js';
+import { deadLetterWriter } from './dead-letter.js';
+import type { QueueContext } from './factory.js';
+import { TicketStore } from './ticket-store.js';
+
+export interface FleetContext {
+  redis: Redis;
+  ctx: QueueContext;
+  store: TicketStore;
+  deadLetter: (job: Job, err: Error) => Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface FleetContextOptions {
+  redisUrl: string;
+  prefix: string;
+  role: ConnectionRole;
+  logger: Logger;
+  retentionDays: number;
+  /** How long to wait for Redis at start-up before giving up with a clear error. */
+  connectTimeoutMs?: number;
+}
+
+/** The connections, ticket store and dead-letter writer every app of the fleet starts with. */
+export async function openFleetContext(opts: FleetContextOptions): Promise<FleetContext> {
+  const redis = createRedis(opts.redisUrl, opts.role);
+  redis.on('error', (err) => opts.logger.warn({ err: { message: err.message } }, 'redis connection error'));
+  try {
+    await waitForRedis(redis, opts.connectTimeoutMs ?? 10_000);
+  } catch (err) {
+    redis.disconnect();
+    throw new Error(`cannot reach Redis at ${opts.redisUrl.replace(/\/\/[^@]*@/, '//***@')}: ${(err as Error).message}`);
+  }
+  const ctx: QueueContext = { connection: redis, prefix: opts.prefix, logger: opts.logger };
+  const store = new TicketStore(redis, opts.prefix, opts.retentionDays * 24 * 3600);
+  const dlq = deadLetterWriter(ctx, store);
+  return {
+    redis,
+    ctx,
+    store,
+    deadLetter: dlq.write,
+    async close() {
+      await dlq.close();
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

@@ -1,0 +1,110 @@
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { DecisionRecord } from '@switchboard/core';
+import { RouteSchema } from './payloads.js';
+
+export const TICKET_STATUSES = ['queued', 'classifying', 'routed', 'escalated', 'failed'] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+
+/** Statuses only move forward, so a redelivered job cannot make a routed ticket look unrouted. */
+const RANK: Record<TicketStatus, number> = { queued: 0, classifying: 1, routed: 2, escalated: 2, failed: 2 };
+
+export const TicketView = z.object({
+  ticketId: z.string(),
+  status: z.enum(TICKET_STATUSES),
+  decision: DecisionRecord.optional(),
+  route: RouteSchema.optional(),
+  error: z.string().optional(),
+  timings: z.object({
+    receivedAt: z.string(),
+    classificationStartedAt: z.string().optional(),
+    decidedAt: z.string().optional(),
+    finishedAt: z.string().optional(),
+    totalMs: z.number().optional(),
+  }),
+});
+export type TicketView = z.infer<typeof TicketView>;
+
+// Sets fields and the status only if the status moves forward; refreshes the retention either way.
+const ADVANCE = `
+local cur = redis.call('HGET', KEYS[1], 'rank')
+local rank = tonumber(ARGV[2])
+if cur and tonumber(cur) > rank then
+  return 0
+end
+if cur and tonumber(cur) == rank and rank == 2 then
+  return 0
+end
+redis.call('HSET', KEYS[1], 'status', ARGV[3], 'rank', ARGV[2])
+for i = 4, #ARGV, 2 do
+  redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+end
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+return 1
+`;
+
+/**
+ * The ticket's record: its status, decision and route, kept for `retentionSeconds` (30 days by default),
+ * well past the BullMQ jobs. It is also what makes ingest idempotent: a known id is a known ticket.
+ */
+export class TicketStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly retentionSeconds: number,
+  ) {}
+
+  key(ticketId: string): string {
+    return `${this.prefix}:record:${ticketId}`;
+  }
+
+  async status(ticketId: string): Promise<TicketStatus | undefined> {
+    const s = await this.redis.hget(this.key(ticketId), 'status');
+    return s === null ? undefined : (s as TicketStatus);
+  }
+
+  /** Called by ingest after the job is in Redis. Never downgrades a status a worker already set. */
+  async markQueued(ticketId: string, receivedAt: string): Promise<void> {
+    const key = this.key(ticketId);
+    await this.redis
+      .multi()
+      .hsetnx(key, 'status', 'queued')
+      .hsetnx(key, 'rank', '0')
+      .hsetnx(key, 'receivedAt', receivedAt)
+      .expire(key, this.retentionSeconds)
+      .exec();
+  }
+
+  /** Moves the status forward and records fields with it. Returns false when the record was already further on. */
+  async advance(ticketId: string, status: TicketStatus, fields: Record<string, string> = {}): Promise<boolean> {
+    const args = [String(this.retentionSeconds), String(RANK[status]), status, ...Object.entries(fields).flat()];
+    const res = await this.redis.eval(ADVANCE, 1, this.key(ticketId), ...args);
+    return res === 1;
+  }
+
+  async get(ticketId: string): Promise<TicketView | undefined> {
+    const h = await this.redis.hgetall(this.key(ticketId));
+    if (!h.status || !h.receivedAt) return undefined;
+    const receivedAt = h.receivedAt;
+    const finishedAt = h.finishedAt;
+    return TicketView.parse({
+      ticketId,
+      status: h.status,
+      decision: h.decision ? (JSON.parse(h.decision) as unknown) : undefined,
+      route: h.route ? (JSON.parse(h.route) as unknown) : undefined,
+      error: h.error,
+      timings: {
+        receivedAt,
+        classificationStartedAt: h.classificationStartedAt,
+        decidedAt: h.decidedAt,
+        finishedAt,
+        totalMs: finishedAt ? Date.parse(finishedAt) - Date.parse(receivedAt) : undefined,
+      },
+    });
+  }
+}
+
+/** Lets a replayed ticket move through the statuses again. */
+export async function reopenRecord(store: TicketStore, redis: Redis, ticketId: string): Promise<void> {
+  await redis.hset(store.key(ticketId), 'status', 'queued', 'rank', '0');
+}

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { describeZodError } from '@switchboard/core';
+
+/** `a, b ,c` → ['a','b','c']; empty entries dropped. */
+export const csv = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0));
+
+/** A JSON-valued variable, validated with `schema` after parsing. */
+export const jsonOf = <S extends z.ZodType>(schema: S) =>
+  z
+    .string()
+    .transform((s, ctx) => {
+      try {
+        return JSON.parse(s) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be valid JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
+
+export const commonEnv = z.object({
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  /** BullMQ key prefix; use a hash tag such as `{sb}` on Redis Cluster. */
+  QUEUE_PREFIX: z.string().regex(/^[^:\s]+$/, 'must not contain ":" or spaces').default('sb'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SHUTDOWN_DEADLINE_MS: z.coerce.number().int().positive().default(25_000),
+});
+export type CommonEnv = z.infer<typeof commonEnv>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment once at start-up; a bad value is a clear error naming the variable. */
+export function parseEnv<S extends z.ZodType>(schema: S, env: unknown): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (!result.success) throw new ConfigError(`invalid configuration: ${describeZodError(result.error)}`);
+  return result.data;
+}

@@ -1,0 +1,3 @@
+export * from './fake-openai.js';
+export * from './redis.js';
+export * from './logger.js';
