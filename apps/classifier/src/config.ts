@@ -1,19 +1,18 @@
 import { z } from 'zod';
 import { PriceTable, RoutingTable } from '@switchboard/core';
 import { ClassifierConfig, type ClassifierConfigInput } from '@switchboard/classifier';
-import { commonEnv, csv, jsonOf, parseEnv } from '@switchboard/runtime';
+import { csv, jsonOf, parseEnv, workerEnv } from '@switchboard/runtime';
 
 const optionalUrl = z.url().optional();
 const optionalNumber = z.coerce.number().min(0).max(1).optional();
 
-export const ClassifierEnv = commonEnv.extend({
+export const ClassifierEnv = workerEnv.extend({
   CLASSIFIER_CONCURRENCY: z.coerce.number().int().positive().default(8),
   CRITICAL_KEYWORDS: csv.optional(),
   HOTWORDS: csv.optional(),
   ROUTING_TABLE: jsonOf(RoutingTable).optional(),
   MODEL_PRICES: jsonOf(PriceTable).optional(),
   PROMPT_PATH: z.string().optional(),
-  RECORD_RETENTION_DAYS: z.coerce.number().int().positive().default(30),
   /** Shared endpoint and key for both model tiers (an OpenAI-compatible gateway). */
   MODEL_BASE_URL: optionalUrl,
   MODEL_API_KEY: z.string().optional(),

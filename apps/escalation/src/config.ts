@@ -1,16 +1,15 @@
 import { z } from 'zod';
 import { EscalationConfig, TeamWebhook } from '@switchboard/escalation';
 import { Team } from '@switchboard/core';
-import { commonEnv, csv, jsonOf, parseEnv } from '@switchboard/runtime';
+import { csv, jsonOf, parseEnv, workerEnv } from '@switchboard/runtime';
 
-export const EscalationEnv = commonEnv.extend({
+export const EscalationEnv = workerEnv.extend({
   ESCALATION_CONCURRENCY: z.coerce.number().int().positive().default(16),
   CRITICAL_KEYWORDS: csv.optional(),
   HIGH_PRIORITY_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).optional(),
   /** JSON: {"billing_support": {"url": "https://…", "secret": "…"}} */
   TEAM_WEBHOOKS: jsonOf(z.partialRecord(Team, TeamWebhook)).optional(),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
-  RECORD_RETENTION_DAYS: z.coerce.number().int().positive().default(30),
 });
 export type EscalationEnv = z.infer<typeof EscalationEnv>;
 

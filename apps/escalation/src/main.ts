@@ -1,13 +1,13 @@
 import { startEscalation, startWebhookWorker } from '@switchboard/escalation';
 import { openFleetContext } from '@switchboard/queues';
-import { createLogger, installShutdown, runApp } from '@switchboard/runtime';
+import { createLogger, installShutdown, locksFromEnv, runApp } from '@switchboard/runtime';
 import { escalationConfigFromEnv } from './config.js';
 
 const logger = createLogger({ name: 'escalation', level: process.env.LOG_LEVEL ?? 'info' });
 
 await runApp(logger, async () => {
   const { env, config } = escalationConfigFromEnv(process.env);
-  const fleet = await openFleetContext({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, role: 'worker', logger, retentionDays: env.RECORD_RETENTION_DAYS });
+  const fleet = await openFleetContext({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, role: 'worker', logger, retentionDays: env.RECORD_RETENTION_DAYS, locks: locksFromEnv(env) });
   const service = startEscalation(config, { ctx: fleet.ctx, store: fleet.store, onExhausted: fleet.deadLetter });
   const webhooks = startWebhookWorker(config, { ctx: fleet.ctx, onExhausted: fleet.deadLetter });
   installShutdown(logger, [() => service.close(), () => webhooks.close(), () => fleet.close()], env.SHUTDOWN_DEADLINE_MS);

@@ -1,4 +1,4 @@
-import { Worker } from 'bullmq';
+import { Worker, type Job } from 'bullmq';
 import { createKeywordMatcher, runCascade, type Tier } from '@switchboard/core';
 import {
   decisionsQueue,
@@ -15,7 +15,7 @@ export interface ClassifierDeps {
   ctx: QueueContext;
   store: TicketStore;
   tiers: readonly Tier[];
-  onExhausted: (job: import('bullmq').Job, err: Error) => Promise<void>;
+  onExhausted: (job: Job, err: Error) => Promise<void>;
 }
 
 export interface ClassifierService {
@@ -33,9 +33,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 export function startClassifier(config: ClassifierConfig, deps: ClassifierDeps): ClassifierService {
   const decisions = openQueue(decisionsQueue, deps.ctx);
   const critical = createKeywordMatcher(config.criticalKeywords);
-  let worker: Worker | undefined;
-
-  worker = startConsumer(ticketsQueue, deps.ctx, { concurrency: config.concurrency, onExhausted: deps.onExhausted }, async ({ ticket }, _job, log) => {
+  const worker: Worker = startConsumer(ticketsQueue, deps.ctx, { concurrency: config.concurrency, onExhausted: deps.onExhausted }, async ({ ticket }, _job, log) => {
     await deps.store.advance(ticket.id, 'classifying', {
       receivedAt: ticket.receivedAt,
       classificationStartedAt: new Date().toISOString(),
@@ -56,7 +54,7 @@ export function startClassifier(config: ClassifierConfig, deps: ClassifierDeps):
     if (result.kind === 'rate_limited') {
       // A 429 pauses this queue for every classifier, as the provider asked, and does not spend an attempt.
       log.warn({ tier: result.tier, retryAfterMs: result.retryAfterMs }, 'provider rate limit; pausing queue');
-      await worker?.rateLimit(result.retryAfterMs);
+      await worker.rateLimit(result.retryAfterMs);
       throw Worker.RateLimitError();
     }
     const { record } = result;

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyError, type FastifyReply } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyReply } from 'fastify';
 import type { Redis } from 'ioredis';
 import { TICKET_ID_PATTERN } from '@switchboard/core';
 import type { Logger } from '@switchboard/runtime';
@@ -46,7 +46,8 @@ const sendError = (reply: FastifyReply, status: number, error: string, message: 
 export function buildIngestServer(opts: IngestOptions) {
   const app = Fastify({
     loggerInstance: opts.logger,
-    disableRequestLogging: true,
+    // One log line per request would drown the logs at burst rates; errors are logged where they happen.
+    logController: new LogController({ disableRequestLogging: true }),
     // Single tickets hold at most 32 KiB of body; JSON escaping can double that. Batches get their own limit.
     bodyLimit: 256 * 1024,
     return503OnClosing: true,

@@ -8,6 +8,11 @@ export interface QueueContext {
   connection: ConnectionOptions;
   prefix: string;
   logger: Logger;
+  /**
+   * How long a worker's job lock lasts and how often stalled jobs are looked for: together they bound
+   * how soon a crashed worker's jobs are picked up again.
+   */
+  locks?: { lockDurationMs: number; stalledIntervalMs: number };
 }
 
 /** Completed and failed jobs are kept long enough for job-id de-duplication and inspection, never forever. */
@@ -93,6 +98,7 @@ export function startConsumer<N extends string, S extends z.ZodType>(
       prefix: ctx.prefix,
       concurrency: opts.concurrency,
       maxStalledCount: 2,
+      ...(ctx.locks ? { lockDuration: ctx.locks.lockDurationMs, stalledInterval: ctx.locks.stalledIntervalMs } : {}),
       ...opts.worker,
     },
   );

@@ -22,6 +22,7 @@ export interface FleetContextOptions {
   retentionDays: number;
   /** How long to wait for Redis at start-up before giving up with a clear error. */
   connectTimeoutMs?: number;
+  locks?: QueueContext['locks'];
 }
 
 /** The connections, ticket store and dead-letter writer every app of the fleet starts with. */
@@ -34,7 +35,7 @@ export async function openFleetContext(opts: FleetContextOptions): Promise<Fleet
     redis.disconnect();
     throw new Error(`cannot reach Redis at ${opts.redisUrl.replace(/\/\/[^@]*@/, '//***@')}: ${(err as Error).message}`);
   }
-  const ctx: QueueContext = { connection: redis, prefix: opts.prefix, logger: opts.logger };
+  const ctx: QueueContext = { connection: redis, prefix: opts.prefix, logger: opts.logger, locks: opts.locks };
   const store = new TicketStore(redis, opts.prefix, opts.retentionDays * 24 * 3600);
   const dlq = deadLetterWriter(ctx, store);
   return {

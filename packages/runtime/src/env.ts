@@ -27,6 +27,19 @@ export const commonEnv = z.object({
 });
 export type CommonEnv = z.infer<typeof commonEnv>;
 
+/** Workers only: a crashed worker's jobs return after at most lock duration + stalled interval. */
+export const workerEnv = commonEnv.extend({
+  WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1_000).default(30_000),
+  WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(30_000),
+  RECORD_RETENTION_DAYS: z.coerce.number().int().positive().default(30),
+});
+export type WorkerEnv = z.infer<typeof workerEnv>;
+
+export const locksFromEnv = (env: WorkerEnv): { lockDurationMs: number; stalledIntervalMs: number } => ({
+  lockDurationMs: env.WORKER_LOCK_DURATION_MS,
+  stalledIntervalMs: env.WORKER_STALLED_INTERVAL_MS,
+});
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
