@@ -1,0 +1,69 @@
+import { Queue, type Worker } from 'bullmq';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { dropPrefix, testLogger, TEST_REDIS_URL, uniquePrefix, waitFor } from '@switchboard/testkit';
+import { deadLetterQueue, ticketsQueue } from './definitions.js';
+import { deadLetterId, replayDeadLetters } from './dead-letter.js';
+import { openQueue, startConsumer } from './factory.js';
+import { openFleetContext, type FleetContext } from './fleet-context.js';
+
+const ticket = (id: string) => ({ id, body: 'The export button does nothing.', receivedAt: new Date().toISOString() });
+
+describe('dead letter', () => {
+  let prefix: string;
+  let fleet: FleetContext;
+  let worker: Worker | undefined;
+
+  beforeEach(async () => {
+    prefix = uniquePrefix('dlq');
+    fleet = await openFleetContext({ redisUrl: TEST_REDIS_URL, prefix, role: 'worker', logger: testLogger(), retentionDays: 1 });
+  });
+  afterEach(async () => {
+    await worker?.close();
+    await fleet.close();
+    await dropPrefix(prefix);
+  });
+
+  it('copies a job that used its last attempt, marks the ticket failed, and replays it', async () => {
+    let broken = true;
+    const processed: string[] = [];
+    worker = startConsumer(ticketsQueue, fleet.ctx, { concurrency: 1, onExhausted: fleet.deadLetter }, ({ ticket: t }) => {
+      if (broken) return Promise.reject(new Error('classifier bug'));
+      processed.push(t.id);
+      return Promise.resolve();
+    });
+    const tickets = openQueue(ticketsQueue, fleet.ctx);
+    await tickets.add('t-dl1', { ticket: ticket('dl1') }, { attempts: 2, backoff: { type: 'fixed', delay: 10 } });
+    await fleet.store.markQueued('dl1', new Date().toISOString());
+
+    const dlq = new Queue(deadLetterQueue.queueName, { connection: fleet.redis, prefix });
+    const dead = await waitFor(() => dlq.getJob(deadLetterId('tickets', 't-dl1')), 10_000, 'dead-letter copy');
+    expect(dead.data).toMatchObject({ queue: 'tickets', jobId: 't-dl1', error: 'classifier bug', attemptsMade: 2 });
+    expect(await fleet.store.status('dl1')).toBe('failed');
+
+    broken = false;
+    const result = await replayDeadLetters(fleet.ctx, fleet.redis, fleet.store, [ticketsQueue]);
+    expect(result).toEqual({ replayed: [deadLetterId('tickets', 't-dl1')], missing: [] });
+    await waitFor(() => (processed.includes('dl1') ? true : undefined), 10_000, 'replayed job to be processed');
+    expect(await dlq.getJob(deadLetterId('tickets', 't-dl1'))).toBeUndefined();
+    expect(await fleet.store.status('dl1')).toBe('queued');
+    await dlq.close();
+    await tickets.close();
+  });
+
+  it('sends a malformed payload to dead letter at once, without retries', async () => {
+    let calls = 0;
+    worker = startConsumer(ticketsQueue, fleet.ctx, { concurrency: 1, onExhausted: fleet.deadLetter }, () => {
+      calls++;
+      return Promise.resolve();
+    });
+    const raw = new Queue(ticketsQueue.queueName, { connection: fleet.redis, prefix });
+    await raw.add('classify', { ticket: { id: 'bad one', body: 42 } }, { jobId: 't-bad', attempts: 5 });
+    const dlq = new Queue(deadLetterQueue.queueName, { connection: fleet.redis, prefix });
+    const dead = await waitFor(() => dlq.getJob(deadLetterId('tickets', 't-bad')), 10_000, 'dead-letter copy');
+    expect(dead.data.error).toMatch(/invalid tickets payload: ticket\.id: .*ticket\.body/);
+    expect(dead.data.attemptsMade).toBe(1);
+    expect(calls).toBe(0);
+    await raw.close();
+    await dlq.close();
+  });
+});
