@@ -33,7 +33,7 @@ export async function openFleetContext(opts: FleetContextOptions): Promise<Fleet
     await waitForRedis(redis, opts.connectTimeoutMs ?? 10_000);
   } catch (err) {
     redis.disconnect();
-    throw new Error(`cannot reach Redis at ${opts.redisUrl.replace(/\/\/[^@]*@/, '//***@')}: ${(err as Error).message}`);
+    throw new Error(`cannot reach Redis at ${opts.redisUrl.replace(/\/\/[^@]*@/, '//***@')}: ${(err as Error).message}`, { cause: err });
   }
   const ctx: QueueContext = { connection: redis, prefix: opts.prefix, logger: opts.logger, locks: opts.locks };
   const store = new TicketStore(redis, opts.prefix, opts.retentionDays * 24 * 3600);

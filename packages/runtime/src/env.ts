@@ -46,7 +46,10 @@ export class ConfigError extends Error {
 
 /** Parses the environment once at start-up; a bad value is a clear error naming the variable. */
 export function parseEnv<S extends z.ZodType>(schema: S, env: unknown): z.infer<S> {
-  const result = schema.safeParse(env);
+  // `FOO=` (as docker compose writes an unset `${FOO:-}`) means unset, not an empty value to validate.
+  const input =
+    typeof env === 'object' && env !== null ? Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '' && v !== undefined)) : env;
+  const result = schema.safeParse(input);
   if (!result.success) throw new ConfigError(`invalid configuration: ${describeZodError(result.error)}`);
   return result.data;
 }

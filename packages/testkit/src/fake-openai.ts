@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 /** One chat-completions request as the fake provider saw it. */
 export interface SeenRequest {
@@ -55,7 +55,7 @@ export const decisionJson = (d: {
 export async function startFakeOpenAI(responder: FakeResponder): Promise<FakeProvider> {
   let current = responder;
   const calls: SeenRequest[] = [];
-  const sockets = new Set<import('node:net').Socket>();
+  const sockets = new Set<Socket>();
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
