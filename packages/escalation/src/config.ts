@@ -15,6 +15,8 @@ export const EscalationConfig = z.object({
   webhooks: z.partialRecord(Team, TeamWebhook).default({}),
   webhookTimeoutMs: z.number().int().positive().default(10_000),
   webhookAttempts: z.number().int().positive().default(8),
+  /** First retry delay of a failed webhook POST; BullMQ doubles it on each further attempt. */
+  webhookBackoffMs: z.number().int().positive().default(2_000),
   webhookConcurrency: z.number().int().positive().default(8),
 });
 export type EscalationConfig = z.infer<typeof EscalationConfig>;

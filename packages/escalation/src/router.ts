@@ -1,4 +1,4 @@
-import { Worker, type Job } from 'bullmq';
+import type { Job, Worker } from 'bullmq';
 import { applyGuardrails, createKeywordMatcher, ticketText, type Priority } from '@switchboard/core';
 import {
   decisionsQueue,
@@ -50,7 +50,7 @@ export function startEscalation(config: EscalationConfig, deps: EscalationDeps):
       await review.add(jobId, routed, { priority: REVIEW_PRIORITY[record.decision?.priority ?? 'high'] });
     } else {
       await team(route.team).add(jobId, routed);
-      if (config.webhooks[route.team]) await webhooks.add(jobId, routed, { attempts: config.webhookAttempts, backoff: { type: 'exponential', delay: 2_000 } });
+      if (config.webhooks[route.team]) await webhooks.add(jobId, routed, { attempts: config.webhookAttempts, backoff: { type: 'exponential', delay: config.webhookBackoffMs } });
     }
     await deps.store.advance(ticket.id, route.escalated ? 'escalated' : 'routed', {
       route: JSON.stringify(route),

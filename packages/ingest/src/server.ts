@@ -8,6 +8,8 @@ import { createKeyChecker } from './auth.js';
 
 export const MAX_BATCH = 500;
 
+const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['/healthz', '/readyz']);
+
 export interface IngestOptions {
   apiKeys: readonly string[];
   tickets: TicketProducer;
@@ -72,8 +74,11 @@ export function buildIngestServer(opts: IngestOptions) {
     return sendError(reply, 500, 'internal_error', 'internal error');
   });
 
+  // Decided on the matched route, not the raw URL: the router decodes percent-escapes, so a raw-URL
+  // prefix check let `/%761/tickets` reach the handler unauthenticated. Anything not public needs a key.
   app.addHook('onRequest', async (req, reply) => {
-    if (!req.url.startsWith('/v1/')) return;
+    const route = req.routeOptions.url;
+    if (route !== undefined && PUBLIC_ROUTES.has(route)) return;
     if (!authorized(req.headers.authorization)) {
       await sendError(reply.header('www-authenticate', 'Bearer'), 401, 'unauthorized', 'missing or invalid API key (Authorization: Bearer <key>)');
     }

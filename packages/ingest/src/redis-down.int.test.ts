@@ -1,0 +1,131 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openFleetContext, openQueue, ticketsQueue, type FleetContext } from '@switchboard/queues';
+import { dropPrefix, testLogger, uniquePrefix, waitFor } from '@switchboard/testkit';
+import type { TicketProducer } from './accept.js';
+import { buildIngestServer, type IngestServer } from './server.js';
+
+const KEY = 'test-key-0123456789abcdef';
+const auth = { authorization: `Bearer ${KEY}` };
+/** Far above the 1 s Redis timeout the server is given: only a hang could get near it. */
+const HANG_GUARD_MS = 5_000;
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const addr = srv.address();
+  await new Promise<void>((resolve) => srv.close(() => resolve()));
+  if (addr === null || typeof addr === 'string') throw new Error('no port');
+  return addr.port;
+}
+
+/** A throw-away Redis of our own, so that killing it disturbs no other test. */
+async function startRedis(port: number): Promise<ChildProcess> {
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  await Promise.race([
+    once(child, 'spawn'),
+    once(child, 'error').then(([err]) => {
+      throw err as Error;
+    }),
+  ]);
+  return child;
+}
+
+async function stopRedis(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGKILL');
+  await exited;
+}
+
+describe('ingest when Redis goes away', { timeout: 30_000 }, () => {
+  let port: number;
+  let url: string;
+  let prefix: string;
+  let redisProcess: ChildProcess | undefined;
+  let fleet: FleetContext;
+  let tickets: TicketProducer;
+  let app: IngestServer;
+
+  beforeEach(async () => {
+    port = await freePort();
+    url = `redis://127.0.0.1:${port}`;
+    prefix = uniquePrefix('ingest-down');
+    redisProcess = await startRedis(port);
+    const logger = testLogger('ingest-down');
+    fleet = await openFleetContext({ redisUrl: url, prefix, role: 'producer', logger, retentionDays: 30 });
+    tickets = openQueue(ticketsQueue, fleet.ctx);
+    app = buildIngestServer({ apiKeys: [KEY], tickets, store: fleet.store, redis: fleet.redis, logger, redisTimeoutMs: 1_000 });
+    await app.ready();
+  });
+
+  afterEach(async () => {
+    await app.close();
+    await tickets.close();
+    await fleet.close();
+    if (redisProcess && redisProcess.exitCode === null && redisProcess.signalCode === null) await dropPrefix(prefix, url);
+    await stopRedis(redisProcess);
+  });
+
+  const timed = async <T>(p: Promise<T>): Promise<{ value: T; ms: number }> => {
+    const start = Date.now();
+    const value = await p;
+    return { value, ms: Date.now() - start };
+  };
+
+  it('answers 503 at once, never 202, and /readyz 503, until Redis is back', async () => {
+    const before = await app.inject({ method: 'POST', url: '/v1/tickets', headers: auth, payload: { id: 'D-1', body: 'stored while Redis is up' } });
+    expect(before.statusCode).toBe(202);
+    expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+
+    await stopRedis(redisProcess);
+
+    for (const id of ['D-2', 'D-3']) {
+      const { value: res, ms } = await timed(app.inject({ method: 'POST', url: '/v1/tickets', headers: auth, payload: { id, body: 'sent while Redis is down' } }));
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toMatchObject({ error: 'storage_unavailable' });
+      expect(ms).toBeLessThan(HANG_GUARD_MS);
+    }
+
+    const batch = await timed(app.inject({ method: 'POST', url: '/v1/tickets/batch', headers: auth, payload: { tickets: [{ id: 'D-4', body: 'batch while down' }] } }));
+    expect(batch.value.statusCode).toBe(503);
+    expect(batch.ms).toBeLessThan(HANG_GUARD_MS);
+
+    const duplicate = await app.inject({ method: 'POST', url: '/v1/tickets', headers: auth, payload: { id: 'D-1', body: 'again' } });
+    expect(duplicate.statusCode).toBe(503);
+
+    const read = await timed(app.inject({ method: 'GET', url: '/v1/tickets/D-1', headers: auth }));
+    expect(read.value.statusCode).toBe(503);
+    expect(read.ms).toBeLessThan(HANG_GUARD_MS);
+
+    const ready = await timed(app.inject({ method: 'GET', url: '/readyz' }));
+    expect(ready.value.statusCode).toBe(503);
+    expect(ready.ms).toBeLessThan(HANG_GUARD_MS);
+
+    // The same ingest process heals once Redis is back: no restart of ingest needed.
+    redisProcess = await startRedis(port);
+    await waitFor(async () => ((await app.inject({ method: 'GET', url: '/readyz' })).statusCode === 200 ? true : undefined), 15_000, 'readyz after restart');
+    const after = await app.inject({ method: 'POST', url: '/v1/tickets', headers: auth, payload: { id: 'D-2', body: 'sent again once Redis is back' } });
+    expect(after.statusCode).toBe(202);
+    expect(after.json()).toMatchObject({ ticketId: 'D-2', duplicate: false });
+    expect(await tickets.queue.getJob('t-D-2')).toBeDefined();
+  });
+
+  // A frozen Redis keeps the TCP connection open and never answers: only ingest's own deadline helps.
+  it('answers 503 when Redis accepts connections but stops answering', async () => {
+    expect((await app.inject({ method: 'POST', url: '/v1/tickets', headers: auth, payload: { id: 'F-1', body: 'before the freeze' } })).statusCode).toBe(202);
+    redisProcess?.kill('SIGSTOP');
+    try {
+      const res = await timed(app.inject({ method: 'POST', url: '/v1/tickets', headers: auth, payload: { id: 'F-2', body: 'during the freeze' } }));
+      expect(res.value.statusCode).toBe(503);
+      expect(res.ms).toBeLessThan(HANG_GUARD_MS);
+      const ready = await timed(app.inject({ method: 'GET', url: '/readyz' }));
+      expect(ready.value.statusCode).toBe(503);
+      expect(ready.ms).toBeLessThan(HANG_GUARD_MS);
+    } finally {
+      redisProcess?.kill('SIGCONT');
+    }
+  });
+});

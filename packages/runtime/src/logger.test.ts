@@ -1,0 +1,37 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createLogger } from './logger.js';
+
+function capture(): { lines: string[]; stream: Writable } {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(chunk.toString());
+      done();
+    },
+  });
+  return { lines, stream };
+}
+
+describe('logger', () => {
+  it('never writes ticket text, subjects, e-mail addresses or raw model output', () => {
+    const { lines, stream } = capture();
+    const log = createLogger({ name: 't', level: 'info' }, stream).child({ jobId: 't-1' });
+    log.info(
+      {
+        data: { ticket: { id: 'A-1', subject: 'My invoice', body: 'Card 4111 1111 1111 1111 charged twice', customer: { email: 'ayse@example.com' } } },
+        record: { raw: '{"category":"billing"}' },
+      },
+      'processing',
+    );
+    log.warn('could not reach ayse@example.com about A-1');
+    log.error({ err: new Error('rejected for jane.doe@example.org') }, 'failed');
+    const out = lines.join('');
+    for (const secret of ['My invoice', '4111', 'ayse@example.com', 'jane.doe@example.org', '"category":"billing"']) {
+      expect(out).not.toContain(secret);
+    }
+    expect(out).toContain('"id":"A-1"');
+    expect(out).toContain('[redacted]');
+    expect(out).toContain('[email]');
+  });
+});
