@@ -10,6 +10,9 @@ export const EscalationEnv = workerEnv.extend({
   /** JSON: {"billing_support": {"url": "https://…", "secret": "…"}} */
   TEAM_WEBHOOKS: jsonOf(z.partialRecord(Team, TeamWebhook)).optional(),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
+  WEBHOOK_ATTEMPTS: z.coerce.number().int().positive().optional(),
+  WEBHOOK_BACKOFF_MS: z.coerce.number().int().positive().optional(),
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().positive().optional(),
 });
 export type EscalationEnv = z.infer<typeof EscalationEnv>;
 
@@ -21,6 +24,9 @@ export function escalationConfigFromEnv(raw: Record<string, string | undefined>)
     highPriorityMinConfidence: env.HIGH_PRIORITY_MIN_CONFIDENCE,
     webhooks: env.TEAM_WEBHOOKS,
     webhookTimeoutMs: env.WEBHOOK_TIMEOUT_MS,
+    webhookAttempts: env.WEBHOOK_ATTEMPTS,
+    webhookBackoffMs: env.WEBHOOK_BACKOFF_MS,
+    webhookConcurrency: env.WEBHOOK_CONCURRENCY,
   });
   return { env, config };
 }

@@ -149,6 +149,13 @@ describe('team webhooks', { timeout: 30_000 }, () => {
     expect(receiver.received).toHaveLength(2);
     // The team queue still has the ticket: only the push notification failed.
     expect(await h.team('billing_support').getJob(jobIdForTicket('W-dead'))).toBeDefined();
+    // So the ticket stays routed, and its record says the webhook failed.
+    const view = await waitFor(async () => {
+      const v = await h.fleet.store.get('W-dead');
+      return v?.deliveryError ? v : undefined;
+    }, 5_000, 'delivery error on the record');
+    expect(view.status).toBe('routed');
+    expect(view.deliveryError).toContain('503');
   });
 
   it('gives up on a receiver that never answers instead of hanging', async () => {

@@ -39,6 +39,7 @@ export async function acceptTickets(
     return { ok: true as const, ticketId: input.id, status: 'queued' as const, duplicate: false };
   });
   if (fresh.length > 0) await deps.tickets.addMany(fresh.map((ticket) => ({ jobId: jobIdForTicket(ticket.id), data: { ticket } })));
-  await Promise.all(fresh.map((t) => deps.store.markQueued(t.id, t.receivedAt)));
-  return results;
+  // Two requests racing with one new id both add (BullMQ keeps one job); only one of them marks it.
+  const won = new Map(await Promise.all(fresh.map(async (t) => [t.id, await deps.store.markQueued(t.id, t.receivedAt)] as const)));
+  return results.map((r) => (!r.duplicate && won.get(r.ticketId) === false ? { ...r, duplicate: true } : r));
 }

@@ -60,7 +60,7 @@ export function buildIngestServer(opts: IngestOptions) {
   app.setErrorHandler((err: FastifyError, _req, reply) => {
     if (err instanceof StorageUnavailable) {
       opts.logger.error({ err }, 'storage unavailable');
-      return sendError(reply, 503, 'storage_unavailable', 'ticket storage is unavailable; nothing was accepted, retry later');
+      return sendError(reply, 503, 'storage_unavailable', 'ticket storage did not confirm the write; retry with the same id (retries never create a second ticket)');
     }
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendError(reply, 413, 'payload_too_large', err.message);
     if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendError(reply, 415, 'unsupported_media_type', 'send JSON with content-type: application/json');

@@ -1,10 +1,13 @@
 import { Queue, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { deadLetterQueue, ticketIdFromJobId, type QueueDef } from './definitions.js';
+import { deadLetterQueue, decisionsQueue, ticketIdFromJobId, ticketsQueue, type QueueDef } from './definitions.js';
 import { DEFAULT_JOB_OPTIONS, openQueue, type QueueContext } from './factory.js';
 import { reopenRecord, type TicketStore } from './ticket-store.js';
 import type { DeadLetterJob } from './payloads.js';
 import type { z } from 'zod';
+
+/** Queues whose failure means the ticket never reached a team or a human. */
+const PIPELINE_QUEUES: ReadonlySet<string> = new Set([ticketsQueue.queueName, decisionsQueue.queueName]);
 
 /** Dead-letter ids name their source queue so one ticket failing in two queues keeps both copies. */
 export const deadLetterId = (queueName: string, jobId: string): string => `${queueName}--${jobId}`;
@@ -31,7 +34,12 @@ export function deadLetterWriter(
         failedAt: new Date().toISOString(),
       });
       if (jobId.startsWith('t-')) {
-        await store.advance(ticketIdFromJobId(jobId), 'failed', { error: `${job.queueName}: ${err.message}`, finishedAt: new Date().toISOString() });
+        const ticketId = ticketIdFromJobId(jobId);
+        const error = `${job.queueName}: ${err.message}`;
+        // A ticket that died in the pipeline has failed; one whose webhook died was still routed,
+        // so it keeps its status and the delivery error is noted beside it.
+        if (PIPELINE_QUEUES.has(job.queueName)) await store.advance(ticketId, 'failed', { error, finishedAt: new Date().toISOString() });
+        else await store.note(ticketId, { deliveryError: error });
       }
       ctx.logger.error({ queue: job.queueName, jobId, err }, 'job dead-lettered');
     },
@@ -71,7 +79,7 @@ export async function replayDeadLetters(
       const dead: DeadLetterJob = parsed.data;
       const source = new Queue(def.queueName, { connection: ctx.connection, prefix: ctx.prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
       try {
-        if (dead.jobId.startsWith('t-')) await reopenRecord(store, redis, ticketIdFromJobId(dead.jobId));
+        if (dead.jobId.startsWith('t-') && PIPELINE_QUEUES.has(dead.queue)) await reopenRecord(store, redis, ticketIdFromJobId(dead.jobId));
         const original = await source.getJob(dead.jobId);
         if (original && (await original.isFailed())) await original.retry('failed');
         else if (original) await original.remove().then(() => source.add(dead.jobName, dead.data, { jobId: dead.jobId }));

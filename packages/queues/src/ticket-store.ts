@@ -15,6 +15,7 @@ export const TicketView = z.object({
   decision: DecisionRecord.optional(),
   route: RouteSchema.optional(),
   error: z.string().optional(),
+  deliveryError: z.string().optional(),
   timings: z.object({
     receivedAt: z.string(),
     classificationStartedAt: z.string().optional(),
@@ -63,16 +64,26 @@ export class TicketStore {
     return s === null ? undefined : (s as TicketStatus);
   }
 
-  /** Called by ingest after the job is in Redis. Never downgrades a status a worker already set. */
-  async markQueued(ticketId: string, receivedAt: string): Promise<void> {
+  /**
+   * Called by ingest after the job is in Redis. Never downgrades a status a worker already set.
+   * Returns true for the one call that accepted the ticket, so simultaneous duplicates learn they are.
+   */
+  async markQueued(ticketId: string, receivedAt: string): Promise<boolean> {
     const key = this.key(ticketId);
-    await this.redis
+    const res = await this.redis
       .multi()
+      .hsetnx(key, 'acceptedAt', receivedAt)
       .hsetnx(key, 'status', 'queued')
       .hsetnx(key, 'rank', '0')
       .hsetnx(key, 'receivedAt', receivedAt)
       .expire(key, this.retentionSeconds)
       .exec();
+    return res?.[0]?.[1] === 1;
+  }
+
+  /** Records fields beside the status without moving it (e.g. a delivery error after routing). */
+  async note(ticketId: string, fields: Record<string, string>): Promise<void> {
+    await this.redis.multi().hset(this.key(ticketId), fields).expire(this.key(ticketId), this.retentionSeconds).exec();
   }
 
   /** Moves the status forward and records fields with it. Returns false when the record was already further on. */
@@ -93,6 +104,7 @@ export class TicketStore {
       decision: h.decision ? (JSON.parse(h.decision) as unknown) : undefined,
       route: h.route ? (JSON.parse(h.route) as unknown) : undefined,
       error: h.error,
+      deliveryError: h.deliveryError,
       timings: {
         receivedAt,
         classificationStartedAt: h.classificationStartedAt,
