@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadPrompt } from '@switchboard/llm';
-import { decisionsQueue, jobIdForTicket, openFleetContext, openQueue, ticketsQueue, type FleetContext } from '@switchboard/queues';
+import { DecisionJob, decisionsQueue, jobIdForTicket, openFleetContext, openQueue, ticketsQueue, type FleetContext } from '@switchboard/queues';
 import { decisionJson, dropPrefix, startFakeOpenAI, testLogger, TEST_REDIS_URL, uniquePrefix, waitFor, type FakeProvider } from '@switchboard/testkit';
 import { ClassifierConfig } from './config.js';
 import { buildTiers } from './tiers.js';
@@ -45,7 +45,7 @@ describe('classifier worker', () => {
 
     const decisions = new Queue(decisionsQueue.queueName, { connection: fleet.redis, prefix });
     const decision = await waitFor(() => decisions.getJob(jobIdForTicket('rl1')), 15_000, 'decision job');
-    expect(decision.data.record).toMatchObject({ outcome: 'decided', tier: 'cheap' });
+    expect(DecisionJob.parse(decision.data).record).toMatchObject({ outcome: 'decided', tier: 'cheap' });
     expect(fake.calls).toHaveLength(3);
     const [t0 = 0, t1 = 0, t2 = 0] = times;
     expect(t1 - t0).toBeGreaterThanOrEqual(900);

@@ -9,8 +9,15 @@ export interface KeywordMatcher {
 
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/**
+ * Unicode case folding (what the `i` flag uses) keeps Turkish dotted İ apart from i, so "ACİL" would
+ * never match "acil", and `toLowerCase` turns İ into i plus a combining dot. Both sides are folded the
+ * same way; NFC first so a decomposed "ü" in the text is the same letter as the keyword's.
+ */
+const fold = (s: string): string => s.normalize('NFC').replace(/[İı]/g, 'i');
+
 export function createKeywordMatcher(keywords: readonly string[]): KeywordMatcher {
-  const cleaned = keywords.map((k) => k.trim().toLowerCase()).filter((k) => k.length > 0);
+  const cleaned = keywords.map((k) => fold(k.trim()).toLowerCase()).filter((k) => k.length > 0);
   const patterns = cleaned.map((keyword) => ({
     keyword,
     // \p{L}\p{N} boundaries instead of \b so that non-ASCII words (German, Turkish) are whole words too.
@@ -21,8 +28,9 @@ export function createKeywordMatcher(keywords: readonly string[]): KeywordMatche
   }));
   return {
     first(text) {
+      const folded = fold(text);
       for (const { keyword, re } of patterns) {
-        if (re.test(text)) return keyword;
+        if (re.test(folded)) return keyword;
       }
       return undefined;
     },

@@ -45,6 +45,9 @@ export function retryAfterMs(headers: Headers | undefined, now = Date.now()): nu
 
 function classifyError(err: unknown, model: string): TierResult {
   if (err instanceof OpenAI.RateLimitError) {
+    // OpenAI answers an exhausted balance with a 429 too; waiting will not fix it, and treating it as a
+    // rate limit would pause the queue forever instead of moving on to the next tier or a human.
+    if (err.code === 'insufficient_quota') return { kind: 'unavailable', error: 'insufficient_quota', retryable: false, model };
     return { kind: 'rate_limited', retryAfterMs: retryAfterMs(err.headers), model };
   }
   if (err instanceof OpenAI.APIConnectionTimeoutError) return { kind: 'unavailable', error: 'timeout', retryable: true, model };
@@ -88,11 +91,16 @@ export function createOpenAITier(config: OpenAITierConfig, deps: OpenAITierDeps)
       } catch (err) {
         return classifyError(err, config.model);
       }
+      // Typed as a completion, but a gateway can answer 200 with an error object or an HTML page; reading
+      // it as one would throw out of the cascade instead of letting the next tier answer.
+      if (!Array.isArray(completion?.choices)) {
+        return { kind: 'unavailable', error: 'malformed_response', retryable: false, model: config.model };
+      }
       const promptTokens = completion.usage?.prompt_tokens ?? 0;
       const completionTokens = completion.usage?.completion_tokens ?? 0;
       const usage = { promptTokens, completionTokens, costUsd: costUsd(deps.prices, config.model, promptTokens, completionTokens) };
       const choice = completion.choices[0];
-      const raw = choice?.message.content ?? null;
+      const raw = choice?.message?.content ?? null;
       if (!choice || raw === null) return { kind: 'invalid', error: 'empty_answer', raw, model: config.model, usage };
       if (choice.finish_reason === 'length') return { kind: 'invalid', error: 'truncated', raw, model: config.model, usage };
       const parsed = parseModelOutput(raw, deps.routing);
