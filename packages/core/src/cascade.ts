@@ -28,8 +28,9 @@ export type CascadeResult = { kind: 'record'; record: DecisionRecord } | RateLim
 
 const noUsage = { promptTokens: 0, completionTokens: 0, costUsd: 0 };
 
-export function ticketText(input: TierInput): string {
-  return input.subject ? `${input.subject}\n\n${input.body}` : input.body;
+/** Subject and body as separate texts, for keyword matching that must not join them into one phrase. */
+export function ticketText(input: Pick<TierInput, 'subject' | 'body'>): readonly string[] {
+  return input.subject ? [input.subject, input.body] : [input.body];
 }
 
 function attemptOf(tier: Tier, result: TierResult, latencyMs: number, accepted: boolean): Attempt {

@@ -22,7 +22,7 @@ export interface Route {
  * The human-override rules, applied to every decision whoever made it. The critical keywords are
  * checked again here, on the ticket text itself, so that no classifier can deliver a critical ticket.
  */
-export function applyGuardrails(record: DecisionRecord, text: string, opts: GuardrailOptions): Route {
+export function applyGuardrails(record: DecisionRecord, text: string | readonly string[], opts: GuardrailOptions): Route {
   const reasons: ReasonCode[] = [];
   const keyword = record.criticalKeyword ?? opts.critical.first(text);
   if (keyword !== undefined) reasons.push(criticalReason(keyword));

@@ -3,8 +3,11 @@
  * such as "production down" must match across any run of whitespace.
  */
 export interface KeywordMatcher {
-  /** The first configured keyword found in the text, in configuration order, or undefined. */
-  first(text: string): string | undefined;
+  /**
+   * The first configured keyword found, in configuration order, or undefined. Separate texts (a
+   * subject and a body) are matched one by one, so a phrase cannot straddle the two.
+   */
+  first(text: string | readonly string[]): string | undefined;
 }
 
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -28,9 +31,9 @@ export function createKeywordMatcher(keywords: readonly string[]): KeywordMatche
   }));
   return {
     first(text) {
-      const folded = fold(text);
+      const folded = (typeof text === 'string' ? [text] : text).map(fold);
       for (const { keyword, re } of patterns) {
-        if (re.test(folded)) return keyword;
+        if (folded.some((t) => re.test(t))) return keyword;
       }
       return undefined;
     },

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createRuleTier, DEFAULT_HOTWORDS } from './rule-tier.js';
 import { DEFAULT_ROUTING_TABLE } from './taxonomy.js';
 import type { TierInput } from './tier.js';
+import { createKeywordMatcher } from './keywords.js';
+import { ticketText } from './cascade.js';
 
 const input = (body: string, subject = ''): TierInput => ({ ticketId: 't-1', subject, body });
 const tier = createRuleTier(DEFAULT_HOTWORDS, DEFAULT_ROUTING_TABLE);
@@ -55,5 +57,16 @@ describe('createRuleTier', () => {
     const long = 'a'.repeat(100);
     const result = await createRuleTier([long], DEFAULT_ROUTING_TABLE).classify(input(long));
     expect(result.kind === 'answer' && result.decision.rationale.length).toBe(80);
+  });
+});
+
+describe('subject and body are separate texts', () => {
+  it('does not read a phrase across the subject/body boundary', async () => {
+    const tier = createRuleTier(['money back'], DEFAULT_ROUTING_TABLE);
+    const joined = await tier.classify({ ticketId: 'x', subject: 'Where is my money', body: 'Back in March I asked about invoices.' });
+    expect(joined.kind).toBe('abstain');
+    const critical = createKeywordMatcher(['production down']);
+    expect(critical.first(ticketText({ subject: 'Staging vs production', body: 'Down payment options?' }))).toBeUndefined();
+    expect(critical.first(ticketText({ subject: 'Help', body: 'production  down since 9' }))).toBe('production down');
   });
 });

@@ -42,7 +42,7 @@ export function startEscalation(config: EscalationConfig, deps: EscalationDeps):
   };
 
   const worker = startConsumer(decisionsQueue, deps.ctx, { concurrency: config.concurrency, onExhausted: deps.onExhausted }, async ({ ticket, record }, _job, log) => {
-    const text = ticketText({ ticketId: ticket.id, subject: ticket.subject ?? '', body: ticket.body });
+    const text = ticketText({ subject: ticket.subject ?? '', body: ticket.body });
     const route = applyGuardrails(record, text, { critical, highPriorityMinConfidence: config.highPriorityMinConfidence });
     const routed: RoutedTicket = { ticket, record, route, routedAt: new Date().toISOString() };
     const jobId = jobIdForTicket(ticket.id);

@@ -197,7 +197,7 @@ describe('ingest HTTP API', { timeout: 30_000 }, () => {
       const answers = await Promise.all(Array.from({ length: 5 }, () => post(ticket('T-race'))));
       // Exactly one caller is told it created the ticket; the others learn it was a duplicate.
       expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 200, 200, 200, 202]);
-      expect(answers.filter((a) => (a.json() as { duplicate: boolean }).duplicate)).toHaveLength(4);
+      expect(answers.filter((a) => a.json<{ duplicate: boolean }>().duplicate)).toHaveLength(4);
       expect(await jobCount()).toBe(1);
     });
   });
