@@ -172,6 +172,7 @@ describe('model tiers', () => {
       decision: { category: 'technical', team: 'tech_support', confidence: 0.75 },
       raw: decisionJson({ category: 'technical', priority: 'medium', team: 'tech_support', confidence: 0.75, rationale: 'how-to question' }),
       failureReasons: [],
+      notes: [],
       criticalKeyword: null,
     });
     expect(record.promptVersion).toMatch(/^routing-v1\+[0-9a-f]{8}$/);
@@ -227,6 +228,7 @@ describe('model tiers', () => {
       decision: { category: 'bug', team: 'core_eng', confidence: 0.4 },
       raw: decisionJson({ category: 'bug', priority: 'high', team: 'core_eng', confidence: 0.4, rationale: 'crash on export' }),
       failureReasons: [],
+      notes: [],
     });
     expect(record.attempts.map((a) => a.outcome)).toEqual(['abstained', 'below_threshold', 'below_threshold']);
   });

@@ -1,7 +1,7 @@
 import type { Attempt, DecisionRecord } from './decision-record.js';
 import type { KeywordMatcher } from './keywords.js';
 import type { ModelDecision } from './model-decision.js';
-import { REASON } from './reasons.js';
+import { NOTE, REASON } from './reasons.js';
 import type { Tier, TierInput, TierResult } from './tier.js';
 
 export interface CascadeOptions {
@@ -67,12 +67,13 @@ export async function runCascade(input: TierInput, opts: CascadeOptions): Promis
   const attempts: Attempt[] = [];
   const record = (
     fields: Pick<DecisionRecord, 'outcome' | 'tier' | 'model' | 'promptVersion' | 'decision' | 'raw'> &
-      Partial<Pick<DecisionRecord, 'criticalKeyword' | 'failureReasons'>>,
+      Partial<Pick<DecisionRecord, 'criticalKeyword' | 'failureReasons' | 'notes'>>,
   ): CascadeResult => ({
     kind: 'record',
     record: {
       criticalKeyword: null,
       failureReasons: [],
+      notes: [],
       ...fields,
       attempts,
       totals: {
@@ -90,11 +91,22 @@ export async function runCascade(input: TierInput, opts: CascadeOptions): Promis
     return record({ outcome: 'critical', tier: null, model: null, promptVersion: null, decision: null, raw: null, criticalKeyword: keyword });
   }
 
-  let best: { tier: Tier; decision: ModelDecision; raw: string | null; model: string | null } | undefined;
+  type Candidate = { tier: Tier; index: number; decision: ModelDecision; raw: string | null; model: string | null };
+  // The latest model answer that did not clear its threshold: the suggestion for a human.
+  let best: Candidate | undefined;
+  // A tier sure of the category but not the priority: decides, with priority medium, if no later tier answers.
+  let priorityFallback: Candidate | undefined;
   let sawInvalid = false;
   let sawUnavailable = false;
+  const fromCandidate = (c: Candidate): Pick<DecisionRecord, 'tier' | 'model' | 'promptVersion' | 'decision' | 'raw'> => ({
+    tier: c.tier.name,
+    model: c.model,
+    promptVersion: c.tier.promptVersion,
+    decision: c.decision,
+    raw: c.raw,
+  });
 
-  for (const tier of opts.tiers) {
+  for (const [index, tier] of opts.tiers.entries()) {
     let transientLeft = opts.transientRetries;
     let invalidLeft = opts.invalidRetries;
     let retry = 0;
@@ -106,15 +118,23 @@ export async function runCascade(input: TierInput, opts: CascadeOptions): Promis
         attempts.push(attemptOf(tier, result, latency, false));
         return { kind: 'rate_limited', tier: tier.name, retryAfterMs: result.retryAfterMs };
       }
-      const accepted = result.kind === 'answer' && result.decision.confidence >= tier.threshold;
-      attempts.push(attemptOf(tier, result, latency, accepted));
+      const confident = result.kind === 'answer' && result.decision.confidence >= tier.threshold;
+      const priorityUnsure = result.kind === 'answer' && result.priorityConfident === false;
+      const laterModel = opts.tiers.slice(index + 1).some((t) => t.isModel);
+      const accepted = confident && !(priorityUnsure && laterModel);
+      const attempt = attemptOf(tier, result, latency, accepted);
+      attempts.push(confident && !accepted ? { ...attempt, error: NOTE.priorityUnsure } : attempt);
 
       if (result.kind === 'answer') {
-        if (accepted) {
-          return record({ outcome: 'decided', tier: tier.name, model: result.model, promptVersion: tier.promptVersion, decision: result.decision, raw: result.raw });
+        const candidate: Candidate = { tier, index, decision: result.decision, raw: result.raw, model: result.model };
+        if (priorityUnsure && confident) {
+          priorityFallback = { ...candidate, decision: { ...result.decision, priority: 'medium' } };
+          if (accepted) return record({ outcome: 'decided', ...fromCandidate(priorityFallback), notes: [NOTE.priorityUnsure] });
+          break;
         }
+        if (accepted) return record({ outcome: 'decided', ...fromCandidate(candidate) });
         // The last model to speak is the strongest one asked so far: its answer is the best suggestion.
-        best = { tier, decision: result.decision, raw: result.raw, model: result.model };
+        best = candidate;
         break;
       }
       if (result.kind === 'invalid') {
@@ -134,9 +154,10 @@ export async function runCascade(input: TierInput, opts: CascadeOptions): Promis
     }
   }
 
-  if (best) {
-    return record({ outcome: 'low_confidence', tier: best.tier.name, model: best.model, promptVersion: best.tier.promptVersion, decision: best.decision, raw: best.raw });
+  if (priorityFallback && (!best || best.index < priorityFallback.index)) {
+    return record({ outcome: 'decided', ...fromCandidate(priorityFallback), notes: [NOTE.priorityUnsure] });
   }
+  if (best) return record({ outcome: 'low_confidence', ...fromCandidate(best) });
   const failureReasons: string[] = [];
   if (sawInvalid) failureReasons.push(REASON.modelOutputInvalid);
   if (sawUnavailable || !sawInvalid) failureReasons.push(REASON.modelsUnavailable);

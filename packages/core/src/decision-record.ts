@@ -40,6 +40,8 @@ export const DecisionRecord = z.object({
   criticalKeyword: z.string().nullable(),
   /** Set when no tier produced a usable answer: `model_output_invalid` and/or `models_unavailable`. */
   failureReasons: z.array(z.string()),
+  /** Non-escalating facts about the decision, e.g. `priority_unsure`. */
+  notes: z.array(z.string()).default([]),
   attempts: z.array(Attempt),
   totals: z.object({
     latencyMs: z.number().nonnegative(),

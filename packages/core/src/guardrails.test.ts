@@ -29,6 +29,7 @@ const record = (over: Partial<DecisionRecord> = {}): DecisionRecord => ({
   raw: null,
   criticalKeyword: null,
   failureReasons: [],
+  notes: [],
   attempts: [],
   totals: { latencyMs: 0, promptTokens: 0, completionTokens: 0, costUsd: 0 },
   decidedAt: '2025-01-01T00:00:00.000Z',

@@ -10,3 +10,4 @@ export * from './cascade.js';
 export * from './rule-tier.js';
 export * from './guardrails.js';
 export * from './defaults.js';
+export * from './threshold-search.js';

@@ -10,6 +10,12 @@ export const REASON = {
   modelsUnavailable: 'models_unavailable',
 } as const;
 
+/** Facts recorded on a decision that do not send it to a human. */
+export const NOTE = {
+  /** The deciding tier was sure of the category but not the priority; priority was set to medium. */
+  priorityUnsure: 'priority_unsure',
+} as const;
+
 export type ReasonCode = (typeof REASON)[keyof typeof REASON] | `critical_keyword:${string}`;
 
 export const criticalReason = (keyword: string): ReasonCode => `critical_keyword:${keyword}`;

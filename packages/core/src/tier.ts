@@ -21,7 +21,15 @@ export interface Usage {
  * (`retryable` for timeouts and 5xx, not for a 400); `rate_limited` a 429 the whole job must wait out.
  */
 export type TierResult =
-  | { kind: 'answer'; decision: ModelDecision; raw: string | null; model: string | null; usage: Usage }
+  | {
+      kind: 'answer';
+      decision: ModelDecision;
+      raw: string | null;
+      model: string | null;
+      usage: Usage;
+      /** False when the tier is sure of the category but not of the priority (the local model). */
+      priorityConfident?: boolean;
+    }
   | { kind: 'abstain' }
   | { kind: 'invalid'; error: string; raw: string | null; model: string; usage: Usage }
   | { kind: 'unavailable'; error: string; retryable: boolean; model: string }
