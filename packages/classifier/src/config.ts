@@ -11,6 +11,15 @@ export const ModelTierConfig = z.object({
 });
 export type ModelTierConfig = z.infer<typeof ModelTierConfig>;
 
+export const LocalTierConfig = z.object({
+  modelPath: z.string().min(1),
+  /** Until `calibrate` fits one on data, a cautious default: the local tier takes only what it is very sure of. */
+  threshold: z.number().min(0).max(1).default(0.9),
+  priorityThreshold: z.number().min(0).max(1).default(0.7),
+  reloadPollMs: z.number().int().positive().default(2_000),
+});
+export type LocalTierConfig = z.infer<typeof LocalTierConfig>;
+
 /** Everything the classifier needs, validated; apps build it from the environment. */
 export const ClassifierConfig = z.object({
   concurrency: z.number().int().positive().default(8),
@@ -19,12 +28,16 @@ export const ClassifierConfig = z.object({
   routing: RoutingTable.default(DEFAULT_ROUTING_TABLE),
   prices: PriceTable.default(DEFAULT_PRICES),
   promptPath: z.string().min(1),
+  /** The in-process model; absent → no local tier. */
+  local: LocalTierConfig.optional(),
   /** Model tiers, cheapest first. Absent tiers are skipped: with none, unknown tickets go to humans. */
   cheap: ModelTierConfig.optional(),
   strong: ModelTierConfig.optional(),
   transientRetries: z.number().int().min(0).max(5).default(1),
   invalidRetries: z.number().int().min(0).max(3).default(1),
   backoffBaseMs: z.number().int().min(0).default(250),
+  /** 429s a ticket waits out before the rate-limited tier counts as unavailable for it. */
+  maxRateLimitDeferrals: z.number().int().min(0).default(5),
 });
 export type ClassifierConfig = z.infer<typeof ClassifierConfig>;
 export type ClassifierConfigInput = z.input<typeof ClassifierConfig>;

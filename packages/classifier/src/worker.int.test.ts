@@ -56,4 +56,41 @@ describe('classifier worker', () => {
     await decisions.close();
     await tickets.close();
   });
+
+  it('defers only the rate-limited ticket: a critical ticket behind it is not held up', async () => {
+    fake.setResponder(() => ({ status: 429, headers: { 'retry-after': '30' } }));
+    const config = ClassifierConfig.parse({ promptPath: PROMPT, concurrency: 1, cheap: { baseURL: fake.url, apiKey: 'k', model: 'gpt-4o-mini', threshold: 0.75 } });
+    service = startClassifier(config, { ctx: fleet.ctx, store: fleet.store, tiers: buildTiers(config, await loadPrompt(PROMPT)), onExhausted: fleet.deadLetter });
+    const tickets = openQueue(ticketsQueue, fleet.ctx);
+    await tickets.add(jobIdForTicket('slow'), { ticket: { id: 'slow', body: 'Which plan includes SSO?', receivedAt: new Date().toISOString() } });
+    await tickets.add(jobIdForTicket('crit'), { ticket: { id: 'crit', body: 'Production down for all users', receivedAt: new Date().toISOString() } });
+    const decisions = new Queue(decisionsQueue.queueName, { connection: fleet.redis, prefix });
+    const crit = await waitFor(() => decisions.getJob(jobIdForTicket('crit')), 5_000, 'critical ticket decided');
+    expect(DecisionJob.parse(crit.data).record.outcome).toBe('critical');
+    const ticketsQ = new Queue(ticketsQueue.queueName, { connection: fleet.redis, prefix });
+    const slow = await ticketsQ.getJob(jobIdForTicket('slow'));
+    expect(await slow?.getState()).toBe('delayed');
+    expect(slow?.data).toMatchObject({ deferrals: 1 });
+    await Promise.all([ticketsQ.close(), decisions.close(), tickets.close()]);
+  });
+
+  it('after enough 429s the ticket moves on to the next tier instead of waiting for ever', async () => {
+    fake.setResponder((req) =>
+      req.model === 'gpt-4o-mini'
+        ? { status: 429, headers: { 'retry-after-ms': '50' } }
+        : { content: decisionJson({ category: 'sales', priority: 'low', team: 'sales', confidence: 0.9 }) },
+    );
+    const model = (name: string, threshold: number) => ({ baseURL: fake.url, apiKey: 'k', model: name, threshold });
+    const config = ClassifierConfig.parse({ promptPath: PROMPT, concurrency: 1, maxRateLimitDeferrals: 2, cheap: model('gpt-4o-mini', 0.75), strong: model('claude-opus-4-7', 0.5) });
+    service = startClassifier(config, { ctx: fleet.ctx, store: fleet.store, tiers: buildTiers(config, await loadPrompt(PROMPT)), onExhausted: fleet.deadLetter });
+    const tickets = openQueue(ticketsQueue, fleet.ctx);
+    await tickets.add(jobIdForTicket('busy'), { ticket: { id: 'busy', body: 'Do you have an annual plan discount?', receivedAt: new Date().toISOString() } }, { attempts: 1 });
+    const decisions = new Queue(decisionsQueue.queueName, { connection: fleet.redis, prefix });
+    const decided = await waitFor(() => decisions.getJob(jobIdForTicket('busy')), 10_000, 'decision after deferrals');
+    expect(DecisionJob.parse(decided.data).record).toMatchObject({ outcome: 'decided', tier: 'strong' });
+    // Two deferrals, then a third try on which cheap's 429 counts as unavailable.
+    expect(fake.calls.filter((c) => c.model === 'gpt-4o-mini')).toHaveLength(3);
+    await Promise.all([decisions.close(), tickets.close()]);
+  });
 });
+

@@ -1,5 +1,5 @@
-import { Worker, type Job } from 'bullmq';
-import { createKeywordMatcher, runCascade, type Tier } from '@switchboard/core';
+import { DelayedError, type Job, type Worker } from 'bullmq';
+import { createKeywordMatcher, DecisionRecord, runCascade, type Tier } from '@switchboard/core';
 import {
   decisionsQueue,
   jobIdForTicket,
@@ -28,16 +28,30 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 /**
  * Takes tickets off the tickets queue, runs the cascade and hands the decision record to escalation.
  * The record is stored before the decision job is added, so a fast escalation worker can never have
- * its final status overwritten by this one.
+ * its final status overwritten by this one, and a redelivered job reuses it instead of paying twice.
  */
 export function startClassifier(config: ClassifierConfig, deps: ClassifierDeps): ClassifierService {
   const decisions = openQueue(decisionsQueue, deps.ctx);
   const critical = createKeywordMatcher(config.criticalKeywords);
-  const worker: Worker = startConsumer(ticketsQueue, deps.ctx, { concurrency: config.concurrency, onExhausted: deps.onExhausted }, async ({ ticket }, _job, log) => {
+
+  const worker = startConsumer(ticketsQueue, deps.ctx, { concurrency: config.concurrency, onExhausted: deps.onExhausted }, async (data, job, log, token) => {
+    const { ticket } = data;
+    const progress = await deps.store.progress(ticket.id);
+    if (progress.status === 'routed' || progress.status === 'escalated' || progress.status === 'failed') {
+      log.info({ ticketId: ticket.id, status: progress.status }, 'ticket already finished; nothing to do');
+      return;
+    }
+    const stored = progress.decision ? DecisionRecord.safeParse(JSON.parse(progress.decision)) : undefined;
+    if (stored?.success) {
+      await decisions.add(jobIdForTicket(ticket.id), { ticket, record: stored.data });
+      log.info({ ticketId: ticket.id }, 'decision already recorded; handed on without a new classification');
+      return;
+    }
     await deps.store.advance(ticket.id, 'classifying', {
       receivedAt: ticket.receivedAt,
       classificationStartedAt: new Date().toISOString(),
     });
+    const deferrals = data.deferrals ?? 0;
     const result = await runCascade(
       { ticketId: ticket.id, subject: ticket.subject ?? '', body: ticket.body, language: ticket.language },
       {
@@ -49,13 +63,16 @@ export function startClassifier(config: ClassifierConfig, deps: ClassifierDeps):
         sleep,
         now: () => performance.now(),
         clock: () => new Date(),
+        rateLimitIsUnavailable: deferrals >= config.maxRateLimitDeferrals,
       },
     );
     if (result.kind === 'rate_limited') {
-      // A 429 pauses this queue for every classifier, as the provider asked, and does not spend an attempt.
-      log.warn({ tier: result.tier, retryAfterMs: result.retryAfterMs }, 'provider rate limit; pausing queue');
-      await worker.rateLimit(result.retryAfterMs);
-      throw Worker.RateLimitError();
+      // Only this ticket waits, as long as the provider asked, without spending an attempt; other
+      // tickets (critical ones, rule hits) keep flowing.
+      log.warn({ tier: result.tier, retryAfterMs: result.retryAfterMs, deferrals: deferrals + 1 }, 'provider rate limit; ticket deferred');
+      await job.updateData({ ...data, deferrals: deferrals + 1 });
+      await job.moveToDelayed(Date.now() + result.retryAfterMs, token);
+      throw new DelayedError();
     }
     const { record } = result;
     await deps.store.advance(ticket.id, 'classifying', { decision: JSON.stringify(record), decidedAt: record.decidedAt });

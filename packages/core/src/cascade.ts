@@ -15,6 +15,11 @@ export interface CascadeOptions {
   sleep: (ms: number) => Promise<void>;
   now: () => number;
   clock: () => Date;
+  /**
+   * After a ticket has waited out enough 429s, a rate-limited tier counts as unavailable, so the ticket
+   * moves on to the next tier (or a human) instead of waiting for ever.
+   */
+  rateLimitIsUnavailable?: boolean;
 }
 
 /** A provider said 429: the whole ticket waits and is tried again, without spending an attempt. */
@@ -116,7 +121,9 @@ export async function runCascade(input: TierInput, opts: CascadeOptions): Promis
       const latency = opts.now() - t0;
       if (result.kind === 'rate_limited') {
         attempts.push(attemptOf(tier, result, latency, false));
-        return { kind: 'rate_limited', tier: tier.name, retryAfterMs: result.retryAfterMs };
+        if (!opts.rateLimitIsUnavailable) return { kind: 'rate_limited', tier: tier.name, retryAfterMs: result.retryAfterMs };
+        sawUnavailable = true;
+        break;
       }
       const confident = result.kind === 'answer' && result.decision.confidence >= tier.threshold;
       const priorityUnsure = result.kind === 'answer' && result.priorityConfident === false;

@@ -8,6 +8,9 @@ export const REASON = {
   lowConfidence: 'low_confidence',
   modelOutputInvalid: 'model_output_invalid',
   modelsUnavailable: 'models_unavailable',
+  /** The pipeline itself failed on the ticket (retries exhausted); a human takes it from dead letter. */
+  pipelineFailed: 'pipeline_failed',
+  promptInjectionSuspected: 'prompt_injection_suspected',
 } as const;
 
 /** Facts recorded on a decision that do not send it to a human. */

@@ -164,6 +164,20 @@ describe('escalation router', { timeout: 30_000 }, () => {
     expect((await h.fleet.store.get('twice'))?.status).toBe('routed');
   });
 
+  it('follows the first route when a repeat would now route elsewhere, even after the team job is gone', async () => {
+    const ticket = makeTicket('redeploy');
+    await h.decisionCompleted(await h.decide(ticket, decidedRecord(), 'before-deploy'));
+    const first = await h.team('billing_support').getJob(jobIdForTicket('redeploy'));
+    expect(first).toBeDefined();
+    await first?.remove(); // the team's tools consumed it and BullMQ no longer holds it
+
+    // The same ticket's decision again, now one that would go to a human (as after a config change).
+    await h.decisionCompleted(await h.decide(ticket, decidedRecord({ escalation_required: true }), 'after-deploy'));
+    expect(await h.team('billing_support').getJob(jobIdForTicket('redeploy'))).toBeUndefined();
+    expect(await h.review.getJob(jobIdForTicket('redeploy'))).toBeUndefined();
+    expect(await h.fleet.store.get('redeploy')).toMatchObject({ status: 'routed', route: { team: 'billing_support', escalated: false } });
+  });
+
   it('puts an escalated decision processed twice on the review queue once', async () => {
     const ticket = makeTicket('twice-review');
     const record = decidedRecord({ escalation_required: true });

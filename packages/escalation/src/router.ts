@@ -1,10 +1,11 @@
 import type { Job, Worker } from 'bullmq';
-import { applyGuardrails, createKeywordMatcher, ticketText, type Priority } from '@switchboard/core';
+import { applyGuardrails, createKeywordMatcher, TEAMS, ticketText, type Priority, type Team } from '@switchboard/core';
 import {
   decisionsQueue,
   humanReviewQueue,
   jobIdForTicket,
   openQueue,
+  RouteSchema,
   startConsumer,
   teamQueue,
   webhooksQueue,
@@ -13,7 +14,6 @@ import {
   type RoutedTicket,
   type TicketStore,
 } from '@switchboard/queues';
-import { TEAMS } from '@switchboard/core';
 import type { EscalationConfig } from './config.js';
 
 export interface EscalationDeps {
@@ -27,35 +27,36 @@ const REVIEW_PRIORITY: Record<Priority, number> = { high: 1, medium: 2, low: 3 }
 
 /**
  * Applies the human-override rules to every decision, then puts the ticket in exactly one place: its
- * team's queue (plus a signed webhook when the team has one) or the human review queue. Every add uses
- * the ticket's job id, so a worker that crashes after adding and is retried adds nothing new.
+ * team's queue (plus a signed webhook when the team has one) or the human review queue. The first
+ * route is stored before anything is delivered and a redelivered decision follows the stored route,
+ * even if this worker's rules would now say otherwise; every add uses the ticket's job id, so a worker
+ * that crashes after adding and is retried adds nothing new.
  */
 export function startEscalation(config: EscalationConfig, deps: EscalationDeps): { worker: Worker; close(): Promise<void> } {
   const critical = createKeywordMatcher(config.criticalKeywords);
   const review = openQueue(humanReviewQueue, deps.ctx);
   const webhooks = openQueue(webhooksQueue, deps.ctx);
-  const teams = new Map(TEAMS.map((t) => [t, openQueue(teamQueue(t), deps.ctx)] as const));
-  const team = (t: (typeof TEAMS)[number]): Producer<'ticket', ReturnType<typeof teamQueue>['schema']> => {
-    const q = teams.get(t);
-    if (!q) throw new Error(`no queue for team ${t}`);
-    return q;
-  };
+  const teams = Object.fromEntries(TEAMS.map((t) => [t, openQueue(teamQueue(t), deps.ctx)])) as Record<Team, Producer<'ticket', ReturnType<typeof teamQueue>['schema']>>;
 
   const worker = startConsumer(decisionsQueue, deps.ctx, { concurrency: config.concurrency, onExhausted: deps.onExhausted }, async ({ ticket, record }, _job, log) => {
+    const { status } = await deps.store.progress(ticket.id);
+    if (status === 'routed' || status === 'escalated') {
+      // Delivered already (the status is set only after delivery): a repeat must not deliver again.
+      log.info({ ticketId: ticket.id, status }, 'decision for a ticket already delivered; nothing to do');
+      return;
+    }
     const text = ticketText({ subject: ticket.subject ?? '', body: ticket.body });
-    const route = applyGuardrails(record, text, { critical, highPriorityMinConfidence: config.highPriorityMinConfidence });
+    const fresh = applyGuardrails(record, text, { critical, highPriorityMinConfidence: config.highPriorityMinConfidence });
+    const route = RouteSchema.parse(JSON.parse(await deps.store.claimRoute(ticket.id, JSON.stringify(fresh))));
     const routed: RoutedTicket = { ticket, record, route, routedAt: new Date().toISOString() };
     const jobId = jobIdForTicket(ticket.id);
     if (route.escalated) {
       await review.add(jobId, routed, { priority: REVIEW_PRIORITY[record.decision?.priority ?? 'high'] });
     } else {
-      await team(route.team).add(jobId, routed);
+      await teams[route.team].add(jobId, routed);
       if (config.webhooks[route.team]) await webhooks.add(jobId, routed, { attempts: config.webhookAttempts, backoff: { type: 'exponential', delay: config.webhookBackoffMs } });
     }
-    await deps.store.advance(ticket.id, route.escalated ? 'escalated' : 'routed', {
-      route: JSON.stringify(route),
-      finishedAt: routed.routedAt,
-    });
+    await deps.store.advance(ticket.id, route.escalated ? 'escalated' : 'routed', { finishedAt: routed.routedAt });
     log.info({ ticketId: ticket.id, team: route.team, via: route.via, escalated: route.escalated, reasons: route.reasons }, 'routed');
   });
 
@@ -63,7 +64,7 @@ export function startEscalation(config: EscalationConfig, deps: EscalationDeps):
     worker,
     async close() {
       await worker.close();
-      await Promise.all([review.close(), webhooks.close(), ...[...teams.values()].map((q) => q.close())]);
+      await Promise.all([review.close(), webhooks.close(), ...Object.values(teams).map((q) => q.close())]);
     },
   };
 }

@@ -1,7 +1,7 @@
 import { Queue, type Worker } from 'bullmq';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dropPrefix, testLogger, TEST_REDIS_URL, uniquePrefix, waitFor } from '@switchboard/testkit';
-import { deadLetterQueue, ticketsQueue } from './definitions.js';
+import { deadLetterQueue, humanReviewQueue, ticketsQueue } from './definitions.js';
 import { deadLetterId, replayDeadLetters } from './dead-letter.js';
 import { openQueue, startConsumer } from './factory.js';
 import { openFleetContext, type FleetContext } from './fleet-context.js';
@@ -38,11 +38,18 @@ describe('dead letter', () => {
     const dlq = new Queue(deadLetterQueue.queueName, { connection: fleet.redis, prefix });
     const dead = await waitFor(() => dlq.getJob(deadLetterId('tickets', 't-dl1')), 10_000, 'dead-letter copy');
     expect(dead.data).toMatchObject({ queue: 'tickets', jobId: 't-dl1', error: 'classifier bug', attemptsMade: 2 });
-    expect(await fleet.store.status('dl1')).toBe('failed');
+    // The pipeline gave up, so a person gets the ticket: it still ends with someone.
+    const review = new Queue(humanReviewQueue.queueName, { connection: fleet.redis, prefix });
+    const handedOver = await waitFor(() => review.getJob('t-dl1'), 5_000, 'human-review copy');
+    expect(handedOver.data).toMatchObject({ route: { escalated: true, reasons: ['pipeline_failed'] } });
+    expect(await fleet.store.status('dl1')).toBe('escalated');
 
     broken = false;
-    const result = await replayDeadLetters(fleet.ctx, fleet.redis, fleet.store, [ticketsQueue]);
-    expect(result).toEqual({ replayed: [deadLetterId('tickets', 't-dl1')], missing: [] });
+    const result = await replayDeadLetters(fleet.ctx, fleet.store, [ticketsQueue]);
+    expect(result).toEqual({ replayed: [deadLetterId('tickets', 't-dl1')], missing: [], skipped: [] });
+    // Replayed, the ticket is withdrawn from human review so that it ends in one place only.
+    expect(await review.getJob('t-dl1')).toBeUndefined();
+    await review.close();
     await waitFor(() => (processed.includes('dl1') ? true : undefined), 10_000, 'replayed job to be processed');
     expect(await dlq.getJob(deadLetterId('tickets', 't-dl1'))).toBeUndefined();
     expect(await fleet.store.status('dl1')).toBe('queued');
@@ -60,6 +67,7 @@ describe('dead letter', () => {
     await raw.add('classify', { ticket: { id: 'bad one', body: 42 } }, { jobId: 't-bad', attempts: 5 });
     const dlq = new Queue(deadLetterQueue.queueName, { connection: fleet.redis, prefix });
     const dead = await waitFor(() => dlq.getJob(deadLetterId('tickets', 't-bad')), 10_000, 'dead-letter copy');
+    expect(await fleet.store.status('bad one')).toBeUndefined();
     expect(deadLetterQueue.schema.parse(dead.data)).toMatchObject({ error: expect.stringMatching(/invalid tickets payload: ticket\.id: .*ticket\.body/) as unknown, attemptsMade: 1 });
     expect(calls).toBe(0);
     await raw.close();

@@ -80,7 +80,7 @@ export function startConsumer<N extends string, S extends z.ZodType>(
   def: QueueDef<N, S>,
   ctx: QueueContext,
   opts: ConsumerOptions,
-  process: (data: z.output<S>, job: Job, log: Logger, token: string | undefined) => Promise<void>,
+  handle: (data: z.output<S>, job: Job, log: Logger, token: string | undefined) => Promise<void>,
 ): Worker {
   const worker = new Worker(
     def.queueName,
@@ -91,7 +91,7 @@ export function startConsumer<N extends string, S extends z.ZodType>(
         const err = new InvalidPayloadError(`invalid ${def.queueName} payload: ${describeZodError(parsed.error)}`);
         throw err;
       }
-      await process(parsed.data, job, log, token);
+      await handle(parsed.data, job, log, token);
     },
     {
       connection: ctx.connection,

@@ -8,7 +8,11 @@ export const RouteSchema = z.object({
   reasons: z.array(z.string()),
 });
 
-export const TicketJob = z.object({ ticket: Ticket });
+export const TicketJob = z.object({
+  ticket: Ticket,
+  /** How many times a provider's 429 has put this ticket back to wait. */
+  deferrals: z.number().int().nonnegative().optional(),
+});
 export type TicketJob = z.infer<typeof TicketJob>;
 
 export const DecisionJob = z.object({ ticket: Ticket, record: DecisionRecord });

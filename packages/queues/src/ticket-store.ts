@@ -44,6 +44,13 @@ redis.call('EXPIRE', KEYS[1], ARGV[1])
 return 1
 `;
 
+// Stores the route if none is stored yet and returns whichever route is stored: the first decision wins.
+const CLAIM_ROUTE = `
+redis.call('HSETNX', KEYS[1], 'route', ARGV[2])
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+return redis.call('HGET', KEYS[1], 'route')
+`;
+
 /**
  * The ticket's record: its status, decision and route, kept for `retentionSeconds` (30 days by default),
  * well past the BullMQ jobs. It is also what makes ingest idempotent: a known id is a known ticket.
@@ -93,6 +100,29 @@ export class TicketStore {
     return res === 1;
   }
 
+  /**
+   * Escalation's exactly-once guard: the first route stored for a ticket is the only one it is ever
+   * delivered by, so a redelivered decision (after a crash, or on a worker with newer config) cannot
+   * send the ticket to a second place. Returns the stored route as JSON.
+   */
+  async claimRoute(ticketId: string, routeJson: string): Promise<string> {
+    const stored = await this.redis.eval(CLAIM_ROUTE, 1, this.key(ticketId), String(this.retentionSeconds), routeJson);
+    if (typeof stored !== 'string') throw new Error(`route of ${ticketId} was not stored`);
+    return stored;
+  }
+
+  /** The decision already recorded for a ticket, so a redelivered job need not pay for the cascade again. */
+  async progress(ticketId: string): Promise<{ status: TicketStatus | undefined; decision: string | undefined }> {
+    const [status, decision] = await this.redis.hmget(this.key(ticketId), 'status', 'decision');
+    return { status: (status ?? undefined) as TicketStatus | undefined, decision: decision ?? undefined };
+  }
+
+  /** Lets a replayed ticket move through the statuses again, clearing how it ended last time. */
+  async reopen(ticketId: string): Promise<void> {
+    const key = this.key(ticketId);
+    await this.redis.multi().hset(key, 'status', 'queued', 'rank', '0').hdel(key, 'error', 'finishedAt', 'route', 'decision').expire(key, this.retentionSeconds).exec();
+  }
+
   async get(ticketId: string): Promise<TicketView | undefined> {
     const h = await this.redis.hgetall(this.key(ticketId));
     if (!h.status || !h.receivedAt) return undefined;
@@ -114,9 +144,4 @@ export class TicketStore {
       },
     });
   }
-}
-
-/** Lets a replayed ticket move through the statuses again. */
-export async function reopenRecord(store: TicketStore, redis: Redis, ticketId: string): Promise<void> {
-  await redis.hset(store.key(ticketId), 'status', 'queued', 'rank', '0');
 }
