@@ -1,9 +1,9 @@
 import { startEscalation, startWebhookWorker } from '@switchboard/escalation';
 import { openFleetContext } from '@switchboard/queues';
-import { createLogger, installShutdown, locksFromEnv, runApp } from '@switchboard/runtime';
+import { createLogger, logLevelOf, installShutdown, locksFromEnv, runApp } from '@switchboard/runtime';
 import { escalationConfigFromEnv } from './config.js';
 
-const logger = createLogger({ name: 'escalation', level: process.env.LOG_LEVEL ?? 'info' });
+const logger = createLogger({ name: 'escalation', level: logLevelOf(process.env.LOG_LEVEL) });
 
 await runApp(logger, async () => {
   const { env, config } = escalationConfigFromEnv(process.env);

@@ -35,11 +35,12 @@ try {
   const redis = await ensureRedis(env.REDIS_URL, env.FLEET_REDIS_FALLBACK_PORT);
   redisChild = redis.child;
   console.log(redis.child ? `No Redis on ${env.REDIS_URL}: started redis-server at ${redis.url} (in memory, stops with the fleet).` : `Using Redis at ${redis.url}.`);
-  const modelConfigured = Boolean(process.env.MODEL_BASE_URL ?? process.env.CHEAP_BASE_URL ?? process.env.STRONG_BASE_URL);
+  const has = (name: string): boolean => Boolean(process.env[name]);
+  const modelConfigured = (has('MODEL_BASE_URL') || has('CHEAP_BASE_URL') || has('STRONG_BASE_URL')) && (has('MODEL_API_KEY') || has('CHEAP_API_KEY') || has('STRONG_API_KEY'));
   console.log(
     modelConfigured
-      ? 'Model endpoint configured: unknown tickets go through the cheap and strong tiers.'
-      : 'No model endpoint configured (MODEL_BASE_URL / MODEL_API_KEY): hotword and critical tickets route, the rest go to humans (models_unavailable).',
+      ? 'Model endpoint configured: what the local model is unsure of goes to the cheap, then the strong tier.'
+      : 'No model endpoint configured (MODEL_BASE_URL + MODEL_API_KEY): the local model routes what it is sure of; the rest go to humans.',
   );
   const childEnv = { ...process.env, REDIS_URL: redis.url, PORT: String(env.PORT), INGEST_API_KEYS: env.INGEST_API_KEYS, LOG_LEVEL: env.FLEET_APP_LOG_LEVEL };
   for (const app of APPS) {

@@ -6,7 +6,7 @@ export const IngestEnv = commonEnv.extend({
   HOST: z.string().default('0.0.0.0'),
   /** Comma-separated API keys; callers send `Authorization: Bearer <key>`. */
   INGEST_API_KEYS: csv.pipe(z.array(z.string().min(16, 'each API key must be at least 16 characters')).min(1, 'set at least one key')),
-  RECORD_RETENTION_DAYS: z.coerce.number().int().positive().default(30),
+  RECORD_RETENTION_DAYS: z.coerce.number().int().min(8).default(30),
   REDIS_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000),
 });
 export type IngestEnv = z.infer<typeof IngestEnv>;

@@ -1,9 +1,9 @@
 import { buildIngestServer } from '@switchboard/ingest';
 import { openFleetContext, openQueue, ticketsQueue } from '@switchboard/queues';
-import { createLogger, installShutdown, parseEnv, runApp } from '@switchboard/runtime';
+import { createLogger, logLevelOf, installShutdown, parseEnv, runApp } from '@switchboard/runtime';
 import { IngestEnv } from './config.js';
 
-const logger = createLogger({ name: 'ingest', level: process.env.LOG_LEVEL ?? 'info' });
+const logger = createLogger({ name: 'ingest', level: logLevelOf(process.env.LOG_LEVEL) });
 
 await runApp(logger, async () => {
   const env = parseEnv(IngestEnv, process.env);

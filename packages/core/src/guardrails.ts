@@ -1,4 +1,5 @@
 import type { DecisionRecord, TierName } from './decision-record.js';
+import { looksLikePromptInjection } from './injection.js';
 import type { KeywordMatcher } from './keywords.js';
 import { criticalReason, REASON, type ReasonCode } from './reasons.js';
 import { FALLBACK_TEAM, type Team } from './taxonomy.js';
@@ -30,6 +31,7 @@ export function applyGuardrails(record: DecisionRecord, text: string | readonly 
     if (r === REASON.modelOutputInvalid || r === REASON.modelsUnavailable) reasons.push(r);
   }
   if (record.outcome === 'low_confidence') reasons.push(REASON.lowConfidence);
+  if (looksLikePromptInjection(typeof text === 'string' ? [text] : text)) reasons.push(REASON.promptInjectionSuspected);
   const d = record.decision;
   if (d) {
     if (d.escalation_required) reasons.push(REASON.modelFlagged);

@@ -11,3 +11,4 @@ export * from './rule-tier.js';
 export * from './guardrails.js';
 export * from './defaults.js';
 export * from './threshold-search.js';
+export * from './injection.js';

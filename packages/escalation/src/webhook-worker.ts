@@ -40,6 +40,8 @@ export function startWebhookWorker(
         'x-switchboard-delivery': job.id ?? routed.ticket.id,
       },
       body,
+      // A redirect would re-send the signed ticket to a host nobody configured.
+      redirect: 'error',
       signal: AbortSignal.timeout(config.webhookTimeoutMs),
     });
     await res.body?.cancel();

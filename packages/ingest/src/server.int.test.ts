@@ -330,4 +330,12 @@ describe('ingest HTTP API', { timeout: 30_000 }, () => {
     await encoded.body?.cancel();
     expect(await jobCount()).toBe(1);
   });
+
+  it('answers 500, not "retry later", when a stored record is unreadable (a bug, not an outage)', async () => {
+    await h.fleet.redis.hset(h.fleet.store.key('corrupt'), 'status', 'no-such-status', 'receivedAt', 'yesterday');
+    const res = await h.app.inject({ method: 'GET', url: '/v1/tickets/corrupt', headers: auth });
+    expect(res.statusCode).toBe(500);
+    expect(res.json()).toMatchObject({ error: 'internal_error' });
+  });
 });
+

@@ -24,6 +24,17 @@ class StorageUnavailable extends Error {
   override name = 'StorageUnavailable';
 }
 
+/**
+ * Errors that mean Redis could not be reached or refused the write (down, closed, over memory):
+ * the caller may retry. Anything else is our bug and must not be dressed up as "retry later".
+ */
+function isConnectionError(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code)) return true;
+  return /Stream isn't writeable|Connection is closed|enableOfflineQueue|max retries per request|Command timed out|OOM command not allowed|LOADING|READONLY|MISCONF/i.test(err.message);
+}
+
 /** Rejects if `p` has not settled within `ms`: a Redis that hangs must not hang the HTTP caller. */
 async function within<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -35,8 +46,8 @@ async function within<T>(p: Promise<T>, ms: number): Promise<T> {
       }),
     ]);
   } catch (err) {
-    if (err instanceof StorageUnavailable) throw err;
-    throw new StorageUnavailable(err instanceof Error ? err.message : String(err));
+    if (err instanceof StorageUnavailable || !isConnectionError(err)) throw err;
+    throw new StorageUnavailable(err instanceof Error ? err.message : String(err), { cause: err });
   } finally {
     clearTimeout(timer);
   }

@@ -15,10 +15,16 @@ export interface QueueContext {
   locks?: { lockDurationMs: number; stalledIntervalMs: number };
 }
 
-/** Completed and failed jobs are kept long enough for job-id de-duplication and inspection, never forever. */
+/**
+ * Completed and failed jobs are kept long enough for job-id de-duplication and inspection, never
+ * forever, and never longer than a ticket record (at least MIN_RECORD_RETENTION_DAYS): a job that
+ * outlived its record would make a re-sent ticket id a silent no-op.
+ */
+export const JOB_RETENTION_DAYS = 7;
+export const MIN_RECORD_RETENTION_DAYS = JOB_RETENTION_DAYS + 1;
 export const RETENTION: Pick<JobsOptions, 'removeOnComplete' | 'removeOnFail'> = {
-  removeOnComplete: { age: 7 * 24 * 3600, count: 100_000 },
-  removeOnFail: { age: 30 * 24 * 3600, count: 100_000 },
+  removeOnComplete: { age: JOB_RETENTION_DAYS * 24 * 3600, count: 100_000 },
+  removeOnFail: { age: JOB_RETENTION_DAYS * 24 * 3600, count: 100_000 },
 };
 
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {

@@ -18,11 +18,16 @@ export const jsonOf = <S extends z.ZodType>(schema: S) =>
     })
     .pipe(schema);
 
+export const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+/** For the logger that must exist before the environment is parsed: a bad LOG_LEVEL falls back to info. */
+export const logLevelOf = (value: string | undefined): z.infer<typeof LogLevel> => LogLevel.catch('info').parse(value);
+
 export const commonEnv = z.object({
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   /** BullMQ key prefix; use a hash tag such as `{sb}` on Redis Cluster. */
   QUEUE_PREFIX: z.string().regex(/^[^:\s]+$/, 'must not contain ":" or spaces').default('sb'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: LogLevel.default('info'),
   SHUTDOWN_DEADLINE_MS: z.coerce.number().int().positive().default(25_000),
 });
 export type CommonEnv = z.infer<typeof commonEnv>;
@@ -31,7 +36,8 @@ export type CommonEnv = z.infer<typeof commonEnv>;
 export const workerEnv = commonEnv.extend({
   WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1_000).default(30_000),
   WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(30_000),
-  RECORD_RETENTION_DAYS: z.coerce.number().int().positive().default(30),
+  /** At least 8: longer than BullMQ keeps any job, so a re-sent id is never swallowed by an old job. */
+  RECORD_RETENTION_DAYS: z.coerce.number().int().min(8).default(30),
 });
 export type WorkerEnv = z.infer<typeof workerEnv>;
 

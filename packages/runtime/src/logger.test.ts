@@ -34,4 +34,12 @@ describe('logger', () => {
     expect(out).toContain('[redacted]');
     expect(out).toContain('[email]');
   });
+
+  it('scrubs e-mail addresses from any field at any depth, and drops metadata and rationales', () => {
+    const { lines, stream } = capture();
+    const log = createLogger({ name: 't', level: 'info' }, stream);
+    log.info({ customer: { id: 'mehmet@example.com.tr' }, a: { b: { c: { d: { e: { f: 'write to x.y@corp.example' } } } } }, metadata: { crm: 'VIP' }, decision: { rationale: 'customer Ayşe asks' } }, 'deep');
+    const out = lines.join('');
+    for (const secret of ['mehmet@example.com.tr', 'x.y@corp.example', 'VIP', 'Ayşe']) expect(out).not.toContain(secret);
+  });
 });

@@ -6,7 +6,7 @@ export type { Logger } from 'pino';
  * Ticket text and personal data never reach the logs: these paths are censored wherever they appear
  * in a log object, up to the depth our payloads nest (job.data.ticket.customer.email).
  */
-const SENSITIVE = ['body', 'subject', 'email', 'raw', 'text', 'authorization', 'apiKey', 'password'];
+const SENSITIVE = ['body', 'subject', 'email', 'raw', 'text', 'rationale', 'metadata', 'authorization', 'apiKey', 'password', 'secret'];
 export const REDACT_PATHS = SENSITIVE.flatMap((k) => [k, `*.${k}`, `*.*.${k}`, `*.*.*.${k}`, `*.*.*.*.${k}`]);
 
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
@@ -14,12 +14,21 @@ const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 /** Scrubs e-mail addresses from free-text log messages (error messages can quote input). */
 export const scrubEmails = (s: string): string => s.replace(EMAIL, '[email]');
 
+/** Whatever the field is called and however deep: no string leaves with an e-mail address in it. */
+function scrubDeep(value: unknown, depth: number): unknown {
+  if (typeof value === 'string') return scrubEmails(value);
+  if (depth > 8 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => scrubDeep(v, depth + 1));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubDeep(v, depth + 1)]));
+}
+
 export function createLogger(opts: { name: string; level: string }, destination?: DestinationStream): Logger {
   return pino(
     {
       name: opts.name,
       level: opts.level,
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      formatters: { log: (obj) => scrubDeep(obj, 0) as Record<string, unknown> },
       hooks: {
         logMethod(args, method) {
           const scrubbed = args.map((a) => (typeof a === 'string' ? scrubEmails(a) : a)) as typeof args;
