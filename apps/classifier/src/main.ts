@@ -1,25 +1,43 @@
 import { fileURLToPath } from 'node:url';
-import { buildTiers, startClassifier } from '@switchboard/classifier';
+import { buildTiers, classifierConfigFromEnv, openModelHolder, readThresholdsFile, startClassifier, type ModelHolder } from '@switchboard/classifier';
 import { loadPrompt } from '@switchboard/llm';
 import { openFleetContext } from '@switchboard/queues';
-import { createLogger, installShutdown, locksFromEnv, runApp } from '@switchboard/runtime';
-import { classifierConfigFromEnv } from './config.js';
+import { ConfigError, createLogger, logLevelOf, installShutdown, locksFromEnv, runApp } from '@switchboard/runtime';
 
-const logger = createLogger({ name: 'classifier', level: process.env.LOG_LEVEL ?? 'info' });
-const DEFAULT_PROMPT = fileURLToPath(new URL('../../../prompts/routing_prompt.txt', import.meta.url));
+const logger = createLogger({ name: 'classifier', level: logLevelOf(process.env.LOG_LEVEL) });
+const repoFile = (p: string): string => fileURLToPath(new URL(`../../../${p}`, import.meta.url));
 
 await runApp(logger, async () => {
-  const { env, config } = classifierConfigFromEnv(process.env, DEFAULT_PROMPT);
+  const thresholds = readThresholdsFile(process.env.THRESHOLDS_PATH || undefined, repoFile('config/thresholds.json'));
+  const { env, config } = classifierConfigFromEnv(
+    process.env,
+    { promptPath: repoFile('prompts/routing_prompt.txt'), localModelPath: repoFile('models/local-default.json') },
+    thresholds,
+  );
   const prompt = await loadPrompt(config.promptPath);
-  const tiers = buildTiers(config, prompt);
+  let holder: ModelHolder | undefined;
+  if (config.local) {
+    try {
+      holder = await openModelHolder(config.local.modelPath, logger, config.local.reloadPollMs);
+    } catch (err) {
+      throw new ConfigError(`local model: ${(err as Error).message} (set LOCAL_MODEL_PATH=off to run without it)`);
+    }
+  }
+  const tiers = buildTiers(config, prompt, holder?.current);
   for (const t of [config.cheap, config.strong]) {
     if (t && !config.prices[t.model]) logger.warn({ model: t.model }, 'no price configured for model; its cost is recorded as 0');
   }
   const fleet = await openFleetContext({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, role: 'worker', logger, retentionDays: env.RECORD_RETENTION_DAYS, locks: locksFromEnv(env) });
   const service = startClassifier(config, { ctx: fleet.ctx, store: fleet.store, tiers, onExhausted: fleet.deadLetter });
-  installShutdown(logger, [() => service.close(), () => fleet.close()], env.SHUTDOWN_DEADLINE_MS);
+  installShutdown(logger, [() => service.close(), () => Promise.resolve(holder?.close()), () => fleet.close()], env.SHUTDOWN_DEADLINE_MS);
   logger.info(
-    { tiers: tiers.map((t) => ({ name: t.name, threshold: t.threshold })), promptVersion: prompt.version, concurrency: config.concurrency },
-    tiers.some((t) => t.isModel) ? 'classifier started' : 'classifier started without model tiers: unmatched tickets go to humans (models_unavailable)',
+    {
+      tiers: tiers.map((t) => ({ name: t.name, threshold: t.threshold })),
+      localModel: holder?.current().meta.modelVersion,
+      thresholdsCalibratedAt: thresholds?.calibratedAt,
+      promptVersion: prompt.version,
+      concurrency: config.concurrency,
+    },
+    tiers.some((t) => t.isModel) ? 'classifier started' : 'classifier started without remote model tiers: what the local tier is unsure of goes to humans',
   );
 });

@@ -1,41 +1,27 @@
-import { Queue } from 'bullmq';
-import { allQueueDefs, deadLetterQueue, openFleetContext, replayDeadLetters } from '@switchboard/queues';
-import { commonEnv, createLogger, parseEnv, runApp } from '@switchboard/runtime';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createLogger, logLevelOf, runApp } from '@switchboard/runtime';
+import { calibrate, CALIBRATE_USAGE } from './calibrate.js';
+import { deadLetter, DEAD_LETTER_USAGE } from './dead-letter.js';
+import { train, TRAIN_USAGE } from './train.js';
 
-const USAGE = `usage: pnpm ops dead-letter list
-       pnpm ops dead-letter replay <dead-letter-id>... | --all`;
-
-const logger = createLogger({ name: 'ops', level: process.env.LOG_LEVEL ?? 'warn' });
+const USAGE = [DEAD_LETTER_USAGE, TRAIN_USAGE, CALIBRATE_USAGE].map((u) => `  ${u}`).join('\n');
+const logger = createLogger({ name: 'ops', level: process.env.LOG_LEVEL ? logLevelOf(process.env.LOG_LEVEL) : 'warn' });
+const repoFile = (p: string): string => fileURLToPath(new URL(`../../../${p}`, import.meta.url));
+// `pnpm ops` runs us from apps/ops; paths on the command line mean the directory the user typed in.
+const userPath = (p: string): string => resolve(process.env.INIT_CWD ?? process.cwd(), p);
 
 await runApp(logger, async () => {
-  const [group, command, ...rest] = process.argv.slice(2);
-  if (group !== 'dead-letter' || (command !== 'list' && command !== 'replay') || (command === 'replay' && rest.length === 0)) {
-    console.error(USAGE);
-    process.exitCode = 2;
-    return;
-  }
-  const env = parseEnv(commonEnv, process.env);
-  const fleet = await openFleetContext({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, role: 'producer', logger, retentionDays: 30 });
-  try {
-    if (command === 'list') {
-      const dlq = new Queue(deadLetterQueue.queueName, { connection: fleet.redis, prefix: env.QUEUE_PREFIX });
-      const jobs = await dlq.getJobs(['waiting', 'delayed', 'completed', 'failed'], 0, 999);
-      for (const job of jobs) {
-        const d = deadLetterQueue.schema.safeParse(job.data);
-        console.log(d.success ? `${job.id}\t${d.data.failedAt}\t${d.data.queue}\t${d.data.error}` : `${job.id}\t(unreadable entry)`);
-      }
-      console.log(`${jobs.length} dead-lettered job(s)`);
-      await dlq.close();
-    } else {
-      const ids = rest.includes('--all') ? undefined : rest;
-      const result = await replayDeadLetters(fleet.ctx, fleet.redis, fleet.store, allQueueDefs(), ids);
-      console.log(`replayed ${result.replayed.length}: ${result.replayed.join(' ')}`);
-      if (result.missing.length > 0) {
-        console.error(`not found or unreadable: ${result.missing.join(' ')}`);
-        process.exitCode = 1;
-      }
-    }
-  } finally {
-    await fleet.close();
+  const [command, ...rest] = process.argv.slice(2);
+  switch (command) {
+    case 'dead-letter':
+      return deadLetter(rest, logger);
+    case 'train':
+      return train(rest, repoFile, userPath);
+    case 'calibrate':
+      return calibrate(rest, repoFile, userPath, logger);
+    default:
+      console.error(`usage:\n${USAGE}`);
+      process.exitCode = 2;
   }
 });

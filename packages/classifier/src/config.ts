@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_CRITICAL_KEYWORDS, DEFAULT_HOTWORDS, DEFAULT_PRICES, DEFAULT_ROUTING_TABLE, PriceTable, RoutingTable } from '@switchboard/core';
+import { DEFAULT_CRITICAL_KEYWORDS, DEFAULT_THRESHOLDS, DEFAULT_HOTWORDS, DEFAULT_PRICES, DEFAULT_ROUTING_TABLE, PriceTable, RoutingTable } from '@switchboard/core';
 
 export const ModelTierConfig = z.object({
   baseURL: z.url(),
@@ -14,8 +14,8 @@ export type ModelTierConfig = z.infer<typeof ModelTierConfig>;
 export const LocalTierConfig = z.object({
   modelPath: z.string().min(1),
   /** Until `calibrate` fits one on data, a cautious default: the local tier takes only what it is very sure of. */
-  threshold: z.number().min(0).max(1).default(0.9),
-  priorityThreshold: z.number().min(0).max(1).default(0.7),
+  threshold: z.number().min(0).max(1).default(DEFAULT_THRESHOLDS.local),
+  priorityThreshold: z.number().min(0).max(1).default(DEFAULT_THRESHOLDS.localPriority),
   reloadPollMs: z.number().int().positive().default(2_000),
 });
 export type LocalTierConfig = z.infer<typeof LocalTierConfig>;

@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { PriceTable, RoutingTable } from '@switchboard/core';
-import { ClassifierConfig, type ClassifierConfigInput } from '@switchboard/classifier';
-import { csv, jsonOf, parseEnv, workerEnv } from '@switchboard/runtime';
+import { DEFAULT_THRESHOLDS, PriceTable, RoutingTable } from '@switchboard/core';
+import { existsSync, readFileSync } from 'node:fs';
+import { ClassifierConfig, type ClassifierConfigInput } from './config.js';
+import { ThresholdsFile } from './calibrate.js';
+import { ConfigError, csv, jsonOf, parseEnv, workerEnv } from '@switchboard/runtime';
 
 const optionalUrl = z.url().optional();
 const optionalNumber = z.coerce.number().min(0).max(1).optional();
@@ -13,6 +15,13 @@ export const ClassifierEnv = workerEnv.extend({
   ROUTING_TABLE: jsonOf(RoutingTable).optional(),
   MODEL_PRICES: jsonOf(PriceTable).optional(),
   PROMPT_PATH: z.string().optional(),
+  /** Thresholds written by `calibrate`; env thresholds win over it. */
+  THRESHOLDS_PATH: z.string().optional(),
+  /** The local model file; `off` runs without a local tier. */
+  LOCAL_MODEL_PATH: z.string().optional(),
+  LOCAL_THRESHOLD: optionalNumber,
+  LOCAL_PRIORITY_THRESHOLD: optionalNumber,
+  LOCAL_MODEL_RELOAD_POLL_MS: z.coerce.number().int().positive().optional(),
   /** Shared endpoint and key for both model tiers (an OpenAI-compatible gateway). */
   MODEL_BASE_URL: optionalUrl,
   MODEL_API_KEY: z.string().optional(),
@@ -28,31 +37,65 @@ export const ClassifierEnv = workerEnv.extend({
 });
 export type ClassifierEnv = z.infer<typeof ClassifierEnv>;
 
-/** A model tier is on when it has an endpoint and a key, its own or the shared MODEL_* ones. */
-function tier(env: ClassifierEnv, which: 'CHEAP' | 'STRONG', defaultThreshold: number): ClassifierConfigInput['cheap'] {
-  const baseURL = env[`${which}_BASE_URL`] ?? env.MODEL_BASE_URL;
-  const apiKey = env[`${which}_API_KEY`] ?? env.MODEL_API_KEY;
-  if (!baseURL || !apiKey) return undefined;
-  return {
-    baseURL,
-    apiKey,
-    model: env[`${which}_MODEL`],
-    threshold: env[`${which}_THRESHOLD`] ?? defaultThreshold,
-    timeoutMs: env.MODEL_TIMEOUT_MS,
-  };
+export interface Defaults {
+  promptPath: string;
+  localModelPath: string;
 }
 
-export function classifierConfigFromEnv(raw: Record<string, string | undefined>, defaultPromptPath: string): { env: ClassifierEnv; config: ClassifierConfig } {
+type Fitted = ThresholdsFile['thresholds'] | undefined;
+
+/**
+ * A model tier is on when it has an endpoint and a key (its own or the shared MODEL_* ones) and
+ * calibration did not switch it off. Threshold: env, else the calibrated one, else the default.
+ */
+function tier(env: ClassifierEnv, which: 'CHEAP' | 'STRONG', fitted: number | null | undefined, defaultThreshold: number): ClassifierConfigInput['cheap'] {
+  const baseURL = env[`${which}_BASE_URL`] ?? env.MODEL_BASE_URL;
+  const apiKey = env[`${which}_API_KEY`] ?? env.MODEL_API_KEY;
+  const threshold = env[`${which}_THRESHOLD`];
+  if (!baseURL || !apiKey || (fitted === null && threshold === undefined)) return undefined;
+  return { baseURL, apiKey, model: env[`${which}_MODEL`], threshold: threshold ?? fitted ?? defaultThreshold, timeoutMs: env.MODEL_TIMEOUT_MS };
+}
+
+export function classifierConfigFromEnv(
+  raw: Record<string, string | undefined>,
+  defaults: Defaults,
+  thresholds?: ThresholdsFile,
+): { env: ClassifierEnv; config: ClassifierConfig } {
   const env = parseEnv(ClassifierEnv, raw);
+  const fitted: Fitted = thresholds?.thresholds;
+  const localPath = env.LOCAL_MODEL_PATH ?? defaults.localModelPath;
+  const localOff = localPath === 'off' || (fitted?.local === null && env.LOCAL_THRESHOLD === undefined);
   const config = parseEnv(ClassifierConfig, {
     concurrency: env.CLASSIFIER_CONCURRENCY,
     criticalKeywords: env.CRITICAL_KEYWORDS,
     hotwords: env.HOTWORDS,
     routing: env.ROUTING_TABLE,
     prices: env.MODEL_PRICES,
-    promptPath: env.PROMPT_PATH ?? defaultPromptPath,
-    cheap: tier(env, 'CHEAP', 0.75),
-    strong: tier(env, 'STRONG', 0),
+    promptPath: env.PROMPT_PATH ?? defaults.promptPath,
+    local: localOff
+      ? undefined
+      : {
+          modelPath: localPath,
+          threshold: env.LOCAL_THRESHOLD ?? fitted?.local ?? undefined,
+          priorityThreshold: env.LOCAL_PRIORITY_THRESHOLD,
+          reloadPollMs: env.LOCAL_MODEL_RELOAD_POLL_MS,
+        },
+    cheap: tier(env, 'CHEAP', fitted?.cheap, DEFAULT_THRESHOLDS.cheap),
+    strong: tier(env, 'STRONG', fitted?.strong, DEFAULT_THRESHOLDS.strong),
   } satisfies ClassifierConfigInput);
   return { env, config };
+}
+
+/** Reads calibrated thresholds; a missing default file is fine, a missing named one or a bad one is not. */
+export function readThresholdsFile(path: string | undefined, defaultPath: string): ThresholdsFile | undefined {
+  const file = path ?? defaultPath;
+  if (!existsSync(file)) {
+    if (path) throw new ConfigError(`THRESHOLDS_PATH: ${path} does not exist`);
+    return undefined;
+  }
+  try {
+    return parseEnv(ThresholdsFile, JSON.parse(readFileSync(file, 'utf8')));
+  } catch (err) {
+    throw new ConfigError(`thresholds file ${file} is not valid: ${(err as Error).message}`);
+  }
 }

@@ -39,7 +39,9 @@ describe('logger', () => {
     const { lines, stream } = capture();
     const log = createLogger({ name: 't', level: 'info' }, stream);
     log.info({ customer: { id: 'mehmet@example.com.tr' }, a: { b: { c: { d: { e: { f: 'write to x.y@corp.example' } } } } }, metadata: { crm: 'VIP' }, decision: { rationale: 'customer Ayşe asks' } }, 'deep');
+    log.error({ err: new Error('disk full for ops@example.com') }, 'failed');
     const out = lines.join('');
+    expect(out).toContain('"message":"disk full for [email]"');
     for (const secret of ['mehmet@example.com.tr', 'x.y@corp.example', 'VIP', 'Ayşe']) expect(out).not.toContain(secret);
   });
 });

@@ -17,7 +17,8 @@ export const scrubEmails = (s: string): string => s.replace(EMAIL, '[email]');
 /** Whatever the field is called and however deep: no string leaves with an e-mail address in it. */
 function scrubDeep(value: unknown, depth: number): unknown {
   if (typeof value === 'string') return scrubEmails(value);
-  if (depth > 8 || value === null || typeof value !== 'object') return value;
+  // Errors go to the err serializer intact (it scrubs them); their fields are not enumerable.
+  if (depth > 8 || value === null || typeof value !== 'object' || value instanceof Error) return value;
   if (Array.isArray(value)) return value.map((v) => scrubDeep(v, depth + 1));
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubDeep(v, depth + 1)]));
 }

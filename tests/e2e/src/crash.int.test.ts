@@ -22,6 +22,8 @@ describe('workers killed with SIGKILL mid-job', () => {
     CHEAP_MODEL: CHEAP,
     STRONG_MODEL: STRONG,
     CLASSIFIER_CONCURRENCY: '8',
+    // The provider script decides every ticket; a local model in front would take some of them.
+    LOCAL_MODEL_PATH: 'off',
     ESCALATION_CONCURRENCY: '4',
     // Short locks so a dead worker's jobs come back within seconds, not the default 30 s.
     WORKER_LOCK_DURATION_MS: '2000',
@@ -47,7 +49,7 @@ describe('workers killed with SIGKILL mid-job', () => {
   });
 
   it('loses no ticket and delivers none twice', async () => {
-    const scenario = buildScenario('crash', { hotword: 20, critical: 20, cheap: 80, 'cheap-unsure': 40, 'cheap-invalid': 20, 'high-unsure': 20, 'all-down': 0 });
+    const scenario = buildScenario('crash', { hotword: 20, critical: 20, cheap: 80, 'cheap-unsure': 40, 'cheap-invalid': 20, 'high-unsure': 20, 'all-down': 0, injection: 0 });
     const tickets = openQueue(ticketsQueue, fleet.ctx);
     await acceptTickets(scenario.map((t) => t.input), { tickets, store: fleet.store, now: () => new Date() });
     await tickets.close();

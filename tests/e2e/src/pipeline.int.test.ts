@@ -12,7 +12,7 @@ import { destinations, postJson } from './fleet-harness.js';
 
 const KEY = 'e2e-key-0123456789abcdef';
 const PROMPT = fileURLToPath(new URL('../../../prompts/routing_prompt.txt', import.meta.url));
-const MIX: Record<Case, number> = { hotword: 60, critical: 40, cheap: 200, 'cheap-unsure': 90, 'cheap-invalid': 50, 'high-unsure': 40, 'all-down': 20 };
+const MIX: Record<Case, number> = { hotword: 60, critical: 40, cheap: 190, 'cheap-unsure': 90, 'cheap-invalid': 50, 'high-unsure': 40, 'all-down': 20, injection: 10 };
 
 describe('500 tickets through ingest → classifier → escalation', () => {
   const prefix = uniquePrefix('e2e');
@@ -93,7 +93,7 @@ describe('500 tickets through ingest → classifier → escalation', () => {
     // Tier counts seen by the provider: hotword and critical tickets never reach a model.
     const cheapCalls = fake.calls.filter((c) => c.model === CHEAP).length;
     const strongCalls = fake.calls.filter((c) => c.model === STRONG).length;
-    const modelTickets = MIX.cheap + MIX['cheap-unsure'] + MIX['cheap-invalid'] + MIX['high-unsure'];
+    const modelTickets = MIX.cheap + MIX['cheap-unsure'] + MIX['cheap-invalid'] + MIX['high-unsure'] + MIX.injection;
     // invalid answers are retried once on the same tier; 503s once (transientRetries) on each tier.
     expect(cheapCalls).toBe(modelTickets + MIX['cheap-invalid'] + 2 * MIX['all-down']);
     expect(strongCalls).toBe(MIX['cheap-unsure'] + MIX['cheap-invalid'] + 2 * MIX['all-down']);
@@ -104,5 +104,9 @@ describe('500 tickets through ingest → classifier → escalation', () => {
     expect(escalatedView?.route?.reasons).toEqual(['models_unavailable']);
     const highView = await producerFleet.store.get(scenario.find((t) => t.kase === 'high-unsure')?.input.id ?? '');
     expect(highView?.route?.reasons).toEqual(['high_priority_low_confidence']);
+    // The model obeyed the injection (low priority, no escalation); the guardrail did not.
+    const injected = await producerFleet.store.get(scenario.find((t) => t.kase === 'injection')?.input.id ?? '');
+    expect(injected?.decision?.decision).toMatchObject({ priority: 'low', escalation_required: false, confidence: 0.99 });
+    expect(injected?.route).toMatchObject({ escalated: true, reasons: ['prompt_injection_suspected'] });
   });
 });

@@ -33,6 +33,7 @@ describe('graceful shutdown', () => {
       MODEL_BASE_URL: fake.url,
       MODEL_API_KEY: 'k',
       CLASSIFIER_CONCURRENCY: '2',
+      LOCAL_MODEL_PATH: 'off',
       LOG_LEVEL: 'info',
     });
     let output = '';

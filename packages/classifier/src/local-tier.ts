@@ -1,0 +1,44 @@
+import type { RoutingTable, Tier } from '@switchboard/core';
+import type { LocalModel } from '@switchboard/local-model';
+
+export interface LocalTierOptions {
+  /** The category is accepted when its calibrated probability is at least this. */
+  threshold: number;
+  /** The priority is kept only when its own calibrated probability is at least this. */
+  priorityThreshold: number;
+}
+
+const free = { promptTokens: 0, completionTokens: 0, costUsd: 0 };
+
+/**
+ * The in-process model tier: free, microseconds, and sure of many routine tickets. `model()` is read
+ * on every call so a hot-reloaded model takes effect on the next ticket.
+ */
+export function createLocalTier(model: () => LocalModel, routing: RoutingTable, opts: LocalTierOptions): Tier {
+  return {
+    name: 'local',
+    threshold: opts.threshold,
+    isModel: false,
+    promptVersion: null,
+    classify(input) {
+      const m = model();
+      const p = m.predict(input.subject, input.body);
+      const priorityConfident = p.priority !== null && p.priorityConfidence >= opts.priorityThreshold;
+      return Promise.resolve({
+        kind: 'answer',
+        decision: {
+          category: p.category,
+          priority: p.priority ?? 'medium',
+          team: routing[p.category],
+          confidence: p.categoryConfidence,
+          escalation_required: false,
+          rationale: `local p=${p.categoryConfidence.toFixed(3)} priority p=${p.priorityConfidence.toFixed(3)}`,
+        },
+        raw: null,
+        model: m.meta.modelVersion,
+        usage: free,
+        priorityConfident,
+      });
+    },
+  };
+}

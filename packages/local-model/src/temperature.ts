@@ -1,0 +1,56 @@
+import { softmaxInto } from './linear.js';
+
+/**
+ * Mean negative log-likelihood of the true group when the K classes' softmax(logits / T) is summed
+ * into groups (fine labels into categories): the quantity temperature scaling minimises.
+ */
+export function groupNll(
+  logits: Float64Array,
+  K: number,
+  groupOf: Int32Array,
+  target: Int32Array,
+  temperature: number,
+): number {
+  const rows = target.length;
+  const p = new Float64Array(K);
+  let total = 0;
+  for (let r = 0; r < rows; r++) {
+    softmaxInto(logits, r * K, K, temperature, p);
+    let q = 0;
+    for (let k = 0; k < K; k++) if (groupOf[k] === target[r]) q += p[k] as number;
+    total -= Math.log(Math.max(q, 1e-12));
+  }
+  return total / Math.max(1, rows);
+}
+
+/**
+ * The temperature that minimises held-out group NLL, by golden-section search on log T (the NLL is
+ * unimodal in T for a fixed model). Fitted on the calibration split only.
+ */
+export function fitTemperature(logits: Float64Array, K: number, groupOf: Int32Array, target: Int32Array): number {
+  if (target.length === 0) return 1;
+  const f = (logT: number): number => groupNll(logits, K, groupOf, target, Math.exp(logT));
+  let lo = Math.log(0.02);
+  let hi = Math.log(50);
+  const phi = (Math.sqrt(5) - 1) / 2;
+  let a = hi - phi * (hi - lo);
+  let b = lo + phi * (hi - lo);
+  let fa = f(a);
+  let fb = f(b);
+  for (let i = 0; i < 60 && hi - lo > 1e-4; i++) {
+    if (fa < fb) {
+      hi = b;
+      b = a;
+      fb = fa;
+      a = hi - phi * (hi - lo);
+      fa = f(a);
+    } else {
+      lo = a;
+      a = b;
+      fa = fb;
+      b = lo + phi * (hi - lo);
+      fb = f(b);
+    }
+  }
+  return Math.exp((lo + hi) / 2);
+}

@@ -1,0 +1,265 @@
+import { CATEGORIES } from '@switchboard/core';
+import { decodeLocalModel } from './decode-model.js';
+import { encodeLocalModel } from './encode-model.js';
+import type { GroupPredictions } from './evaluate.js';
+import { macroF1 } from './metrics.js';
+import type { LocalModelFile } from './model-file.js';
+import type { QuantizedScorer } from './quantize.js';
+import { selectRows, vectorizeAll, type SparseRows } from './sparse.js';
+import { stratifiedSplit } from './split.js';
+import type { FeatureConfig } from './text-keys.js';
+import { calibrateHead, fitHead, thresholdsFor, type FitSetting, type HeadFit, type HeadMetrics } from './train-heads.js';
+import { labelSpace, trainingDataHash, type LabelSpace } from './training-data.js';
+import type { LabelledTicket, LocalModel, ModelThreshold } from './types.js';
+import { Vectorizer } from './vectorizer.js';
+import { buildVocabulary, type Vocabulary } from './vocabulary.js';
+
+export type { FitSetting, HeadMetrics };
+
+export interface TrainOptions {
+  seed: number;
+  /** Share of the rows held out (stratified by fine label) to fit the temperatures and choose thresholds. */
+  calibrationFraction?: number;
+  /**
+   * After calibrating, fit again on every row (calibration split included) with the chosen setting
+   * and keep the fitted temperatures, so the shipped model learns from all the data. Default true.
+   */
+  refit?: boolean;
+  features?: Partial<FeatureConfig>;
+  /** Scale of each feature block: body words, body characters, subject words, subject characters. */
+  blockWeights?: readonly number[];
+  /** Keys seen in fewer training tickets are dropped. */
+  minDf?: number;
+  /** The vocabulary is cut (rarest keys first) so the file stays under this many bytes. */
+  maxFileBytes?: number;
+  epochs?: number;
+  /** Optimiser settings to try; the calibration split's log-loss picks one. */
+  settings?: readonly FitSetting[];
+  /** Rows of rare fine labels weigh (n / (K · n_label))^classBalance: 0 is none, 1 fully balanced. */
+  classBalance?: number;
+  /** Accuracy targets to choose thresholds for on the calibration split. */
+  thresholdTargets?: readonly number[];
+  /** When the model counts as trained; fixed in tests so that the file's bytes are reproducible. */
+  trainedAt?: Date;
+  onProgress?: (done: number, total: number, phase: string) => void;
+}
+
+export interface TrainMetrics {
+  rows: number;
+  fitRows: number;
+  calibrationRows: number;
+  columns: number;
+  fineLabels: number;
+  setting: FitSetting;
+  /** Measured on the calibration split, with the model fitted without it. */
+  category: HeadMetrics & { macroF1: number };
+  priority: HeadMetrics | null;
+  thresholds: { category: ModelThreshold[]; priority: ModelThreshold[] };
+  fileBytes: number;
+}
+
+export interface TrainResult {
+  model: LocalModel;
+  file: LocalModelFile;
+  metrics: TrainMetrics;
+}
+
+const DEFAULT_FEATURES: FeatureConfig = { wordNgrams: 2, charMin: 3, charMax: 5, subject: 'shared' };
+/** Noisy desks want small steps and more averaging, clean intent sets large steps; the calibration split decides. */
+const DEFAULT_SETTINGS: readonly FitSetting[] = [
+  { l2: 3e-5, learningRate: 0.2 },
+  { l2: 1e-5, learningRate: 2 },
+];
+const DEFAULT_TARGETS = [0.7, 0.8, 0.85, 0.9, 0.95];
+const DEFAULT_MAX_FILE_BYTES = 4_500_000;
+/** Bytes per column besides the weights in the file: key gap ~3, IDF 2, block ¼; base64 adds a third. */
+const COLUMN_OVERHEAD = 5.25;
+
+interface Plan {
+  rows: readonly LabelledTicket[];
+  labels: LabelSpace;
+  features: FeatureConfig;
+  blockWeights: readonly number[];
+  minDf: number;
+  maxColumns: number;
+  epochs: number;
+  seed: number;
+  classBalance: number;
+  hasPriority: boolean;
+  tick: (phase: string) => () => void;
+}
+
+interface Fitted {
+  vocab: Vocabulary;
+  category: QuantizedScorer;
+  priority: QuantizedScorer | null;
+}
+
+/**
+ * Trains the local model: softmax regression over the finest labels (summed into categories) and a
+ * priority head, on TF-IDF word and character n-grams; temperatures and thresholds are fitted on a
+ * held-out calibration split, then (by default) the model is refitted on every row.
+ */
+export function trainLocalModel(rows: readonly LabelledTicket[], opts: TrainOptions): TrainResult {
+  if (rows.length < 2) throw new Error(`training needs at least 2 labelled tickets; got ${rows.length}`);
+  const calFraction = opts.calibrationFraction ?? 0.2;
+  if (!(calFraction > 0 && calFraction < 1)) throw new Error(`calibrationFraction must be between 0 and 1; got ${calFraction}`);
+  const labels = labelSpace(rows);
+  const split = stratifiedSplit(Array.from(labels.fineOfRow, String), calFraction, opts.seed);
+  if (split.held.length === 0) throw new Error('the calibration split is empty: give more rows or a larger calibrationFraction');
+  const settings = opts.settings?.length ? opts.settings : DEFAULT_SETTINGS;
+  const refit = opts.refit ?? true;
+  const hasPriority = labels.priorities.length >= 2;
+  const epochs = opts.epochs ?? 12;
+  const heads = hasPriority ? 2 : 1;
+  const totalEpochs = epochs * (settings.length + heads - 1 + (refit ? heads : 0));
+  let doneEpochs = 0;
+  const plan: Plan = {
+    rows,
+    labels,
+    features: { ...DEFAULT_FEATURES, ...opts.features },
+    blockWeights: opts.blockWeights ?? [1, 1, 1, 1],
+    minDf: opts.minDf ?? 2,
+    maxColumns: Math.floor((opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES) / (((labels.fine.length + labels.priorities.length + COLUMN_OVERHEAD) * 4) / 3)),
+    epochs,
+    seed: opts.seed,
+    classBalance: opts.classBalance ?? 0.5,
+    hasPriority,
+    tick: (phase) => () => opts.onProgress?.(++doneEpochs, totalEpochs, phase),
+  };
+  opts.onProgress?.(0, totalEpochs, 'features');
+
+  // Fit without the calibration split, then calibrate on it.
+  const vocab = vocabularyOf(plan, split.keep);
+  const vectorizer = new Vectorizer(vocab);
+  const pick = (idx: readonly number[]): LabelledTicket[] => idx.map((i) => rows[i] as LabelledTicket);
+  const xFit = vectorizeAll(pick(split.keep), vectorizer, vocab.idf.length);
+  const xCal = vectorizeAll(pick(split.held), vectorizer, vocab.idf.length);
+  const category = chooseCategoryHead(plan, settings, split.keep, split.held, xFit, xCal);
+  const priority = hasPriority ? priorityHead(plan, category.setting, split.keep, split.held, xFit, xCal) : null;
+  const targets = opts.thresholdTargets ?? DEFAULT_TARGETS;
+  const thresholds = {
+    category: thresholdsFor(category.predictions, targets),
+    priority: priority ? thresholdsFor(priority.predictions, targets) : [],
+  };
+
+  const fitted: Fitted = refit
+    ? fitAll(plan, category.setting)
+    : { vocab, category: category.model, priority: priority?.model ?? null };
+  const metrics: TrainMetrics = {
+    rows: rows.length,
+    fitRows: split.keep.length,
+    calibrationRows: split.held.length,
+    columns: fitted.vocab.idf.length,
+    fineLabels: labels.fine.length,
+    setting: category.setting,
+    category: category.metrics,
+    priority: priority?.metrics ?? null,
+    thresholds,
+    fileBytes: 0,
+  };
+  const file = encodeLocalModel({
+    vocab: fitted.vocab,
+    category: { labels: labels.fine, scorer: fitted.category, temperature: category.metrics.temperature, labelCategories: labels.fineCategory },
+    priority: fitted.priority && priority ? { labels: labels.priorities, scorer: fitted.priority, temperature: priority.metrics.temperature } : null,
+    trainedAt: opts.trainedAt ?? new Date(),
+    trainingDataHash: trainingDataHash(rows),
+    trainingRows: rows.length,
+    metrics: flatMetrics(metrics),
+    thresholds,
+  });
+  metrics.fileBytes = Buffer.byteLength(JSON.stringify(file));
+  // Built from the file itself, so the model returned is exactly the one a reload gives.
+  return { model: decodeLocalModel(file, 'trained in process'), file, metrics };
+}
+
+function vocabularyOf(plan: Plan, idx: readonly number[]): Vocabulary {
+  const tickets = idx.map((i) => plan.rows[i] as LabelledTicket);
+  return buildVocabulary(tickets, { config: plan.features, minDf: plan.minDf, maxColumns: plan.maxColumns, blockWeights: plan.blockWeights });
+}
+
+const categoryGroups = (labels: LabelSpace): Int32Array => Int32Array.from(labels.fineCategory, (c) => CATEGORIES.indexOf(c));
+
+function headFit(plan: Plan, seed: number, classBalance: number, phase: string): HeadFit {
+  return { epochs: plan.epochs, seed: plan.seed + seed, classBalance, onEpoch: plan.tick(phase) };
+}
+
+/** Fits the category head once per setting and keeps the one with the lowest calibrated log-loss. */
+function chooseCategoryHead(
+  plan: Plan,
+  settings: readonly FitSetting[],
+  keep: readonly number[],
+  held: readonly number[],
+  xFit: SparseRows,
+  xCal: SparseRows,
+): { setting: FitSetting; model: QuantizedScorer; metrics: HeadMetrics & { macroF1: number }; predictions: GroupPredictions } {
+  const { labels } = plan;
+  const yFit = Int32Array.from(keep, (i) => labels.fineOfRow[i] as number);
+  const target = Int32Array.from(held, (i) => CATEGORIES.indexOf((plan.rows[i] as LabelledTicket).category));
+  const groupOf = categoryGroups(labels);
+  const tried = settings.map((setting, s) => {
+    const model = fitHead(xFit, yFit, labels.fine.length, setting, headFit(plan, s, plan.classBalance, `fit ${s + 1}/${settings.length}`));
+    return { setting, model, ...calibrateHead(model, xCal, groupOf, CATEGORIES.length, target) };
+  });
+  const best = tried.reduce((a, b) => (b.metrics.nllAfter < a.metrics.nllAfter ? b : a));
+  const name = (c: number): string => CATEGORIES[c] as string;
+  const f1 = macroF1(Array.from(target, name), Array.from(best.predictions.predicted, name));
+  return { setting: best.setting, model: best.model, metrics: { ...best.metrics, macroF1: f1 }, predictions: best.predictions };
+}
+
+/** The priority head, on the rows that have a priority; unweighted, since its accuracy is what counts. */
+function priorityHead(
+  plan: Plan,
+  setting: FitSetting,
+  keep: readonly number[],
+  held: readonly number[],
+  xFit: SparseRows,
+  xCal: SparseRows,
+): { model: QuantizedScorer; metrics: HeadMetrics; predictions: GroupPredictions } {
+  const { priorityOfRow, priorities } = plan.labels;
+  const withPriority = (idx: readonly number[]): number[] => [...idx.keys()].filter((at) => (priorityOfRow[idx[at] as number] as number) >= 0);
+  const fitAt = withPriority(keep);
+  const calAt = withPriority(held);
+  const yOf = (idx: readonly number[], at: number[]): Int32Array => Int32Array.from(at, (a) => priorityOfRow[idx[a] as number] as number);
+  const K = priorities.length;
+  const model = fitHead(selectRows(xFit, fitAt), yOf(keep, fitAt), K, setting, headFit(plan, 101, 0, 'fit priority'));
+  const identity = Int32Array.from({ length: K }, (_, i) => i);
+  return { model, ...calibrateHead(model, selectRows(xCal, calAt), identity, K, yOf(held, calAt)) };
+}
+
+/** The chosen setting again on every row: new vocabulary, both heads. */
+function fitAll(plan: Plan, setting: FitSetting): Fitted {
+  const all = [...plan.rows.keys()];
+  const vocab = vocabularyOf(plan, all);
+  const x = vectorizeAll(plan.rows, new Vectorizer(vocab), vocab.idf.length);
+  const { labels } = plan;
+  const category = fitHead(x, labels.fineOfRow, labels.fine.length, setting, headFit(plan, 200, plan.classBalance, 'refit'));
+  let priority: QuantizedScorer | null = null;
+  if (plan.hasPriority) {
+    const idx = all.filter((i) => (labels.priorityOfRow[i] as number) >= 0);
+    const y = Int32Array.from(idx, (i) => labels.priorityOfRow[i] as number);
+    priority = fitHead(selectRows(x, idx), y, labels.priorities.length, setting, headFit(plan, 301, 0, 'refit priority'));
+  }
+  return { vocab, category, priority };
+}
+
+function flatMetrics(m: TrainMetrics): Record<string, number> {
+  const out: Record<string, number> = {
+    rows: m.rows,
+    fitRows: m.fitRows,
+    calibrationRows: m.calibrationRows,
+    columns: m.columns,
+    fineLabels: m.fineLabels,
+    l2: m.setting.l2,
+    learningRate: m.setting.learningRate,
+  };
+  const heads: [string, HeadMetrics & { macroF1?: number }][] = [['category', m.category]];
+  if (m.priority) heads.push(['priority', m.priority]);
+  for (const [name, h] of heads) {
+    for (const key of ['accuracy', 'macroF1', 'eceBefore', 'eceAfter', 'nllBefore', 'nllAfter', 'temperature'] as const) {
+      const v = h[key];
+      if (v !== undefined) out[`${name}.${key}`] = v;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,58 @@
+import type { Category, Priority } from '@switchboard/core';
+
+/** One labelled ticket as `train` and `calibrate` read it (JSONL or CSV of a helpdesk export). */
+export interface LabelledTicket {
+  subject: string;
+  body: string;
+  category: Category;
+  priority?: Priority | undefined;
+  /** The finest label the desk has (an intent, a queue); the model learns these and sums them to categories. */
+  fineLabel?: string | undefined;
+  language?: string | undefined;
+}
+
+/** What the local model says about one ticket. Probabilities are calibrated. */
+export interface LocalPrediction {
+  category: Category;
+  categoryConfidence: number;
+  categoryProbs: Readonly<Record<Category, number>>;
+  /** Null when the model was trained without priorities. */
+  priority: Priority | null;
+  priorityConfidence: number;
+}
+
+export interface LocalModelMeta {
+  /** Format version of the file, checked on load. */
+  formatVersion: number;
+  /** Name of this trained model, e.g. `local-20261125-ab12cd34`; recorded on each decision. */
+  modelVersion: string;
+  trainedAt: string;
+  trainingDataHash: string;
+  trainingRows: number;
+  categories: Category[];
+  priorities: Priority[];
+  metrics: Record<string, number>;
+  /** The fine labels (intents, queues) the category head scores before summing into categories. */
+  fineLabels?: string[];
+  /**
+   * Thresholds chosen on the calibration split for a few accuracy targets: keep an answer whose
+   * confidence is at least `threshold` (null: no threshold met the target).
+   */
+  thresholds?: {
+    category: ModelThreshold[];
+    priority: ModelThreshold[];
+  };
+}
+
+export interface ModelThreshold {
+  targetAccuracy: number;
+  threshold: number | null;
+  /** Share kept and its accuracy on the calibration split. */
+  coverage: number;
+  accuracy: number;
+}
+
+export interface LocalModel {
+  readonly meta: LocalModelMeta;
+  predict(subject: string, body: string): LocalPrediction;
+}
