@@ -11,7 +11,8 @@ export interface BenchOptions {
   seed: number;
   /** Accuracy the local tier must keep on what it takes; its threshold comes from the calibration split. */
   categoryTarget: number;
-  priorityTarget: number;
+  /** Accuracy targets for keeping a predicted priority; each gets its threshold from the calibration split. */
+  priorityTargets: readonly number[];
   onProgress?: (done: number, total: number, phase: string) => void;
 }
 
@@ -26,7 +27,8 @@ interface Scored {
   taken: boolean;
   priorityCorrect: boolean | null;
   priorityConfidence: number;
-  priorityKept: boolean;
+  /** Per priority target: the priority's confidence cleared that target's threshold. */
+  priorityKept: boolean[];
 }
 
 export interface BenchFigures {
@@ -39,7 +41,7 @@ export interface BenchFigures {
   byLanguage: Record<string, { rows: number; accuracy: number }>;
   coverage: number;
   coveredAccuracy: number;
-  priority: null | { rows: number; accuracy: number; ece: number; kept: number; keptAccuracy: number };
+  priority: null | { rows: number; accuracy: number; ece: number; kept: { target: number; share: number; accuracy: number }[] };
 }
 
 export interface HoldoutResult extends BenchFigures {
@@ -47,7 +49,7 @@ export interface HoldoutResult extends BenchFigures {
   fileBytes: number;
   train: TrainMetrics;
   categoryThreshold: number | null;
-  priorityThreshold: number | null;
+  priorityThresholds: (number | null)[];
   model: LocalModel;
   testTickets: LabelledTicket[];
 }
@@ -79,7 +81,7 @@ async function trainAndScore(train: readonly LabelledTicket[], test: readonly La
   // The same weights with temperature 1: the calibration the temperature started from.
   const raw = parseLocalModel({ ...trained.file, category: { ...trained.file.category, temperature: 1 } });
   const categoryThreshold = thresholdFor(model, 'category', opts.categoryTarget);
-  const priorityThreshold = thresholdFor(model, 'priority', opts.priorityTarget);
+  const priorityThresholds = opts.priorityTargets.map((t) => thresholdFor(model, 'priority', t));
   const scored: Scored[] = test.map((ticket) => {
     const p = model.predict(ticket.subject, ticket.body);
     const hasPriority = Boolean(ticket.priority && p.priority);
@@ -92,13 +94,13 @@ async function trainAndScore(train: readonly LabelledTicket[], test: readonly La
       taken: categoryThreshold !== null && p.categoryConfidence >= categoryThreshold,
       priorityCorrect: hasPriority ? p.priority === ticket.priority : null,
       priorityConfidence: p.priorityConfidence,
-      priorityKept: hasPriority && priorityThreshold !== null && p.priorityConfidence >= priorityThreshold,
+      priorityKept: priorityThresholds.map((t) => hasPriority && t !== null && p.priorityConfidence >= t),
     };
   });
-  return { trained, trainSeconds, fileBytes, model, scored, categoryThreshold, priorityThreshold };
+  return { trained, trainSeconds, fileBytes, model, scored, categoryThreshold, priorityThresholds };
 }
 
-function figures(scored: readonly Scored[], trainRows: number): BenchFigures {
+function figures(scored: readonly Scored[], trainRows: number, priorityTargets: readonly number[]): BenchFigures {
   const correct = scored.map((s) => s.correct);
   const byLanguage: BenchFigures['byLanguage'] = {};
   for (const s of scored) {
@@ -109,7 +111,6 @@ function figures(scored: readonly Scored[], trainRows: number): BenchFigures {
   for (const entry of Object.values(byLanguage)) entry.accuracy /= entry.rows;
   const taken = scored.filter((s) => s.taken);
   const withPriority = scored.filter((s) => s.priorityCorrect !== null);
-  const kept = withPriority.filter((s) => s.priorityKept);
   const share = (xs: readonly Scored[], f: (s: Scored) => boolean): number => (xs.length ? xs.filter(f).length / xs.length : 0);
   return {
     trainRows,
@@ -132,8 +133,10 @@ function figures(scored: readonly Scored[], trainRows: number): BenchFigures {
             withPriority.map((s) => s.priorityConfidence),
             withPriority.map((s) => s.priorityCorrect === true),
           ),
-          kept: kept.length / withPriority.length,
-          keptAccuracy: share(kept, (s) => s.priorityCorrect === true),
+          kept: priorityTargets.map((target, t) => {
+            const kept = withPriority.filter((s) => s.priorityKept[t]);
+            return { target, share: kept.length / withPriority.length, accuracy: share(kept, (s) => s.priorityCorrect === true) };
+          }),
         }
       : null,
   };
@@ -146,12 +149,12 @@ export async function benchHoldout(rows: readonly LabelledTicket[], testFraction
   const test = pick(rows, split.held);
   const r = await trainAndScore(train, test, opts);
   return {
-    ...figures(r.scored, train.length),
+    ...figures(r.scored, train.length, opts.priorityTargets),
     trainSeconds: r.trainSeconds,
     fileBytes: r.fileBytes,
     train: r.trained.metrics,
     categoryThreshold: r.categoryThreshold,
-    priorityThreshold: r.priorityThreshold,
+    priorityThresholds: r.priorityThresholds,
     model: r.model,
     testTickets: test,
   };
@@ -176,6 +179,6 @@ export async function benchCrossValidated(rows: readonly LabelledTicket[], folds
     perFoldAccuracy.push(r.scored.filter((s) => s.correct).length / Math.max(1, r.scored.length));
     trainRows += trainIdx.length / folds;
   }
-  return { ...figures(scored, Math.round(trainRows)), perFoldAccuracy };
+  return { ...figures(scored, Math.round(trainRows), opts.priorityTargets), perFoldAccuracy };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { softmaxInto } from './linear.js';
-import { chooseThreshold, coverageAt, expectedCalibrationError, macroF1 } from './metrics.js';
+import { chooseCalibratedThreshold, chooseThreshold, coverageAt, expectedCalibrationError, macroF1 } from './metrics.js';
 import { createRng } from './rng.js';
 import { syntheticTickets } from './synthetic-tickets.test-helper.js';
 import { fitTemperature } from './temperature.js';
@@ -109,6 +109,12 @@ describe('chooseThreshold', () => {
   it('says null when no threshold meets the target', () => {
     expect(chooseThreshold([0.9, 0.8], [false, true], 0.95)).toEqual({ threshold: null, coverage: 0, accuracy: 0 });
     expect(coverageAt([0.9], [true], null)).toEqual({ coverage: 0, accuracy: 0, taken: 0 });
+  });
+
+  it('can judge candidates by their mean calibrated confidence instead, reporting the counted accuracy', () => {
+    // Running means: 0.99, 0.97, 0.935, 0.935, 0.908, 0.89 → the lowest threshold whose mean is ≥ 0.9 is 0.8.
+    expect(chooseCalibratedThreshold(conf, correct, 0.9)).toEqual({ threshold: 0.8, coverage: 5 / 7, accuracy: 0.8 });
+    expect(chooseCalibratedThreshold(conf, correct, 0.999)).toEqual({ threshold: null, coverage: 0, accuracy: 0 });
   });
 
   it('measures coverage and accuracy at a threshold', () => {

@@ -1,6 +1,7 @@
 import { CATEGORIES, PRIORITIES, type Category, type Priority } from '@switchboard/core';
 import { base64ToBytes, bytesToUint16, decodeSortedKeys, unpackTwoBit } from './codec.js';
 import { LocalModelFileError } from './errors.js';
+import { frequentFirst, permuteRows } from './column-order.js';
 import { KeyTable } from './key-table.js';
 import { LinearLocalModel, type HeadParams } from './linear-local-model.js';
 import { FORMAT_VERSION, LocalModelFile } from './model-file.js';
@@ -76,8 +77,12 @@ export function decodeLocalModel(data: unknown, source: string): LinearLocalMode
   if (file.category.labelCategories.length !== file.category.labels.length) {
     fail(`category.labelCategories has ${file.category.labelCategories.length} entries for ${file.category.labels.length} labels`);
   }
-  const category = { ...head('category', file.category), labelCategories };
-  const priority = file.priority ? { ...head('priority', file.priority), labels: file.priority.labels as Priority[] } : null;
+  const newCol = frequentFirst(idf);
+  const reorder = (h: HeadParams, k: number): HeadParams => ({ ...h, values: permuteRows(h.values, k, newCol, (n) => new Int8Array(n)) });
+  const category = { ...reorder(head('category', file.category), file.category.labels.length), labelCategories };
+  const priority = file.priority
+    ? { ...reorder(head('priority', file.priority), file.priority.labels.length), labels: file.priority.labels as Priority[] }
+    : null;
 
   const meta: LocalModelMeta = {
     formatVersion: file.formatVersion,
@@ -93,9 +98,9 @@ export function decodeLocalModel(data: unknown, source: string): LinearLocalMode
   };
   const vocab = {
     config: { wordNgrams: f.wordNgrams, charMin: f.charMin, charMax: f.charMax, subject: f.subject },
-    table: new KeyTable(keys),
-    idf,
-    blockOf,
+    table: new KeyTable(keys, newCol),
+    idf: permuteRows(idf, 1, newCol, (n) => new Float32Array(n)),
+    blockOf: permuteRows(blockOf, 1, newCol, (n) => new Uint8Array(n)),
     blockWeights: f.blockWeights,
   };
   return new LinearLocalModel({ meta, vocab, category, priority });

@@ -1,4 +1,4 @@
-import { softmaxInto } from './linear.js';
+import { softmaxGroupsInto } from './linear.js';
 import { expectedCalibrationError } from './metrics.js';
 import { groupNll } from './temperature.js';
 
@@ -18,15 +18,13 @@ export function groupPredictions(
   temperature: number,
 ): GroupPredictions {
   const rows = target.length;
-  const p = new Float64Array(K);
   const g = new Float64Array(groups);
   const predicted = new Int32Array(rows);
   const confidence = new Float64Array(rows);
   const correct: boolean[] = [];
   for (let r = 0; r < rows; r++) {
-    softmaxInto(logits, r * K, K, temperature, p);
     g.fill(0);
-    for (let k = 0; k < K; k++) g[groupOf[k] as number] = (g[groupOf[k] as number] as number) + (p[k] as number);
+    softmaxGroupsInto(logits, r * K, K, temperature, groupOf, g);
     let best = 0;
     for (let c = 1; c < groups; c++) if ((g[c] as number) > (g[best] as number)) best = c;
     predicted[r] = best;

@@ -10,5 +10,5 @@ export {
   parseLabelledCsv,
   type ParsedLabelledTickets,
 } from './labelled-tickets.js';
-export { expectedCalibrationError, chooseThreshold, coverageAt, macroF1, accuracy, type ThresholdChoice } from './metrics.js';
+export { expectedCalibrationError, chooseThreshold, chooseCalibratedThreshold, coverageAt, macroF1, accuracy, type ThresholdChoice } from './metrics.js';
 export { stratifiedSplit, type Split } from './split.js';

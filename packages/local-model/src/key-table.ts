@@ -9,20 +9,20 @@ export class KeyTable {
   private readonly mask: number;
   private readonly shift: number;
 
-  /** `sortedKeys[i]` becomes column i. */
-  constructor(sortedKeys: Uint32Array) {
+  /** `keys[i]` becomes column `cols[i]`, or column i without `cols`; keys must be distinct. */
+  constructor(keys: Uint32Array, cols?: Int32Array) {
     let bits = 4;
-    while (1 << bits < sortedKeys.length * 2) bits++;
+    while (1 << bits < keys.length * 2) bits++;
     this.keys = new Uint32Array(1 << bits);
     this.cols = new Int32Array(1 << bits);
     this.mask = (1 << bits) - 1;
     this.shift = 32 - bits;
-    for (let i = 0; i < sortedKeys.length; i++) {
-      const key = sortedKeys[i] as number;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as number;
       let slot = this.slotOf(key);
       while (this.cols[slot] !== 0) slot = (slot + 1) & this.mask;
       this.keys[slot] = key;
-      this.cols[slot] = i + 1;
+      this.cols[slot] = (cols ? (cols[i] as number) : i) + 1;
     }
   }
 

@@ -1,4 +1,5 @@
 import { CATEGORIES, type Category, type Priority } from '@switchboard/core';
+import { softmaxGroupsInto } from './linear.js';
 import { scoreQuantizedInto } from './quantize.js';
 import type { LocalModel, LocalModelMeta, LocalPrediction } from './types.js';
 import { Vectorizer, type VocabularyView } from './vectorizer.js';
@@ -73,7 +74,8 @@ export class LinearLocalModel implements LocalModel {
     const logits = this.logits;
     scoreQuantizedInto(this.weights, this.width, this.scales, this.bias, v.indices, v.values, nnz, logits);
 
-    const probs = softmaxSums(logits, 0, this.fineCount, this.categoryTemperature, this.categoryOf, CATEGORIES.length);
+    const probs = new Float64Array(CATEGORIES.length);
+    softmaxGroupsInto(logits, 0, this.fineCount, this.categoryTemperature, this.categoryOf, probs);
     let best = 0;
     for (let c = 1; c < probs.length; c++) if ((probs[c] as number) > (probs[best] as number)) best = c;
     const categoryProbs = {} as Record<Category, number>;
@@ -83,7 +85,8 @@ export class LinearLocalModel implements LocalModel {
     let priorityConfidence = 0;
     const kp = this.priorityLabels.length;
     if (kp > 0) {
-      const pp = softmaxSums(logits, this.fineCount, kp, this.priorityTemperature, this.priorityIndex, kp);
+      const pp = new Float64Array(kp);
+      softmaxGroupsInto(logits, this.fineCount, kp, this.priorityTemperature, this.priorityIndex, pp);
       let top = 0;
       for (let k = 1; k < kp; k++) if ((pp[k] as number) > (pp[top] as number)) top = k;
       priority = this.priorityLabels[top] ?? null;
@@ -97,27 +100,4 @@ export class LinearLocalModel implements LocalModel {
       priorityConfidence,
     };
   }
-}
-
-/** softmax(logits[from..from+K) / T), each class's probability added into its group. */
-function softmaxSums(
-  logits: Float64Array,
-  from: number,
-  K: number,
-  temperature: number,
-  groupOf: Int32Array,
-  groups: number,
-): Float64Array {
-  let max = -Infinity;
-  for (let k = 0; k < K; k++) max = Math.max(max, (logits[from + k] as number) / temperature);
-  const out = new Float64Array(groups);
-  let sum = 0;
-  for (let k = 0; k < K; k++) {
-    const e = Math.exp((logits[from + k] as number) / temperature - max);
-    sum += e;
-    const g = groupOf[k] as number;
-    out[g] = (out[g] as number) + e;
-  }
-  for (let g = 0; g < groups; g++) out[g] = (out[g] as number) / sum;
-  return out;
 }

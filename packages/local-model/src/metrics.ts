@@ -84,6 +84,33 @@ export function chooseThreshold(confidences: ArrayLike<number>, correct: ArrayLi
   return best;
 }
 
+/**
+ * Like chooseThreshold, but judges each candidate by the mean calibrated confidence of the rows it
+ * accepts rather than by counting their hits. With calibrated confidences both estimate the same
+ * accuracy, but the mean is smooth, so taking the lowest threshold that meets the target does not
+ * pick a lucky run of hits that new tickets will not repeat. Coverage and accuracy are reported as
+ * counted on these rows.
+ */
+export function chooseCalibratedThreshold(confidences: ArrayLike<number>, correct: ArrayLike<boolean>, target: number): ThresholdChoice {
+  const n = confidences.length;
+  const order = Array.from({ length: n }, (_, i) => i).sort(
+    (a, b) => (confidences[b] as number) - (confidences[a] as number),
+  );
+  let best: ThresholdChoice = { threshold: null, coverage: 0, accuracy: 0 };
+  let sum = 0;
+  let right = 0;
+  for (let i = 0; i < n; i++) {
+    const row = order[i] as number;
+    const c = confidences[row] as number;
+    sum += c;
+    if (correct[row]) right++;
+    const next = order[i + 1];
+    if (next !== undefined && confidences[next] === c) continue;
+    if (sum / (i + 1) >= target) best = { threshold: c, coverage: (i + 1) / n, accuracy: right / (i + 1) };
+  }
+  return best;
+}
+
 /** Coverage and accuracy of the rows at or above `threshold`. */
 export function coverageAt(
   confidences: ArrayLike<number>,

@@ -10,7 +10,7 @@ export interface SoftmaxOptions {
   seed: number;
   /** Initial step; features are L2-normalised so steps near 1 are stable. */
   eta0?: number;
-  /** Per-row weight on the loss: class balancing or language balancing. */
+  /** Per-row weight on the loss (class balancing). */
   rowWeights?: Float32Array;
   /** The last this-many epochs are averaged (tail averaging smooths SGD noise into a near-optimum). */
   averageEpochs?: number;

@@ -55,7 +55,7 @@ describe('trainLocalModel', () => {
     for (const key of ['category.accuracy', 'category.macroF1', 'category.eceBefore', 'category.eceAfter', 'priority.accuracy']) {
       expect(meta.metrics[key]).toEqual(expect.any(Number));
     }
-    expect(meta.thresholds?.category.map((t) => t.targetAccuracy)).toEqual([0.7, 0.8, 0.85, 0.9, 0.95]);
+    expect(meta.thresholds?.category.map((t) => t.targetAccuracy)).toEqual([0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95]);
     expect(first.metrics.fileBytes).toBe(Buffer.byteLength(JSON.stringify(first.file)));
   });
 

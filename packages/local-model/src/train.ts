@@ -70,7 +70,7 @@ const DEFAULT_SETTINGS: readonly FitSetting[] = [
   { l2: 3e-5, learningRate: 0.2 },
   { l2: 1e-5, learningRate: 2 },
 ];
-const DEFAULT_TARGETS = [0.7, 0.8, 0.85, 0.9, 0.95];
+const DEFAULT_TARGETS = [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95];
 const DEFAULT_MAX_FILE_BYTES = 4_500_000;
 /** Bytes per column besides the weights in the file: key gap ~3, IDF 2, block ¼; base64 adds a third. */
 const COLUMN_OVERHEAD = 5.25;

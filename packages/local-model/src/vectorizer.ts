@@ -1,8 +1,10 @@
+import { FNV_OFFSET, fnvStep } from './hash.js';
 import type { KeyTable } from './key-table.js';
 import {
   BLOCKS,
   MAX_WORD_NGRAM,
   chainWord,
+  foldCode,
   isWordCode,
   ngramKey,
   subjectKey,
@@ -22,6 +24,8 @@ export interface VocabularyView {
 }
 
 interface CachedWord {
+  /** The word as first seen; a cache hit must match it (digits folded), not just its hash. */
+  word: string;
   hash: number;
   unigram: number;
   chars: Int32Array;
@@ -31,7 +35,15 @@ interface CachedWord {
 const SUBLINEAR = Float64Array.from({ length: 64 }, (_, n) => (n > 0 ? 1 + Math.log(n) : 0));
 
 /** Distinct words remembered; beyond this the cache starts again (it is a speed-up, never a result). */
-const CACHE_LIMIT = 100_000;
+const CACHE_LIMIT = 50_000;
+
+function sameWord(word: string, text: string, start: number, end: number): boolean {
+  if (word.length !== end - start) return false;
+  for (let i = 0; i < word.length; i++) {
+    if (foldCode(word.charCodeAt(i)) !== foldCode(text.charCodeAt(start + i))) return false;
+  }
+  return true;
+}
 
 /**
  * Ticket → sparse TF-IDF vector: sublinear term frequency, IDF weights and per-block L2 norm. The
@@ -43,8 +55,10 @@ export class Vectorizer {
   values = new Float32Array(1024);
   nnz = 0;
   private readonly counts: Float32Array;
-  private readonly bodyCache = new Map<string, CachedWord>();
-  private readonly subjectCache = new Map<string, CachedWord>();
+  // Keyed by the word's hash (as a small integer), which the scan computes anyway: no substring
+  // and no string hashing per word on the hot path.
+  private readonly bodyCache = new Map<number, CachedWord>();
+  private readonly subjectCache = new Map<number, CachedWord>();
   private readonly history = new Uint32Array(MAX_WORD_NGRAM);
   private readonly sums = new Float64Array(BLOCKS);
   private readonly scales = new Float64Array(BLOCKS);
@@ -77,9 +91,10 @@ export class Vectorizer {
     while (i < len) {
       while (i < len && !isWordCode(text.charCodeAt(i))) i++;
       const start = i;
-      while (i < len && isWordCode(text.charCodeAt(i))) i++;
+      let h = FNV_OFFSET;
+      for (let c = text.charCodeAt(i); i < len && isWordCode(c); c = text.charCodeAt(++i)) h = fnvStep(h, foldCode(c));
       if (i === start) break;
-      const word = this.lookup(text, start, i, salted);
+      const word = this.lookup(text, start, i, h >>> 0, salted);
       this.add(word.unigram);
       let chained = word.hash;
       for (let n = 2; n <= maxN && n - 1 <= seen; n++) {
@@ -95,11 +110,11 @@ export class Vectorizer {
     }
   }
 
-  private lookup(text: string, start: number, end: number, salted: boolean): CachedWord {
+  private lookup(text: string, start: number, end: number, hash: number, salted: boolean): CachedWord {
     const cache = salted ? this.subjectCache : this.bodyCache;
-    const id = text.slice(start, end);
+    const id = hash & 0x3fffffff;
     const hit = cache.get(id);
-    if (hit) return hit;
+    if (hit && sameWord(hit.word, text, start, end)) return hit;
     const keys = wordKeys(text, start, end, this.vocab.config);
     const table = this.vocab.table;
     const found: number[] = [];
@@ -109,11 +124,12 @@ export class Vectorizer {
       if (col >= 0) found.push(col);
     }
     const word: CachedWord = {
+      word: text.slice(start, end),
       hash: keys.hash,
       unigram: table.get(salted ? subjectKey(keys.unigram) : keys.unigram),
       chars: Int32Array.from(found),
     };
-    if (cache.size >= CACHE_LIMIT) cache.clear();
+    if (cache.size >= CACHE_LIMIT && !hit) cache.clear();
     cache.set(id, word);
     return word;
   }
