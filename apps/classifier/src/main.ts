@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { buildTiers, classifierConfigFromEnv, openModelHolder, readThresholdsFile, startClassifier, type ModelHolder } from '@switchboard/classifier';
+import { buildTiers, classifierConfigFromEnv, FallbackView, openModelHolder, readThresholdsFile, startClassifier, type ModelHolder } from '@switchboard/classifier';
 import { loadPrompt } from '@switchboard/llm';
 import { openFleetContext } from '@switchboard/queues';
 import { ConfigError, createLogger, logLevelOf, installShutdown, locksFromEnv, runApp } from '@switchboard/runtime';
@@ -28,7 +28,13 @@ await runApp(logger, async () => {
     if (t && !config.prices[t.model]) logger.warn({ model: t.model }, 'no price configured for model; its cost is recorded as 0');
   }
   const fleet = await openFleetContext({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, role: 'worker', logger, retentionDays: env.RECORD_RETENTION_DAYS, locks: locksFromEnv(env) });
-  const service = startClassifier(config, { ctx: fleet.ctx, store: fleet.store, tiers, onExhausted: fleet.deadLetter });
+  const service = startClassifier(config, {
+    ctx: fleet.ctx,
+    store: fleet.store,
+    tiers,
+    fallback: new FallbackView(fleet.fallback, config.fallbackPollMs, logger),
+    onExhausted: fleet.deadLetter,
+  });
   installShutdown(logger, [() => service.close(), () => Promise.resolve(holder?.close()), () => fleet.close()], env.SHUTDOWN_DEADLINE_MS);
   logger.info(
     {

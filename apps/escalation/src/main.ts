@@ -8,7 +8,7 @@ const logger = createLogger({ name: 'escalation', level: logLevelOf(process.env.
 await runApp(logger, async () => {
   const { env, config } = escalationConfigFromEnv(process.env);
   const fleet = await openFleetContext({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, role: 'worker', logger, retentionDays: env.RECORD_RETENTION_DAYS, locks: locksFromEnv(env) });
-  const service = startEscalation(config, { ctx: fleet.ctx, store: fleet.store, onExhausted: fleet.deadLetter });
+  const service = startEscalation(config, { ctx: fleet.ctx, store: fleet.store, stats: fleet.stats, onExhausted: fleet.deadLetter });
   const webhooks = startWebhookWorker(config, { ctx: fleet.ctx, onExhausted: fleet.deadLetter });
   installShutdown(logger, [() => service.close(), () => webhooks.close(), () => fleet.close()], env.SHUTDOWN_DEADLINE_MS);
   logger.info({ concurrency: config.concurrency, webhookTeams: Object.keys(config.webhooks) }, 'escalation started');

@@ -38,6 +38,8 @@ export const ClassifierConfig = z.object({
   backoffBaseMs: z.number().int().min(0).default(250),
   /** 429s a ticket waits out before the rate-limited tier counts as unavailable for it. */
   maxRateLimitDeferrals: z.number().int().min(0).default(5),
+  /** How often a worker re-reads the drift fallback switch and the day's fallback spend. */
+  fallbackPollMs: z.number().int().positive().default(1_000),
 });
 export type ClassifierConfig = z.infer<typeof ClassifierConfig>;
 export type ClassifierConfigInput = z.input<typeof ClassifierConfig>;

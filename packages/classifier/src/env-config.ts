@@ -34,6 +34,7 @@ export const ClassifierEnv = workerEnv.extend({
   STRONG_API_KEY: z.string().optional(),
   STRONG_MODEL: z.string().default('claude-opus-4-7'),
   STRONG_THRESHOLD: optionalNumber,
+  FALLBACK_POLL_MS: z.coerce.number().int().positive().optional(),
 });
 export type ClassifierEnv = z.infer<typeof ClassifierEnv>;
 
@@ -82,6 +83,7 @@ export function classifierConfigFromEnv(
         },
     cheap: tier(env, 'CHEAP', fitted?.cheap, DEFAULT_THRESHOLDS.cheap),
     strong: tier(env, 'STRONG', fitted?.strong, DEFAULT_THRESHOLDS.strong),
+    fallbackPollMs: env.FALLBACK_POLL_MS,
   } satisfies ClassifierConfigInput);
   return { env, config };
 }

@@ -5,3 +5,5 @@ export * from './local-tier.js';
 export * from './model-holder.js';
 export * from './calibrate.js';
 export * from './env-config.js';
+export * from './fallback-view.js';
+export * from './cascade-options.js';

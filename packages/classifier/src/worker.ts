@@ -1,5 +1,5 @@
 import { DelayedError, type Job, type Worker } from 'bullmq';
-import { createKeywordMatcher, DecisionRecord, runCascade, type Tier } from '@switchboard/core';
+import { DecisionRecord, runCascade, type Tier } from '@switchboard/core';
 import {
   decisionsQueue,
   jobIdForTicket,
@@ -10,11 +10,15 @@ import {
   type TicketStore,
 } from '@switchboard/queues';
 import type { ClassifierConfig } from './config.js';
+import { cascadeOptions } from './cascade-options.js';
+import type { FallbackView } from './fallback-view.js';
 
 export interface ClassifierDeps {
   ctx: QueueContext;
   store: TicketStore;
   tiers: readonly Tier[];
+  /** The fleet-wide drift fallback; absent, every configured tier is always used. */
+  fallback?: FallbackView;
   onExhausted: (job: Job, err: Error) => Promise<void>;
 }
 
@@ -23,8 +27,6 @@ export interface ClassifierService {
   close(): Promise<void>;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
 /**
  * Takes tickets off the tickets queue, runs the cascade and hands the decision record to escalation.
  * The record is stored before the decision job is added, so a fast escalation worker can never have
@@ -32,7 +34,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
  */
 export function startClassifier(config: ClassifierConfig, deps: ClassifierDeps): ClassifierService {
   const decisions = openQueue(decisionsQueue, deps.ctx);
-  const critical = createKeywordMatcher(config.criticalKeywords);
+  const base = cascadeOptions(config, deps.tiers);
 
   const worker = startConsumer(ticketsQueue, deps.ctx, { concurrency: config.concurrency, onExhausted: deps.onExhausted }, async (data, job, log, token) => {
     const { ticket } = data;
@@ -52,19 +54,10 @@ export function startClassifier(config: ClassifierConfig, deps: ClassifierDeps):
       classificationStartedAt: new Date().toISOString(),
     });
     const deferrals = data.deferrals ?? 0;
+    const plan = deps.fallback ? await deps.fallback.plan(deps.tiers) : { tiers: deps.tiers, notes: [], metered: false };
     const result = await runCascade(
       { ticketId: ticket.id, subject: ticket.subject ?? '', body: ticket.body, language: ticket.language },
-      {
-        tiers: deps.tiers,
-        critical,
-        transientRetries: config.transientRetries,
-        invalidRetries: config.invalidRetries,
-        backoffMs: (retry) => config.backoffBaseMs * 2 ** retry,
-        sleep,
-        now: () => performance.now(),
-        clock: () => new Date(),
-        rateLimitIsUnavailable: deferrals >= config.maxRateLimitDeferrals,
-      },
+      { ...base, tiers: plan.tiers, rateLimitIsUnavailable: deferrals >= config.maxRateLimitDeferrals },
     );
     if (result.kind === 'rate_limited') {
       // Only this ticket waits, as long as the provider asked, without spending an attempt; other
@@ -74,7 +67,8 @@ export function startClassifier(config: ClassifierConfig, deps: ClassifierDeps):
       await job.moveToDelayed(Date.now() + result.retryAfterMs, token);
       throw new DelayedError();
     }
-    const { record } = result;
+    const record = plan.notes.length && result.record.outcome !== 'critical' ? { ...result.record, notes: [...result.record.notes, ...plan.notes] } : result.record;
+    if (plan.metered) await deps.fallback?.meter(record);
     await deps.store.advance(ticket.id, 'classifying', { decision: JSON.stringify(record), decidedAt: record.decidedAt });
     await decisions.add(jobIdForTicket(ticket.id), { ticket, record });
     log.info(

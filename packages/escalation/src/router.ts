@@ -13,12 +13,15 @@ import {
   type QueueContext,
   type RoutedTicket,
   type TicketStore,
+  type TrafficStats,
 } from '@switchboard/queues';
 import type { EscalationConfig } from './config.js';
 
 export interface EscalationDeps {
   ctx: QueueContext;
   store: TicketStore;
+  /** Daily counters for drift and the weekly report; absent in tests that do not look at them. */
+  stats?: TrafficStats;
   onExhausted: (job: Job, err: Error) => Promise<void>;
 }
 
@@ -56,7 +59,9 @@ export function startEscalation(config: EscalationConfig, deps: EscalationDeps):
       await teams[route.team].add(jobId, routed);
       if (config.webhooks[route.team]) await webhooks.add(jobId, routed, { attempts: config.webhookAttempts, backoff: { type: 'exponential', delay: config.webhookBackoffMs } });
     }
-    await deps.store.advance(ticket.id, route.escalated ? 'escalated' : 'routed', { finishedAt: routed.routedAt });
+    const moved = await deps.store.advance(ticket.id, route.escalated ? 'escalated' : 'routed', { finishedAt: routed.routedAt });
+    // Counted only by the worker that finished the ticket, so a redelivered decision is not counted twice.
+    if (moved) await deps.stats?.record({ language: ticket.language, record, route, routedAt: new Date(routed.routedAt) });
     log.info({ ticketId: ticket.id, team: route.team, via: route.via, escalated: route.escalated, reasons: route.reasons }, 'routed');
   });
 

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { TEAMS, type Team } from '@switchboard/core';
-import { DeadLetterJob, DecisionJob, RoutedTicket, TicketJob } from './payloads.js';
+import { AlertJob, DeadLetterJob, DecisionJob, DriftJob, RoutedTicket, TicketJob } from './payloads.js';
 
 /**
  * A queue, declared once: its name in Redis, its one job name and the zod schema of its payload.
@@ -26,6 +26,9 @@ export const humanReviewQueue = define('human-review', 'review', RoutedTicket);
 /** Signed webhook POSTs to teams that configured one; the secret stays in config, never in Redis. */
 export const webhooksQueue = define('team-webhooks', 'deliver', RoutedTicket);
 export const deadLetterQueue = define('dead-letter', 'dead', DeadLetterJob);
+/** Fed by one job scheduler, so however many drift processes run, each period runs once. */
+export const driftQueue = define('drift', 'check', DriftJob);
+export const alertsQueue = define('alerts', 'post', AlertJob);
 
 export type TeamQueueDef = QueueDef<'ticket', typeof RoutedTicket>;
 const teamQueues = Object.fromEntries(
@@ -42,6 +45,8 @@ export const allQueueDefs = (): QueueDef<string, z.ZodType>[] => [
   humanReviewQueue,
   webhooksQueue,
   deadLetterQueue,
+  driftQueue,
+  alertsQueue,
   ...TEAMS.map(teamQueue),
 ];
 

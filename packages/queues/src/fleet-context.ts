@@ -5,11 +5,15 @@ import { createRedis, waitForRedis, type ConnectionRole } from './connection.js'
 import { deadLetterWriter } from './dead-letter.js';
 import type { QueueContext } from './factory.js';
 import { TicketStore } from './ticket-store.js';
+import { FallbackSwitch } from './fallback-switch.js';
+import { TrafficStats } from './traffic-stats.js';
 
 export interface FleetContext {
   redis: Redis;
   ctx: QueueContext;
   store: TicketStore;
+  stats: TrafficStats;
+  fallback: FallbackSwitch;
   deadLetter: (job: Job, err: Error) => Promise<void>;
   close(): Promise<void>;
 }
@@ -42,6 +46,8 @@ export async function openFleetContext(opts: FleetContextOptions): Promise<Fleet
     redis,
     ctx,
     store,
+    stats: new TrafficStats(redis, opts.prefix),
+    fallback: new FallbackSwitch(redis, opts.prefix),
     deadLetter: dlq.write,
     async close() {
       await dlq.close();

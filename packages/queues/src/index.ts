@@ -5,3 +5,5 @@ export * from './factory.js';
 export * from './ticket-store.js';
 export * from './dead-letter.js';
 export * from './fleet-context.js';
+export * from './fallback-switch.js';
+export * from './traffic-stats.js';

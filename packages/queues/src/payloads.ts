@@ -38,3 +38,16 @@ export const DeadLetterJob = z.object({
   failedAt: z.iso.datetime(),
 });
 export type DeadLetterJob = z.infer<typeof DeadLetterJob>;
+
+/** One run of the drift check; `manual` when an operator asked for it outside the schedule. */
+export const DriftJob = z.object({ trigger: z.enum(['schedule', 'manual']).default('schedule') });
+export type DriftJob = z.infer<typeof DriftJob>;
+
+/** A message for the on-call channel, posted by the alerts worker so Slack being down blocks nothing. */
+export const AlertJob = z.object({
+  channel: z.string().min(1),
+  text: z.string().min(1).max(39_000),
+  kind: z.enum(['drift_alert', 'fallback_on', 'fallback_off', 'production_drift', 'weekly_report']),
+  createdAt: z.iso.datetime(),
+});
+export type AlertJob = z.infer<typeof AlertJob>;

@@ -1,0 +1,67 @@
+import type { DecisionRecord, Tier } from '@switchboard/core';
+import type { FallbackState, FallbackSwitch } from '@switchboard/queues';
+import type { Logger } from '@switchboard/runtime';
+
+export interface TierPlan {
+  tiers: readonly Tier[];
+  /** Facts to keep on the decision record, e.g. that the cheap tier was switched off for it. */
+  notes: string[];
+  /** True when strong-tier spend counts against the fallback's daily cap. */
+  metered: boolean;
+}
+
+interface Snapshot {
+  readAt: number;
+  state: FallbackState | null;
+  spent: number;
+}
+
+/**
+ * The classifier's view of the fleet-wide fallback switch, read at most once per `pollMs` so that a
+ * busy worker does not add a Redis round trip to every ticket; a switch flipped by drift reaches
+ * every process within one poll.
+ */
+export class FallbackView {
+  private snapshot: Snapshot | undefined;
+  private pending: Promise<Snapshot> | undefined;
+
+  constructor(
+    private readonly sw: FallbackSwitch,
+    private readonly pollMs: number,
+    private readonly log: Logger,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  private async read(): Promise<Snapshot> {
+    const now = this.clock();
+    const [{ state, invalid }, spent] = await Promise.all([this.sw.get(), this.sw.spent(now)]);
+    if (invalid) this.log.error('the fallback switch in Redis is unreadable; treating the cheap tier as off with no strong budget');
+    return { readAt: now.getTime(), state, spent };
+  }
+
+  private async current(): Promise<Snapshot> {
+    const s = this.snapshot;
+    if (s && this.clock().getTime() - s.readAt < this.pollMs) return s;
+    this.pending ??= this.read().finally(() => (this.pending = undefined));
+    this.snapshot = await this.pending;
+    return this.snapshot;
+  }
+
+  /** The tiers a ticket may use now: all of them, or without cheap (fallback), or without any paid tier (over the cap). */
+  async plan(tiers: readonly Tier[]): Promise<TierPlan> {
+    const { state, spent } = await this.current();
+    if (!state) return { tiers, notes: [], metered: false };
+    if (spent >= state.dailyCapUsd) {
+      return { tiers: tiers.filter((t) => t.name !== 'cheap' && t.name !== 'strong'), notes: ['cheap_tier_off', 'fallback_cost_cap_reached'], metered: false };
+    }
+    return { tiers: tiers.filter((t) => t.name !== 'cheap'), notes: ['cheap_tier_off'], metered: true };
+  }
+
+  /** Counts what the strong tier cost for one ticket against today's cap. */
+  async meter(record: DecisionRecord): Promise<void> {
+    const usd = record.attempts.filter((a) => a.tier === 'strong').reduce((sum, a) => sum + a.costUsd, 0);
+    if (usd <= 0) return;
+    const total = await this.sw.addSpend(usd, this.clock());
+    if (this.snapshot) this.snapshot.spent = total;
+  }
+}
