@@ -1,4 +1,4 @@
-import type { DecisionRecord, Tier } from '@switchboard/core';
+import { REASON, type DecisionRecord, type Tier } from '@switchboard/core';
 import type { FallbackState, FallbackSwitch } from '@switchboard/queues';
 import type { Logger } from '@switchboard/runtime';
 
@@ -9,6 +9,8 @@ export interface TierPlan {
   /** True when strong-tier spend counts against the fallback's daily cap. */
   metered: boolean;
 }
+
+const CAP_NOTE = 'fallback_cost_cap_reached';
 
 interface Snapshot {
   readAt: number;
@@ -52,9 +54,22 @@ export class FallbackView {
     const { state, spent } = await this.current();
     if (!state) return { tiers, notes: [], metered: false };
     if (spent >= state.dailyCapUsd) {
-      return { tiers: tiers.filter((t) => t.name !== 'cheap' && t.name !== 'strong'), notes: ['cheap_tier_off', 'fallback_cost_cap_reached'], metered: false };
+      return { tiers: tiers.filter((t) => t.name !== 'cheap' && t.name !== 'strong'), notes: ['cheap_tier_off', CAP_NOTE], metered: false };
     }
     return { tiers: tiers.filter((t) => t.name !== 'cheap'), notes: ['cheap_tier_off'], metered: true };
+  }
+
+  /**
+   * Adds the plan's notes to a decision. A ticket the free tiers could not decide while the cap
+   * held back the paid ones is a low-confidence ticket for a human, not a provider failure.
+   */
+  annotate(record: DecisionRecord, plan: TierPlan): DecisionRecord {
+    if (!plan.notes.length || record.outcome === 'critical') return record;
+    const notes = [...record.notes, ...plan.notes];
+    if (plan.notes.includes(CAP_NOTE) && record.outcome === 'failed' && record.failureReasons.every((r) => r === REASON.modelsUnavailable)) {
+      return { ...record, outcome: 'low_confidence', failureReasons: [], notes };
+    }
+    return { ...record, notes };
   }
 
   /** Counts what the strong tier cost for one ticket against today's cap. */

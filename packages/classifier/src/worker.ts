@@ -67,7 +67,7 @@ export function startClassifier(config: ClassifierConfig, deps: ClassifierDeps):
       await job.moveToDelayed(Date.now() + result.retryAfterMs, token);
       throw new DelayedError();
     }
-    const record = plan.notes.length && result.record.outcome !== 'critical' ? { ...result.record, notes: [...result.record.notes, ...plan.notes] } : result.record;
+    const record = deps.fallback ? deps.fallback.annotate(result.record, plan) : result.record;
     if (plan.metered) await deps.fallback?.meter(record);
     await deps.store.advance(ticket.id, 'classifying', { decision: JSON.stringify(record), decidedAt: record.decidedAt });
     await decisions.add(jobIdForTicket(ticket.id), { ticket, record });

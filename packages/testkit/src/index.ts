@@ -1,3 +1,4 @@
 export * from './fake-openai.js';
 export * from './redis.js';
 export * from './logger.js';
+export * from './fake-slack.js';

@@ -1,0 +1,37 @@
+import type { Job, Worker } from 'bullmq';
+import { alertsQueue, openQueue, startConsumer, type AlertJob, type QueueContext } from '@switchboard/queues';
+import type { Logger } from '@switchboard/runtime';
+import type { PostMessage } from './slack.js';
+
+export type AlertKind = AlertJob['kind'];
+
+export interface Alerts {
+  /** Queues a message; `key` makes a retried drift run send each message once. */
+  send(kind: AlertKind, text: string, key: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Alerts go through a queue so that a Slack outage retries with backoff and ends in dead letter. */
+export function alertsProducer(ctx: QueueContext, opts: { channel: string | undefined; attempts: number; backoffMs: number; log: Logger }): Alerts {
+  const queue = openQueue(alertsQueue, ctx);
+  return {
+    async send(kind, text, key) {
+      if (!opts.channel) {
+        opts.log.warn({ kind, text }, 'alert (no Slack channel configured)');
+        return;
+      }
+      await queue.add(`alert-${kind}-${key}`, { channel: opts.channel, text, kind, createdAt: new Date().toISOString() }, {
+        attempts: opts.attempts,
+        backoff: { type: 'exponential', delay: opts.backoffMs },
+      });
+    },
+    close: () => queue.close(),
+  };
+}
+
+export function startAlertsWorker(ctx: QueueContext, post: PostMessage, onExhausted: (job: Job, err: Error) => Promise<void>): Worker {
+  return startConsumer(alertsQueue, ctx, { concurrency: 2, onExhausted }, async (data, _job, log) => {
+    await post(data.channel, data.text);
+    log.info({ kind: data.kind, channel: data.channel }, 'alert posted');
+  });
+}

@@ -1,0 +1,177 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Worker } from 'bullmq';
+import { buildTiers, FallbackView, startClassifier, type ClassifierService } from '@switchboard/classifier';
+import { DecisionRecord } from '@switchboard/core';
+import { promoteToBaseline } from '@switchboard/eval';
+import { loadPrompt } from '@switchboard/llm';
+import { jobIdForTicket, openFleetContext, openQueue, ticketsQueue, type FleetContext } from '@switchboard/queues';
+import { dropPrefix, startFakeSlack, testLogger, TEST_REDIS_URL, uniquePrefix, waitFor, type FakeSlack } from '@switchboard/testkit';
+import { alertsProducer, startAlertsWorker, type Alerts } from './alerts.js';
+import { DriftConfig } from './config.js';
+import { runDriftCheck, type DriftDeps } from './drift-check.js';
+import { slackPoster } from './slack.js';
+import { CHEAP, STRONG, startDriftRig, type DriftRig } from './test-setup.js';
+
+// 200 scored tickets: 7 wrong is a 3.5-point drop, 12 wrong a 6-point drop.
+const ROWS = 200;
+
+describe('weekly drift check against a degrading provider', () => {
+  let prefix: string;
+  let fleet: FleetContext;
+  let rig: DriftRig;
+  let slack: FakeSlack;
+  let alerts: Alerts;
+  let alertsWorker: Worker;
+  let classifier: ClassifierService;
+  let deps: DriftDeps;
+  let runs = 0;
+  const tickets = () => openQueue(ticketsQueue, fleet.ctx);
+
+  const texts = (kind: string): string[] => slack.calls.filter((c) => String(c.params.text).includes(kind)).map((c) => String(c.params.text));
+  const settle = async (expectedCalls: number): Promise<void> => {
+    await waitFor(() => (slack.calls.length >= expectedCalls ? true : undefined), 10_000, `${expectedCalls} Slack calls`);
+  };
+  const check = () => runDriftCheck(deps, `run-${++runs}`);
+
+  /** Sends one ticket through the real classifier worker and returns its decision record. */
+  const classify = async (id: string, body: string): Promise<DecisionRecord> => {
+    const q = tickets();
+    await q.add(jobIdForTicket(id), { ticket: { id, body, receivedAt: new Date().toISOString() } });
+    await q.close();
+    const stored = await waitFor(async () => (await fleet.store.progress(id)).decision, 10_000, `decision for ${id}`);
+    return DecisionRecord.parse(JSON.parse(stored));
+  };
+
+  beforeAll(async () => {
+    prefix = uniquePrefix('drift');
+    fleet = await openFleetContext({ redisUrl: TEST_REDIS_URL, prefix, role: 'worker', logger: testLogger(), retentionDays: 8 });
+    rig = await startDriftRig(ROWS);
+    slack = await startFakeSlack();
+    const config = DriftConfig.parse({ reportDir: join(rig.dir, 'reports'), slackChannel: '#support-ops', fallbackDailyCapUsd: 0.005, alertBackoffMs: 20 });
+    alerts = alertsProducer(fleet.ctx, { channel: config.slackChannel, attempts: config.alertAttempts, backoffMs: config.alertBackoffMs, log: testLogger() });
+    alertsWorker = startAlertsWorker(fleet.ctx, slackPoster({ token: 'xoxb-test-token', apiUrl: slack.apiUrl }), fleet.deadLetter);
+    deps = {
+      config,
+      evaluate: () => rig.evaluateCheap(),
+      baselinePath: join(rig.dir, 'baseline.json'),
+      strongModel: STRONG,
+      fallback: fleet.fallback,
+      stats: fleet.stats,
+      alerts,
+      log: testLogger(),
+    };
+    const tiers = buildTiers(rig.config, await loadPrompt(rig.config.promptPath));
+    classifier = startClassifier(rig.config, {
+      ctx: fleet.ctx,
+      store: fleet.store,
+      tiers,
+      fallback: new FallbackView(fleet.fallback, rig.config.fallbackPollMs, testLogger()),
+      onExhausted: fleet.deadLetter,
+    });
+  });
+  afterAll(async () => {
+    await classifier.close();
+    await alertsWorker.close();
+    await alerts.close();
+    await fleet.close();
+    await slack.close();
+    await rig.close();
+    await dropPrefix(prefix);
+  });
+
+  it('without a baseline, reports and says how to promote one; a steady run then sends no alert', async () => {
+    const first = await check();
+    expect(first.comparison).toBeNull();
+    expect(first.baselineNote).toMatch(/pnpm ops eval promote/);
+    await promoteToBaseline(first.files.run, deps.baselinePath);
+
+    const steady = await check();
+    expect(steady.comparison?.dropPoints).toBeCloseTo(0, 10);
+    expect(steady.actions).toEqual([]);
+    await settle(2);
+    expect(slack.calls.map((c) => c.method)).toEqual(['chat.postMessage', 'chat.postMessage']);
+    expect(slack.calls.every((c) => String(c.params.text).startsWith(':memo: *Switchboard weekly report*'))).toBe(true);
+    expect(slack.calls[0]?.authorization).toBe('Bearer xoxb-test-token');
+    expect(slack.calls[0]?.params.channel).toBe('#support-ops');
+  });
+
+  it('a 3.5-point drop sends an alert with the numbers and the category that moved, and keeps the cheap tier', async () => {
+    rig.degrade(7);
+    const r = await check();
+    expect(r.comparison?.dropPoints).toBeCloseTo(3.5, 5);
+    expect(r.actions).toEqual(['drop_alert']);
+    await settle(4);
+    const [alert] = texts(':warning: *Drift:');
+    expect(alert).toContain(`*Drift: ${CHEAP} fell 3.5 points on the eval set*: accuracy 100.0% → 96.5%`);
+    expect(alert).toMatch(/Categories that moved: \w+ 100% → \d+% recall/);
+    expect(alert).toContain('Statistically significant (paired McNemar test');
+    expect((await fleet.fallback.get()).state).toBeNull();
+  });
+
+  it('a 6-point drop switches the cheap tier off: the next ticket goes to the strong tier, and the cost cap holds', async () => {
+    rig.degrade(12);
+    const r = await check();
+    expect(r.comparison?.dropPoints).toBeCloseTo(6, 5);
+    expect(r.actions).toEqual(['drop_alert', 'fallback_on']);
+    await settle(7);
+    expect(texts(':rotating_light: *Fallback on')[0]).toContain(`the cheap tier (${CHEAP}) is switched off for the classifier fleet`);
+    expect(texts(':rotating_light: *Fallback on')[0]).toContain(`now go to the strong tier (${STRONG}), within $0.01 of strong-tier spend per day`);
+    expect((await fleet.fallback.get()).state).toMatchObject({ cheapOff: true, by: 'drift', dailyCapUsd: 0.005 });
+
+    const body = rig.rows[150]?.body ?? '';
+    const callsBefore = rig.fake.calls.length;
+    const first = await classify('after-fallback-1', body);
+    expect(first).toMatchObject({ outcome: 'decided', tier: 'strong', model: STRONG });
+    expect(first.notes).toContain('cheap_tier_off');
+    expect(rig.fake.calls.slice(callsBefore).map((c) => c.model)).toEqual([STRONG]);
+    // Each strong call costs $0.003 here (400 + 40 tokens), so the second reaches the $0.005 cap...
+    expect((await classify('after-fallback-2', body)).tier).toBe('strong');
+    // ...and the third, with nothing but paid tiers left, goes to a human without calling any model.
+    const capped = await classify('after-fallback-3', body);
+    expect(capped).toMatchObject({ outcome: 'low_confidence', decision: null });
+    expect(capped.notes).toContain('fallback_cost_cap_reached');
+    expect(rig.fake.calls.length).toBe(callsBefore + 2);
+  });
+
+  it('a run back within a point of the baseline switches the fallback off, and cheap answers again', async () => {
+    rig.degrade(1);
+    const r = await check();
+    expect(r.actions).toEqual(['fallback_off']);
+    expect((await fleet.fallback.get()).state).toBeNull();
+    await settle(9);
+    expect(texts(':white_check_mark: *Fallback off')[0]).toContain(`the cheap tier (${CHEAP}) is back`);
+    await new Promise((res) => setTimeout(res, rig.config.fallbackPollMs + 20));
+    expect((await classify('after-recovery', rig.rows[160]?.body ?? '')).tier).toBe('cheap');
+  });
+
+  it('writes the weekly report for the manager from the week\'s traffic, as Markdown and HTML', async () => {
+    // A known week: 8 tickets decided by cheap, 1 by the rule tier, 1 critical one escalated.
+    const record = (tier: 'cheap' | 'rule' | null, cost: number): DecisionRecord =>
+      DecisionRecord.parse({
+        outcome: tier ? 'decided' : 'critical', tier, model: tier === 'cheap' ? CHEAP : null, promptVersion: 'v', raw: null,
+        decision: tier ? { category: 'billing', priority: 'low', team: 'billing_support', confidence: 0.9, escalation_required: false, rationale: 'r' } : null,
+        criticalKeyword: tier ? null : 'urgent', failureReasons: [],
+        attempts: tier === 'cheap' ? [{ tier, model: CHEAP, outcome: 'accepted', raw: null, confidence: 0.9, latencyMs: 5, promptTokens: 1, completionTokens: 1, costUsd: cost }] : [],
+        totals: { latencyMs: 5, promptTokens: 0, completionTokens: 0, costUsd: cost }, decidedAt: new Date().toISOString(),
+      });
+    const at = new Date(Date.now() - 3_600_000);
+    for (let i = 0; i < 8; i++) await fleet.stats.record({ language: 'en', record: record('cheap', 0.01), route: { team: 'billing_support', via: 'cheap', escalated: false, reasons: [] }, routedAt: at });
+    await fleet.stats.record({ language: 'de', record: record('rule', 0), route: { team: 'billing_support', via: 'rule', escalated: false, reasons: [] }, routedAt: at });
+    await fleet.stats.record({ language: 'en', record: record(null, 0), route: { team: 'triage', via: 'human', escalated: true, reasons: ['critical_keyword:urgent'] }, routedAt: at });
+    const r = await check();
+    const md = await readFile(r.files.markdown, 'utf8');
+    expect(md).toContain('## Eval set drift');
+    expect(md).toContain('## Tier split against target');
+    expect(md).toContain('| cheap | 80.0% | 75% |');
+    expect(md).toContain('| rule | 10.0% | 15% |');
+    expect(md).toContain('| human | 10.0% | — |');
+    expect(md).toContain('| critical_keyword:urgent | 1 |');
+    expect(md).toContain(`| ${CHEAP} | 8 | $0.0800 | $8.00 |`);
+    expect(md).toContain('| tickets finished | 10 |');
+    expect(md).toContain('1 of 10 tickets went to a human');
+    const html = await readFile(r.files.html, 'utf8');
+    expect(html).toContain('<svg');
+  });
+});

@@ -1,0 +1,107 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { compareToBaseline, readBaseline, writeJson, type BaselineFile, type Comparison, type Evaluation } from '@switchboard/eval';
+import type { FallbackSwitch, TrafficStats } from '@switchboard/queues';
+import type { Logger } from '@switchboard/runtime';
+import type { Alerts } from './alerts.js';
+import type { DriftConfig } from './config.js';
+import { dropAlert, fallbackOff, fallbackOn, productionAlert } from './messages.js';
+import { productionDrift, type ProductionDrift } from './production-drift.js';
+import { weeklyHtml, weeklyMarkdown, weeklySlack } from './weekly-report.js';
+
+export interface DriftDeps {
+  config: DriftConfig;
+  /** Runs the eval set against the drift target (the cheap tier) with the workers' cascade code. */
+  evaluate: () => Promise<Evaluation>;
+  baselinePath: string;
+  /** The strong tier's model, named in the fallback message; null when there is none. */
+  strongModel: string | null;
+  fallback: FallbackSwitch;
+  stats: TrafficStats;
+  alerts: Alerts;
+  log: Logger;
+  clock?: () => Date;
+}
+
+export type DriftAction = 'drop_alert' | 'fallback_on' | 'fallback_off' | 'production_alert';
+
+export interface DriftResult {
+  comparison: Comparison | null;
+  baselineNote: string | null;
+  actions: DriftAction[];
+  production: ProductionDrift;
+  files: { run: string; markdown: string; html: string };
+}
+
+const DAY = 86_400_000;
+
+async function loadBaseline(path: string): Promise<{ baseline: BaselineFile | null; note: string | null }> {
+  if (!existsSync(path)) return { baseline: null, note: `No baseline at ${path} yet: promote a run with \`pnpm ops eval promote <run.json>\` to start comparing.` };
+  return { baseline: await readBaseline(path), note: null };
+}
+
+/**
+ * One weekly check: the eval set against the cheap tier, compared with the baseline; alerts, the
+ * fallback switch, production drift and the manager's report. `runKey` identifies the run (the
+ * drift job's id), so a retried run queues each message once.
+ */
+export async function runDriftCheck(deps: DriftDeps, runKey: string): Promise<DriftResult> {
+  const { config, log } = deps;
+  const clock = deps.clock ?? (() => new Date());
+  const key = runKey.replace(/[^A-Za-z0-9_-]/g, '-');
+  const evaluation = await deps.evaluate();
+  const { run } = evaluation;
+  const { baseline, note } = await loadBaseline(deps.baselinePath);
+  const comparison = baseline ? compareToBaseline(baseline, run) : null;
+  let baselineNote = note;
+  const actions: DriftAction[] = [];
+  const { state } = await deps.fallback.get();
+  let fallback = state;
+
+  if (baseline && comparison && !comparison.sameModel) {
+    baselineNote = `The baseline is for ${baseline.model}, this run for ${run.model}: no alert or fallback until a run of this model is promoted.`;
+  } else if (baseline && comparison) {
+    if (!comparison.sameSet) baselineNote = 'The eval set changed since the baseline; the comparison is unpaired.';
+    const drop = comparison.dropPoints;
+    if (drop > config.alertDropPoints) {
+      await deps.alerts.send('drift_alert', dropAlert(run.model, comparison, run.metrics.scored, baseline.promotedAt), key);
+      actions.push('drop_alert');
+    }
+    if (drop > config.fallbackDropPoints && !fallback) {
+      const next = { cheapOff: true as const, since: clock().toISOString(), by: 'drift' as const, reason: `eval accuracy fell ${drop.toFixed(1)} points`, dailyCapUsd: config.fallbackDailyCapUsd };
+      if (await deps.fallback.set(next)) {
+        fallback = next;
+        await deps.alerts.send('fallback_on', fallbackOn(run.model, deps.strongModel, comparison, config.fallbackDailyCapUsd, config.fallbackDropPoints), key);
+        actions.push('fallback_on');
+      }
+    } else if (fallback?.by === 'drift' && drop <= config.recoverWithinPoints) {
+      // Only a fallback drift started ends by itself: one a person set stays until a person clears it.
+      if (await deps.fallback.clear()) {
+        fallback = null;
+        await deps.alerts.send('fallback_off', fallbackOff(run.model, comparison), key);
+        actions.push('fallback_off');
+      }
+    }
+  }
+
+  const now = clock();
+  const weekStart = new Date(now.getTime() - 7 * DAY);
+  const [thisWeek, lastWeek] = await Promise.all([deps.stats.range(weekStart, now), deps.stats.range(new Date(now.getTime() - 14 * DAY), weekStart)]);
+  const production = productionDrift(lastWeek.total, thisWeek.total, config);
+  if (production.dimensions.some((d) => d.alert)) {
+    await deps.alerts.send('production_drift', productionAlert(production, config.psiAlert), key);
+    actions.push('production_alert');
+  }
+
+  const stamp = now.toISOString().replace(/[:.]/g, '-');
+  const files = { run: join(config.reportDir, `${stamp}-eval-run.json`), markdown: join(config.reportDir, `${stamp}-weekly-report.md`), html: join(config.reportDir, `${stamp}-weekly-report.html`) };
+  const inputs = { from: weekStart, to: now, model: run.model, metrics: run.metrics, comparison, baselineNote, production, week: thisWeek.total, tierTargets: config.tierTargets, fallback, actions };
+  await mkdir(config.reportDir, { recursive: true });
+  await writeJson(files.run, run);
+  await writeFile(files.markdown, weeklyMarkdown(inputs));
+  await writeFile(files.html, weeklyHtml(inputs));
+  await deps.alerts.send('weekly_report', weeklySlack(inputs, files.markdown), key);
+  log.info({ accuracy: run.metrics.accuracy, dropPoints: comparison?.dropPoints, actions, report: files.markdown }, 'drift check done');
+  return { comparison, baselineNote, actions, production, files };
+}

@@ -1,0 +1,128 @@
+import { barChart, esc, htmlPage, htmlTable, pct, usd, type Comparison, type EvalMetrics } from '@switchboard/eval';
+import type { DayCounters, FallbackState } from '@switchboard/queues';
+import type { DriftConfig } from './config.js';
+import { counts, type ProductionDrift } from './production-drift.js';
+
+export interface WeeklyInputs {
+  from: Date;
+  to: Date;
+  model: string;
+  metrics: EvalMetrics;
+  comparison: Comparison | null;
+  /** Why there is no comparison, or why it should be read with care. */
+  baselineNote: string | null;
+  production: ProductionDrift;
+  /** This week's traffic counters, summed over the days. */
+  week: DayCounters;
+  tierTargets: DriftConfig['tierTargets'];
+  fallback: FallbackState | null;
+  actions: string[];
+}
+
+interface Section {
+  title: string;
+  header: string[];
+  rows: string[][];
+  note?: string;
+}
+
+const sortDesc = (r: Record<string, number>): [string, number][] => Object.entries(r).sort((a, b) => b[1] - a[1]);
+
+/** Everything the support manager reads, as data; Markdown, HTML and Slack render the same sections. */
+function sections(w: WeeklyInputs): Section[] {
+  const tickets = w.week.tickets ?? 0;
+  const c = w.comparison;
+  const via = counts(w.week, 'via');
+  const share = (n: number | undefined): string => pct(tickets ? (n ?? 0) / tickets : null);
+  const costs = counts(w.week, 'cost');
+  const calls = counts(w.week, 'calls');
+  const hours = sortDesc(counts(w.week, 'hour'));
+  const days = Math.max(1, Math.round((w.to.getTime() - w.from.getTime()) / 86_400_000));
+  return [
+    {
+      title: 'Eval set drift',
+      header: ['figure', 'value'],
+      rows: [
+        ['model checked', w.model],
+        ['accuracy this run', `${pct(w.metrics.accuracy)} (95% CI ${pct(w.metrics.accuracyCi95.low)}–${pct(w.metrics.accuracyCi95.high)}, ${w.metrics.scored} tickets)`],
+        ['baseline', c ? pct(c.baselineAccuracy) : '—'],
+        ['change', c ? `${(-c.dropPoints).toFixed(1)} points (${c.significant ? 'significant' : 'within noise'}, p = ${c.pValue.toFixed(3)})` : '—'],
+        ['categories that fell', c ? c.categories.filter((m) => m.deltaPoints <= -1).map((m) => `${m.category} ${m.deltaPoints.toFixed(0)} pts`).join(', ') || 'none' : '—'],
+        ['cheap-tier fallback', w.fallback ? `ON since ${w.fallback.since.slice(0, 16)} (${w.fallback.by}: ${w.fallback.reason})` : 'off'],
+        ['actions this run', w.actions.join(', ') || 'none'],
+      ],
+      note: w.baselineNote ?? undefined,
+    },
+    {
+      title: 'Production drift (this week against last)',
+      header: ['dimension', 'stability index', 'status'],
+      rows: w.production.dimensions.map((d) => [d.dimension, d.psi.toFixed(3), d.alert ? 'ALERT' : d.psi > 0.1 ? 'moved' : 'stable']),
+      note: w.production.enoughTraffic ? undefined : `Too little traffic to alert on (${w.production.ticketsAfter} tickets this week, ${w.production.ticketsBefore} last week).`,
+    },
+    {
+      title: 'Escalations by reason',
+      header: ['reason', 'tickets'],
+      rows: sortDesc(counts(w.week, 'reason')).map(([r, n]) => [r, String(n)]),
+      note: `${w.week.escalated ?? 0} of ${tickets} tickets went to a human (${share(w.week.escalated)}); humans overrode the machine on ${w.week['human:override'] ?? 0} of the ${w.week['human:resolved'] ?? 0} they resolved.`,
+    },
+    {
+      title: 'Tier split against target',
+      header: ['decided by', 'share', 'target'],
+      rows: [
+        ['rule', share(via.rule), pct(w.tierTargets.rule, 0)],
+        ['local', share(via.local), '—'],
+        ['cheap', share(via.cheap), pct(w.tierTargets.cheap, 0)],
+        ['strong', share(via.strong), pct(w.tierTargets.strong, 0)],
+        ['human', share(via.human), '—'],
+      ],
+    },
+    {
+      title: 'Cost per model',
+      header: ['model', 'calls', 'cost', 'per 1,000 tickets'],
+      rows: Object.keys({ ...calls, ...costs }).map((m) => [m, String(calls[m] ?? 0), usd(costs[m] ?? 0), usd(tickets ? ((costs[m] ?? 0) / tickets) * 1000 : 0)]),
+    },
+    {
+      title: 'Throughput',
+      header: ['figure', 'value'],
+      rows: [
+        ['tickets finished', String(tickets)],
+        ['per day', (tickets / days).toFixed(0)],
+        ['busiest hour (UTC)', hours[0] ? `${hours[0][0]}:00 (${hours[0][1]} tickets)` : '—'],
+      ],
+    },
+  ];
+}
+
+const mdTable = (s: Section): string =>
+  [`| ${s.header.join(' | ')} |`, `|${s.header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`, ...s.rows.map((r) => `| ${r.map((c) => c.replaceAll('|', '\\|')).join(' | ')} |`)].join('\n');
+
+export function weeklyMarkdown(w: WeeklyInputs): string {
+  const title = `# Switchboard weekly report, ${w.from.toISOString().slice(0, 10)} to ${w.to.toISOString().slice(0, 10)}`;
+  return `${[title, ...sections(w).map((s) => `## ${s.title}\n\n${s.rows.length ? mdTable(s) : '_none_'}${s.note ? `\n\n${s.note}` : ''}`)].join('\n\n')}\n`;
+}
+
+export function weeklyHtml(w: WeeklyInputs): string {
+  const body = sections(w)
+    .map((s) => `<h2>${esc(s.title)}</h2>${s.rows.length ? htmlTable(s.header, s.rows.map((r) => r.map((c) => (c === 'ALERT' ? '<span class="bad">ALERT</span>' : esc(c))))) : '<p class="muted">none</p>'}${s.note ? `<p>${esc(s.note)}</p>` : ''}`)
+    .join('\n');
+  const tickets = w.week.tickets ?? 0;
+  const via = counts(w.week, 'via');
+  const chart = barChart(['rule', 'local', 'cheap', 'strong', 'human'].map((v) => ({ label: v, value: tickets ? (via[v] ?? 0) / tickets : 0, text: pct(tickets ? (via[v] ?? 0) / tickets : 0) })), { max: 1 });
+  return htmlPage(`Switchboard weekly report, ${w.from.toISOString().slice(0, 10)} to ${w.to.toISOString().slice(0, 10)}`, `${body}<h2>Tier split</h2>${chart}`);
+}
+
+/** The Slack version: the headline figures, with the stored report for the rest. */
+export function weeklySlack(w: WeeklyInputs, reportPath: string): string {
+  const c = w.comparison;
+  const tickets = w.week.tickets ?? 0;
+  const via = counts(w.week, 'via');
+  const split = (['rule', 'local', 'cheap', 'strong', 'human'] as const).map((v) => `${v} ${pct(tickets ? (via[v] ?? 0) / tickets : 0, 0)}`).join(' · ');
+  const cost = Object.values(counts(w.week, 'cost')).reduce((a, b) => a + b, 0);
+  return [
+    `:memo: *Switchboard weekly report* (${w.from.toISOString().slice(0, 10)} to ${w.to.toISOString().slice(0, 10)})`,
+    `Eval: ${w.model} at ${pct(w.metrics.accuracy)}${c ? ` (baseline ${pct(c.baselineAccuracy)}, ${(-c.dropPoints).toFixed(1)} pts)` : ''}. Fallback ${w.fallback ? 'ON' : 'off'}.`,
+    `Traffic: ${tickets} tickets, ${w.week.escalated ?? 0} to humans; split ${split} (target rule ${pct(w.tierTargets.rule, 0)} / cheap ${pct(w.tierTargets.cheap, 0)} / strong ${pct(w.tierTargets.strong, 0)}); model cost ${usd(cost)}.`,
+    `Production drift: ${w.production.dimensions.filter((d) => d.alert).map((d) => d.dimension).join(', ') || 'none'}${w.production.enoughTraffic ? '' : ' (too little traffic to judge)'}.`,
+    `Full report: ${reportPath}`,
+  ].join('\n');
+}
