@@ -7,7 +7,7 @@ import { APPS, startApp, stopAll } from './processes.js';
 import { ensureRedis } from './redis-bootstrap.js';
 
 /**
- * The newcomer's fleet: finds or starts Redis, runs ingest, classifier and escalation as separate
+ * The newcomer's fleet: finds or starts Redis, runs ingest, classifier, escalation and drift as separate
  * processes, pushes the demo tickets through them and keeps running until Ctrl-C.
  */
 const FleetEnv = z.object({
@@ -68,6 +68,7 @@ try {
       `  curl -X POST ${base}/v1/tickets -H 'authorization: Bearer ${key}' -H 'content-type: application/json' \\\n` +
       `       -d '{"id":"my-1","subject":"Refund","body":"Please refund my last invoice"}'\n` +
       `  curl ${base}/v1/tickets/my-1 -H 'authorization: Bearer ${key}'\n` +
+      `The weekly drift check is scheduled (Mondays 06:00 UTC); run one now with: pnpm ops drift run\n` +
       `Ctrl-C stops everything.`,
   );
 } catch (err) {

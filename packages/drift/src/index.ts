@@ -6,3 +6,5 @@ export * from './messages.js';
 export * from './weekly-report.js';
 export * from './drift-check.js';
 export * from './service.js';
+export * from './env-config.js';
+export * from './drift-target.js';

@@ -55,7 +55,9 @@ describe('the drift job scheduler', () => {
     await new Promise((r) => setTimeout(r, 5_500));
     await Promise.all(services.map((s) => s.worker.pause()));
 
-    const q = new Queue(driftQueue.queueName, { connection: fleets[0]?.redis, prefix });
+    const first = fleets[0];
+    if (!first) throw new Error('no drift process started');
+    const q = new Queue(driftQueue.queueName, { connection: first.redis, prefix });
     expect(await q.getJobSchedulers()).toHaveLength(1);
     await q.close();
     expect(runs.length).toBeGreaterThanOrEqual(3);

@@ -1,0 +1,59 @@
+import { fileURLToPath } from 'node:url';
+import { buildTiers, classifierConfigFromEnv, openModelHolder, readThresholdsFile, type ModelHolder } from '@switchboard/classifier';
+import { alertsProducer, driftConfigFromEnv, driftTiers, slackPoster, startAlertsWorker, startDrift } from '@switchboard/drift';
+import { evaluate, readEvalSet } from '@switchboard/eval';
+import { loadPrompt } from '@switchboard/llm';
+import { openFleetContext } from '@switchboard/queues';
+import { ConfigError, createLogger, installShutdown, locksFromEnv, logLevelOf, runApp } from '@switchboard/runtime';
+
+const logger = createLogger({ name: 'drift', level: logLevelOf(process.env.LOG_LEVEL) });
+const repoFile = (p: string): string => fileURLToPath(new URL(`../../../${p}`, import.meta.url));
+
+await runApp(logger, async () => {
+  const { env, config, paths } = driftConfigFromEnv(process.env, {
+    evalSet: repoFile('eval/sets/switchboard-eval.jsonl'),
+    baseline: repoFile('eval/baselines/drift.json'),
+    reportDir: repoFile('reports'),
+  });
+  const thresholds = readThresholdsFile(process.env.THRESHOLDS_PATH || undefined, repoFile('config/thresholds.json'));
+  const { config: classifier } = classifierConfigFromEnv(
+    process.env,
+    { promptPath: repoFile('prompts/routing_prompt.txt'), localModelPath: repoFile('models/local-default.json') },
+    thresholds,
+  );
+  let holder: ModelHolder | undefined;
+  if (classifier.local) {
+    try {
+      holder = await openModelHolder(classifier.local.modelPath, logger, classifier.local.reloadPollMs);
+    } catch (err) {
+      throw new ConfigError(`local model: ${(err as Error).message} (set LOCAL_MODEL_PATH=off to run without it)`);
+    }
+  }
+  const all = buildTiers(classifier, await loadPrompt(classifier.promptPath), holder?.current);
+  const tiers = driftTiers(all);
+  // Read now so a missing or broken eval set is a start-up error, not a failed job next Monday.
+  const set = await readEvalSet(paths.evalSet, classifier.routing);
+  const fleet = await openFleetContext({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, role: 'worker', logger, retentionDays: env.RECORD_RETENTION_DAYS, locks: locksFromEnv(env) });
+  const alerts = alertsProducer(fleet.ctx, { channel: config.slackChannel, attempts: config.alertAttempts, backoffMs: config.alertBackoffMs, log: logger });
+  const alertsWorker = env.SLACK_TOKEN ? startAlertsWorker(fleet.ctx, slackPoster({ token: env.SLACK_TOKEN, apiUrl: env.SLACK_API_URL }), fleet.deadLetter) : undefined;
+  const service = await startDrift(config, {
+    ctx: fleet.ctx,
+    evaluate: () => evaluate({ set, config: classifier, tiers, localModelVersion: holder?.current().meta.modelVersion, concurrency: config.concurrency }),
+    baselinePath: paths.baseline,
+    strongModel: classifier.strong?.model ?? null,
+    fallback: fleet.fallback,
+    stats: fleet.stats,
+    alerts,
+    log: logger,
+    onExhausted: fleet.deadLetter,
+  });
+  installShutdown(
+    logger,
+    [() => service.close(), () => alertsWorker?.close() ?? Promise.resolve(), () => alerts.close(), () => Promise.resolve(holder?.close()), () => fleet.close()],
+    env.SHUTDOWN_DEADLINE_MS,
+  );
+  logger.info(
+    { cron: config.cron, timezone: config.timezone, tiers: tiers.map((t) => t.name), evalSet: paths.evalSet, rows: set.items.length, baseline: paths.baseline, slack: config.slackChannel ?? 'off' },
+    'drift started',
+  );
+});
