@@ -1,0 +1,4 @@
+export * from './password.js';
+export * from './users.js';
+export * from './session.js';
+export * from './plugin.js';
