@@ -1,5 +1,5 @@
 import type { Job, Worker } from 'bullmq';
-import { applyGuardrails, createKeywordMatcher, TEAMS, ticketText, type Priority, type Team } from '@switchboard/core';
+import { applyGuardrails, createKeywordMatcher, ticketText, type Priority, type Team } from '@switchboard/core';
 import {
   decisionsQueue,
   humanReviewQueue,
@@ -7,15 +7,13 @@ import {
   openQueue,
   RouteSchema,
   startConsumer,
-  teamQueue,
-  webhooksQueue,
-  type Producer,
   type QueueContext,
   type RoutedTicket,
   type TicketStore,
   type TrafficStats,
 } from '@switchboard/queues';
 import type { EscalationConfig } from './config.js';
+import { teamDelivery } from './team-delivery.js';
 
 export interface EscalationDeps {
   ctx: QueueContext;
@@ -38,8 +36,11 @@ const REVIEW_PRIORITY: Record<Priority, number> = { high: 1, medium: 2, low: 3 }
 export function startEscalation(config: EscalationConfig, deps: EscalationDeps): { worker: Worker; close(): Promise<void> } {
   const critical = createKeywordMatcher(config.criticalKeywords);
   const review = openQueue(humanReviewQueue, deps.ctx);
-  const webhooks = openQueue(webhooksQueue, deps.ctx);
-  const teams = Object.fromEntries(TEAMS.map((t) => [t, openQueue(teamQueue(t), deps.ctx)])) as Record<Team, Producer<'ticket', ReturnType<typeof teamQueue>['schema']>>;
+  const delivery = teamDelivery(deps.ctx, {
+    webhookTeams: new Set(Object.keys(config.webhooks) as Team[]),
+    webhookAttempts: config.webhookAttempts,
+    webhookBackoffMs: config.webhookBackoffMs,
+  });
 
   const worker = startConsumer(decisionsQueue, deps.ctx, { concurrency: config.concurrency, onExhausted: deps.onExhausted }, async ({ ticket, record }, _job, log) => {
     const { status } = await deps.store.progress(ticket.id);
@@ -56,8 +57,7 @@ export function startEscalation(config: EscalationConfig, deps: EscalationDeps):
     if (route.escalated) {
       await review.add(jobId, routed, { priority: REVIEW_PRIORITY[record.decision?.priority ?? 'high'] });
     } else {
-      await teams[route.team].add(jobId, routed);
-      if (config.webhooks[route.team]) await webhooks.add(jobId, routed, { attempts: config.webhookAttempts, backoff: { type: 'exponential', delay: config.webhookBackoffMs } });
+      await delivery.deliver(routed);
     }
     const moved = await deps.store.advance(ticket.id, route.escalated ? 'escalated' : 'routed', { finishedAt: routed.routedAt });
     // Counted only by the worker that finished the ticket, so a redelivered decision is not counted twice.
@@ -69,7 +69,7 @@ export function startEscalation(config: EscalationConfig, deps: EscalationDeps):
     worker,
     async close() {
       await worker.close();
-      await Promise.all([review.close(), webhooks.close(), ...Object.values(teams).map((q) => q.close())]);
+      await Promise.all([review.close(), delivery.close()]);
     },
   };
 }
