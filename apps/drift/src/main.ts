@@ -38,7 +38,8 @@ await runApp(logger, async () => {
   const alertsWorker = env.SLACK_TOKEN ? startAlertsWorker(fleet.ctx, slackPoster({ token: env.SLACK_TOKEN, apiUrl: env.SLACK_API_URL }), fleet.deadLetter) : undefined;
   const service = await startDrift(config, {
     ctx: fleet.ctx,
-    evaluate: () => evaluate({ set, config: classifier, tiers, localModelVersion: holder?.current().meta.modelVersion, concurrency: config.concurrency }),
+    evaluate: () =>
+      evaluate({ set, config: classifier, tiers, localModelVersion: holder?.current().meta.modelVersion, concurrency: config.concurrency, highPriorityMinConfidence: env.HIGH_PRIORITY_MIN_CONFIDENCE }),
     baselinePath: paths.baseline,
     strongModel: classifier.strong?.model ?? null,
     fallback: fleet.fallback,

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { buildTiers, classifierConfigFromEnv, openModelHolder, readThresholdsFile } from '@switchboard/classifier';
+import { driftTiers } from '@switchboard/drift';
 import { compareToBaseline, evaluate, htmlReport, promoteToBaseline, readBaseline, readEvalSet, textReport, writeJson } from '@switchboard/eval';
 import { loadPrompt } from '@switchboard/llm';
 import type { Logger } from '@switchboard/runtime';
@@ -9,10 +10,10 @@ import { options } from './args.js';
 import { progressBar } from './progress.js';
 
 export const EVAL_USAGE =
-  'pnpm ops eval --set <eval.jsonl|labelled.jsonl|csv> [--tiers all|cheap|free] [--concurrency 8] [--out-dir reports] [--baseline eval/baselines/drift.json] [--json]';
+  'pnpm ops eval --set <eval.jsonl|labelled.jsonl|csv> [--tiers all|drift|cheap|strong|free] [--concurrency 8] [--out-dir reports] [--baseline eval/baselines/drift.json] [--json]';
 export const PROMOTE_USAGE = 'pnpm ops eval-promote <run.json> [--to eval/baselines/drift.json]';
 
-const TIER_SETS = { all: null, cheap: ['cheap'], strong: ['strong'], free: ['rule', 'local'] } as const;
+const TIER_SETS = { all: null, drift: null, cheap: ['cheap'], strong: ['strong'], free: ['rule', 'local'] } as const;
 
 /**
  * Runs a labelled set through the classifier's cascade as configured by the environment (the
@@ -32,11 +33,14 @@ export async function evalCommand(argv: readonly string[], repoFile: (p: string)
   try {
     const all = buildTiers(config, await loadPrompt(config.promptPath), holder?.current);
     const names = TIER_SETS[which];
-    const tiers = names ? all.filter((t) => (names as readonly string[]).includes(t.name)) : all;
+    // `drift` is exactly what the weekly check evaluates, so its run can be promoted to the drift baseline.
+    const tiers = which === 'drift' ? driftTiers(all) : names ? all.filter((t) => (names as readonly string[]).includes(t.name)) : all;
     if (tiers.length === 0) throw new Error(`no ${which} tier is configured (see the README for MODEL_BASE_URL / CHEAP_* / STRONG_*)`);
     const set = await readEvalSet(userPath(o.set), config.routing, o.set);
     console.error(`evaluating ${tiers.map((t) => t.name).join(' → ')} on ${set.items.length} tickets from ${o.set}`);
-    const { run } = await evaluate({ set, config, tiers, localModelVersion: holder?.current().meta.modelVersion, concurrency, onProgress: progressBar('eval') });
+    const hp = process.env.HIGH_PRIORITY_MIN_CONFIDENCE ? Number(process.env.HIGH_PRIORITY_MIN_CONFIDENCE) : undefined;
+    if (hp !== undefined && !(hp >= 0 && hp <= 1)) throw new Error('HIGH_PRIORITY_MIN_CONFIDENCE must be between 0 and 1');
+    const { run } = await evaluate({ set, config, tiers, localModelVersion: holder?.current().meta.modelVersion, concurrency, highPriorityMinConfidence: hp, onProgress: progressBar('eval') });
 
     const baselinePath = o.baseline ? userPath(o.baseline) : repoFile('eval/baselines/drift.json');
     const baseline = existsSync(baselinePath) ? await readBaseline(baselinePath) : undefined;
@@ -48,7 +52,8 @@ export async function evalCommand(argv: readonly string[], repoFile: (p: string)
     await writeFile(`${stem}.html`, htmlReport(`Switchboard eval: ${run.model}`, run.metrics, meta, comparison));
     if (o.json !== undefined) console.log(JSON.stringify(run.metrics, null, 2));
     else console.log(textReport(`eval of ${run.model} on ${o.set}`, run.metrics, comparison));
-    console.error(`\nwrote ${stem}.json and ${stem}.html${baseline ? '' : `; promote it with: pnpm ops eval-promote ${stem}.json`}`);
+    const hint = which === 'drift' ? `; make it the drift baseline with: pnpm ops eval-promote ${stem}.json` : '; for a drift baseline, run with --tiers drift';
+    console.error(`\nwrote ${stem}.json and ${stem}.html${baseline && comparison?.sameModel ? '' : hint}`);
   } finally {
     holder?.close();
   }

@@ -30,7 +30,11 @@ export function alertsProducer(ctx: QueueContext, opts: { channel: string | unde
 }
 
 export function startAlertsWorker(ctx: QueueContext, post: PostMessage, onExhausted: (job: Job, err: Error) => Promise<void>): Worker {
-  return startConsumer(alertsQueue, ctx, { concurrency: 2, onExhausted }, async (data, _job, log) => {
+  const exhausted = async (job: Job, err: Error): Promise<void> => {
+    ctx.logger.error({ jobId: job.id, err: { message: err.message } }, 'alert could not be posted to Slack after every attempt; it is in dead letter');
+    await onExhausted(job, err);
+  };
+  return startConsumer(alertsQueue, ctx, { concurrency: 2, onExhausted: exhausted }, async (data, _job, log) => {
     await post(data.channel, data.text);
     log.info({ kind: data.kind, channel: data.channel }, 'alert posted');
   });

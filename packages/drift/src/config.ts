@@ -22,8 +22,11 @@ export const DriftConfig = z.object({
   concurrency: z.number().int().positive().default(4),
   /** Slack channel for alerts and the weekly report; absent, they are written to the log only. */
   slackChannel: z.string().min(1).optional(),
-  alertAttempts: z.number().int().positive().default(6),
-  alertBackoffMs: z.number().int().positive().default(5_000),
+  /** Ten attempts from 10 s doubling: an alert outlasts a Slack incident of a few hours before dead letter. */
+  alertAttempts: z.number().int().positive().default(10),
+  alertBackoffMs: z.number().int().positive().default(10_000),
+  /** More unanswered eval tickets than this share means the provider was down: retry, do not compare. */
+  maxUnavailableShare: z.number().min(0).max(1).default(0.02),
   /** Where weekly reports and eval runs are written. */
   reportDir: z.string().min(1),
 });

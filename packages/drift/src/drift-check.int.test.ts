@@ -10,7 +10,7 @@ import { jobIdForTicket, openFleetContext, openQueue, ticketsQueue, type FleetCo
 import { dropPrefix, startFakeSlack, testLogger, TEST_REDIS_URL, uniquePrefix, waitFor, type FakeSlack } from '@switchboard/testkit';
 import { alertsProducer, startAlertsWorker, type Alerts } from './alerts.js';
 import { DriftConfig } from './config.js';
-import { runDriftCheck, type DriftDeps } from './drift-check.js';
+import { DriftRunUnusable, reportWeeks, runDriftCheck, type DriftDeps } from './drift-check.js';
 import { slackPoster } from './slack.js';
 import { CHEAP, STRONG, startDriftRig, type DriftRig } from './test-setup.js';
 
@@ -84,7 +84,7 @@ describe('weekly drift check against a degrading provider', () => {
   it('without a baseline, reports and says how to promote one; a steady run then sends no alert', async () => {
     const first = await check();
     expect(first.comparison).toBeNull();
-    expect(first.baselineNote).toMatch(/pnpm ops eval promote/);
+    expect(first.baselineNote).toContain(`pnpm ops eval-promote ${first.files.run} --to ${deps.baselinePath}`);
     await promoteToBaseline(first.files.run, deps.baselinePath);
 
     const steady = await check();
@@ -95,6 +95,16 @@ describe('weekly drift check against a degrading provider', () => {
     expect(slack.calls.every((c) => String(c.params.text).startsWith(':memo: *Switchboard weekly report*'))).toBe(true);
     expect(slack.calls[0]?.authorization).toBe('Bearer xoxb-test-token');
     expect(slack.calls[0]?.params.channel).toBe('#support-ops');
+  });
+
+  it('a provider outage during the check is retried later, not read as drift', async () => {
+    rig.outage(true);
+    const before = slack.calls.length;
+    await expect(check()).rejects.toThrow(DriftRunUnusable);
+    rig.outage(false);
+    expect((await fleet.fallback.get()).state).toBeNull();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(slack.calls.length).toBe(before);
   });
 
   it('a 3.5-point drop sends an alert with the numbers and the category that moved, and keeps the cheap tier', async () => {
@@ -156,7 +166,8 @@ describe('weekly drift check against a degrading provider', () => {
         attempts: tier === 'cheap' ? [{ tier, model: CHEAP, outcome: 'accepted', raw: null, confidence: 0.9, latencyMs: 5, promptTokens: 1, completionTokens: 1, costUsd: cost }] : [],
         totals: { latencyMs: 5, promptTokens: 0, completionTokens: 0, costUsd: cost }, decidedAt: new Date().toISOString(),
       });
-    const at = new Date(Date.now() - 3_600_000);
+    // Inside the week the report covers: the seven whole UTC days before today.
+    const at = new Date(reportWeeks(new Date()).thisWeek[0].getTime() + 12 * 3_600_000);
     for (let i = 0; i < 8; i++) await fleet.stats.record({ language: 'en', record: record('cheap', 0.01), route: { team: 'billing_support', via: 'cheap', escalated: false, reasons: [] }, routedAt: at });
     await fleet.stats.record({ language: 'de', record: record('rule', 0), route: { team: 'billing_support', via: 'rule', escalated: false, reasons: [] }, routedAt: at });
     await fleet.stats.record({ language: 'en', record: record(null, 0), route: { team: 'triage', via: 'human', escalated: true, reasons: ['critical_keyword:urgent'] }, routedAt: at });

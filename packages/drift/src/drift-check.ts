@@ -36,9 +36,21 @@ export interface DriftResult {
 
 const DAY = 86_400_000;
 
-async function loadBaseline(path: string): Promise<{ baseline: BaselineFile | null; note: string | null }> {
-  if (!existsSync(path)) return { baseline: null, note: `No baseline at ${path} yet: promote a run with \`pnpm ops eval promote <run.json>\` to start comparing.` };
+async function loadBaseline(path: string, runFile: string): Promise<{ baseline: BaselineFile | null; note: string | null }> {
+  if (!existsSync(path)) return { baseline: null, note: `No baseline at ${path} yet: once this run looks right, make it the baseline with \`pnpm ops eval-promote ${runFile} --to ${path}\`.` };
   return { baseline: await readBaseline(path), note: null };
+}
+
+/** A provider outage during the check is not a drop in quality. */
+export class DriftRunUnusable extends Error {
+  override name = 'DriftRunUnusable';
+}
+
+/** Monday 06:00 reports on the seven whole UTC days before today, and compares them with the seven before. */
+export function reportWeeks(now: Date): { thisWeek: [Date, Date]; lastWeek: [Date, Date] } {
+  const end = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  const start = new Date(end.getTime() - 7 * DAY);
+  return { thisWeek: [start, end], lastWeek: [new Date(start.getTime() - 7 * DAY), start] };
 }
 
 /**
@@ -52,11 +64,20 @@ export async function runDriftCheck(deps: DriftDeps, runKey: string): Promise<Dr
   const key = runKey.replace(/[^A-Za-z0-9_-]/g, '-');
   const evaluation = await deps.evaluate();
   const { run } = evaluation;
-  const { baseline, note } = await loadBaseline(deps.baselinePath);
+  const scored = evaluation.outcomes.filter((o) => !o.critical);
+  const unanswered = scored.filter((o) => o.reasons.includes('models_unavailable')).length;
+  if (unanswered > config.maxUnavailableShare * scored.length) {
+    // Thrown so BullMQ retries the check later; comparing now would read an outage as drift.
+    throw new DriftRunUnusable(`${unanswered} of ${scored.length} eval tickets got no answer (provider unavailable); the check is retried later`);
+  }
+  const now = clock();
+  const stamp = now.toISOString().replace(/[:.]/g, '-');
+  const files = { run: join(config.reportDir, `${stamp}-eval-run.json`), markdown: join(config.reportDir, `${stamp}-weekly-report.md`), html: join(config.reportDir, `${stamp}-weekly-report.html`) };
+  const { baseline, note } = await loadBaseline(deps.baselinePath, files.run);
   const comparison = baseline ? compareToBaseline(baseline, run) : null;
   let baselineNote = note;
   const actions: DriftAction[] = [];
-  const { state } = await deps.fallback.get();
+  const { state, raw } = await deps.fallback.get();
   let fallback = state;
 
   if (baseline && comparison && !comparison.sameModel) {
@@ -76,8 +97,9 @@ export async function runDriftCheck(deps: DriftDeps, runKey: string): Promise<Dr
         actions.push('fallback_on');
       }
     } else if (fallback?.by === 'drift' && drop <= config.recoverWithinPoints) {
-      // Only a fallback drift started ends by itself: one a person set stays until a person clears it.
-      if (await deps.fallback.clear()) {
+      // Only a fallback drift started ends by itself: one a person set stays until a person clears it,
+      // and one set again while this check ran is not this check's to clear.
+      if (raw !== null && (await deps.fallback.clearIf(raw))) {
         fallback = null;
         await deps.alerts.send('fallback_off', fallbackOff(run.model, comparison), key);
         actions.push('fallback_off');
@@ -85,18 +107,15 @@ export async function runDriftCheck(deps: DriftDeps, runKey: string): Promise<Dr
     }
   }
 
-  const now = clock();
-  const weekStart = new Date(now.getTime() - 7 * DAY);
-  const [thisWeek, lastWeek] = await Promise.all([deps.stats.range(weekStart, now), deps.stats.range(new Date(now.getTime() - 14 * DAY), weekStart)]);
+  const weeks = reportWeeks(now);
+  const [thisWeek, lastWeek] = await Promise.all([deps.stats.range(...weeks.thisWeek), deps.stats.range(...weeks.lastWeek)]);
   const production = productionDrift(lastWeek.total, thisWeek.total, config);
   if (production.dimensions.some((d) => d.alert)) {
     await deps.alerts.send('production_drift', productionAlert(production, config.psiAlert), key);
     actions.push('production_alert');
   }
 
-  const stamp = now.toISOString().replace(/[:.]/g, '-');
-  const files = { run: join(config.reportDir, `${stamp}-eval-run.json`), markdown: join(config.reportDir, `${stamp}-weekly-report.md`), html: join(config.reportDir, `${stamp}-weekly-report.html`) };
-  const inputs = { from: weekStart, to: now, model: run.model, metrics: run.metrics, comparison, baselineNote, production, week: thisWeek.total, tierTargets: config.tierTargets, fallback, actions };
+  const inputs = { from: weeks.thisWeek[0], to: weeks.thisWeek[1], model: run.model, metrics: run.metrics, comparison, baselineNote, production, week: thisWeek.total, tierTargets: config.tierTargets, fallback, actions };
   await mkdir(config.reportDir, { recursive: true });
   await writeJson(files.run, run);
   await writeFile(files.markdown, weeklyMarkdown(inputs));

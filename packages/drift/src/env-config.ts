@@ -19,6 +19,8 @@ export const DriftEnv = ClassifierEnv.extend({
   DRIFT_EVAL_SET: z.string().optional(),
   DRIFT_BASELINE_PATH: z.string().optional(),
   DRIFT_REPORT_DIR: z.string().optional(),
+  /** The escalation app's rule, so the eval's escalation figures match production. */
+  HIGH_PRIORITY_MIN_CONFIDENCE: num.min(0).max(1).optional(),
   SLACK_TOKEN: z.string().optional(),
   /** Slack's Web API base URL, e.g. a proxy; Slack's own by default. */
   SLACK_API_URL: z.url().optional(),

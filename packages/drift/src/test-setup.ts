@@ -24,6 +24,8 @@ export interface DriftRig {
   fake: FakeProvider;
   config: ClassifierConfig;
   degrade(n: number): void;
+  /** While on, the cheap model answers 503 to everything. */
+  outage(on: boolean): void;
   evaluateCheap(): Promise<Evaluation>;
   close(): Promise<void>;
 }
@@ -39,7 +41,9 @@ export async function startDriftRig(rowCount: number): Promise<DriftRig> {
   await writeFile(setPath, rows.map((r) => JSON.stringify(r)).join('\n'));
   const byBody = new Map(rows.map((r) => [r.body, r]));
   let wrong = new Set<string>();
+  let down = false;
   const fake = await startFakeOpenAI((req) => {
+    if (down && req.model === CHEAP) return { status: 503 };
     const row = req.ticket?.body ? byBody.get(req.ticket.body) : undefined;
     const expected = row?.expected ?? { category: 'technical' as const, priority: 'low' as const };
     const category = req.model === CHEAP && row && wrong.has(row.id) ? wrongFor(expected.category) : expected.category;
@@ -63,6 +67,9 @@ export async function startDriftRig(rowCount: number): Promise<DriftRig> {
     config,
     degrade(n) {
       wrong = new Set(rows.slice(0, n).map((r) => r.id));
+    },
+    outage(on) {
+      down = on;
     },
     evaluateCheap: () => evaluate({ set, config, tiers: tiers.filter((t) => t.name === 'cheap'), concurrency: 8 }),
     async close() {

@@ -63,7 +63,11 @@ function sections(w: WeeklyInputs): Section[] {
       title: 'Escalations by reason',
       header: ['reason', 'tickets'],
       rows: sortDesc(counts(w.week, 'reason')).map(([r, n]) => [r, String(n)]),
-      note: `${w.week.escalated ?? 0} of ${tickets} tickets went to a human (${share(w.week.escalated)}); humans overrode the machine on ${w.week['human:override'] ?? 0} of the ${w.week['human:resolved'] ?? 0} they resolved.`,
+      note: `${w.week.escalated ?? 0} of ${tickets} tickets went to a human (${share(w.week.escalated)}); ${
+        w.week['human:resolved'] === undefined
+          ? 'no review-desk resolutions were recorded this week.'
+          : `humans changed the machine's suggestion on ${w.week['human:override'] ?? 0} of the ${w.week['human:resolved']} they resolved.`
+      }`,
     },
     {
       title: 'Tier split against target',

@@ -1,6 +1,6 @@
 import { CATEGORIES, type Category } from '@switchboard/core';
 import type { EvalRunFile } from './run-file.js';
-import { mcnemarExactP, noiseFloorPoints, twoProportionP } from './stats.js';
+import { mcnemarExactP, noiseFloorPoints, pairedNoiseFloorPoints, twoProportionP } from './stats.js';
 
 export interface CategoryMove {
   category: Category;
@@ -67,7 +67,7 @@ export function compareToBaseline(baseline: RunLike, run: RunLike): Comparison {
     dropPoints: (b.accuracy - r.accuracy) * 100,
     test: usePaired ? 'mcnemar' : 'two-proportion',
     pValue,
-    noiseFloorPoints: noiseFloorPoints(b.correct, b.scored),
+    noiseFloorPoints: usePaired ? pairedNoiseFloorPoints(worse + better, paired) : noiseFloorPoints(b.correct, b.scored),
     significant: pValue < 0.05,
     categories,
     sameSet,

@@ -89,7 +89,8 @@ export function computeMetrics(outcomes: readonly EvalOutcome[]): EvalMetrics {
       return [c, { support, precision, recall, f1: ratio(2 * precision * recall, precision + recall) }];
     }),
   ) as EvalMetrics['perCategory'];
-  const present = CATEGORIES.filter((c) => perCategory[c].support > 0);
+  // Every label seen in either column: a category predicted but absent from the set still costs F1.
+  const present = CATEGORIES.filter((c) => perCategory[c].support > 0 || CATEGORIES.some((e) => confusion[e][c] > 0));
   const withPriority = scored.filter((o) => o.expected.priority);
   const escRows = outcomes.filter((o) => o.expected.escalation !== undefined);
   const tp = escRows.filter((o) => o.escalated && o.expected.escalation).length;
@@ -99,7 +100,8 @@ export function computeMetrics(outcomes: readonly EvalOutcome[]): EvalMetrics {
   for (const o of outcomes) for (const [m, usd] of Object.entries(o.costByModel)) costByModel[m] = (costByModel[m] ?? 0) + usd;
   const totalCost = outcomes.reduce((s, o) => s + o.costUsd, 0);
   const rel = reliability(scored);
-  const latencies = outcomes.map((o) => o.latencyMs);
+  // Critical tickets take no model time; counting their ~0 ms would flatter the percentiles.
+  const latencies = scored.map((o) => o.latencyMs);
   return {
     rows: outcomes.length,
     scored: scored.length,

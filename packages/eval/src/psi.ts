@@ -6,14 +6,19 @@
 export function populationStability(before: Record<string, number>, after: Record<string, number>): number {
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
   const total = (c: Record<string, number>): number => Object.values(c).reduce((a, b) => a + b, 0);
-  const nb = total(before);
-  const na = total(after);
-  if (nb === 0 || na === 0 || keys.size === 0) return 0;
+  if (total(before) === 0 || total(after) === 0 || keys.size === 0) return 0;
+  const smoothed = (c: Record<string, number>): Map<string, number> => {
+    const counts = new Map([...keys].map((k) => [k, Math.max(c[k] ?? 0, 0.5)]));
+    const n = [...counts.values()].reduce((a, b) => a + b, 0);
+    return new Map([...counts].map(([k, v]) => [k, v / n]));
+  };
+  const b = smoothed(before);
+  const a = smoothed(after);
   let psi = 0;
   for (const k of keys) {
-    const b = Math.max(before[k] ?? 0, 0.5) / nb;
-    const a = Math.max(after[k] ?? 0, 0.5) / na;
-    psi += (a - b) * Math.log(a / b);
+    const pb = b.get(k) ?? 0;
+    const pa = a.get(k) ?? 0;
+    psi += (pa - pb) * Math.log(pa / pb);
   }
   return psi;
 }

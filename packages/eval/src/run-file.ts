@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { Category, TierName } from '@switchboard/core';
@@ -81,9 +81,12 @@ async function readValidated<T>(path: string, schema: z.ZodType<T>, what: string
 export const readRunFile = (path: string): Promise<EvalRunFile> => readJson(path, EvalRunFile, 'eval run');
 export const readBaseline = (path: string): Promise<BaselineFile> => readJson(path, BaselineFile, 'baseline');
 
+/** Written beside the target then renamed over it, so a reader (drift) never sees half a file. */
 export async function writeJson(path: string, value: unknown): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, `${JSON.stringify(value, null, 2)}\n`);
+  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+  await writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`);
+  await rename(tmp, path);
 }
 
 /** A stored run becomes the baseline later runs (and the drift job) are compared with. */

@@ -65,3 +65,12 @@ export function noiseFloorPoints(correct: number, n: number): number {
   const p = (correct + 2) / (n + 4);
   return 100 * 1.96 * Math.sqrt((2 * p * (1 - p)) / n);
 }
+
+/**
+ * The paired version for the same tickets scored twice: the half-width of the interval of the
+ * difference, from the tickets that changed (plus one, so no change at all still leaves some doubt).
+ */
+export function pairedNoiseFloorPoints(changed: number, n: number): number {
+  if (n === 0) return 100;
+  return (100 * 1.96 * Math.sqrt(changed + 1)) / n;
+}

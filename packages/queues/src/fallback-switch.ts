@@ -16,6 +16,13 @@ export const FallbackState = z.object({
 });
 export type FallbackState = z.infer<typeof FallbackState>;
 
+const CLEAR_IF_UNCHANGED = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+`;
+
 export const utcDay = (at: Date): string => at.toISOString().slice(0, 10);
 
 /** Spend keys outlive their day a little so a late reader still sees the figure. */
@@ -40,9 +47,9 @@ export class FallbackSwitch {
    * as set with no budget, so a broken switch never silently sends traffic back to a model that
    * drift took out; `invalid` says so, for a log line.
    */
-  async get(): Promise<{ state: FallbackState | null; invalid: boolean }> {
+  async get(): Promise<{ state: FallbackState | null; invalid: boolean; raw: string | null }> {
     const raw = await this.redis.get(this.stateKey);
-    if (raw === null) return { state: null, invalid: false };
+    if (raw === null) return { state: null, invalid: false, raw };
     let json: unknown;
     try {
       json = JSON.parse(raw);
@@ -50,8 +57,8 @@ export class FallbackSwitch {
       json = undefined;
     }
     const parsed = FallbackState.safeParse(json);
-    if (parsed.success) return { state: parsed.data, invalid: false };
-    return { state: { cheapOff: true, since: new Date(0).toISOString(), by: 'operator', reason: 'unreadable switch value', dailyCapUsd: 0 }, invalid: true };
+    if (parsed.success) return { state: parsed.data, invalid: false, raw };
+    return { state: { cheapOff: true, since: new Date(0).toISOString(), by: 'operator', reason: 'unreadable switch value', dailyCapUsd: 0 }, invalid: true, raw };
   }
 
   /** Sets the switch unless it is already set; returns whether this call set it. */
@@ -64,13 +71,20 @@ export class FallbackSwitch {
     return (await this.redis.del(this.stateKey)) > 0;
   }
 
+  /** Clears the switch only if it still holds `raw`, so a switch someone set meanwhile survives. */
+  async clearIf(raw: string): Promise<boolean> {
+    return (await this.redis.eval(CLEAR_IF_UNCHANGED, 1, this.stateKey, raw)) === 1;
+  }
+
   async addSpend(usd: number, at: Date): Promise<number> {
     const key = this.spendKey(at);
     const results = await this.redis.multi().incrbyfloat(key, usd).expire(key, SPEND_TTL_SECONDS).exec();
     return Number(results?.[0]?.[1] ?? 0);
   }
 
+  /** Today's metered spend; an unreadable counter counts as over any cap rather than as zero. */
   async spent(at: Date): Promise<number> {
-    return Number((await this.redis.get(this.spendKey(at))) ?? 0);
+    const n = Number((await this.redis.get(this.spendKey(at))) ?? 0);
+    return Number.isFinite(n) ? n : Number.POSITIVE_INFINITY;
   }
 }

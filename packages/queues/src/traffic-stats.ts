@@ -17,6 +17,13 @@ export interface FinishedTicket {
   routedAt: Date;
 }
 
+/** Ticket languages are free text from upstream; only tag-shaped values become counter fields. */
+const languageField = (l: string | undefined): string => {
+  if (!l) return 'unknown';
+  const primary = l.toLowerCase().split(/[-_]/)[0] ?? '';
+  return /^[a-z]{2,3}$/.test(primary) ? primary : 'other';
+};
+
 const confidenceBin = (c: number): number => Math.min(9, Math.max(0, Math.floor(c * 10)));
 
 /**
@@ -45,7 +52,7 @@ export class TrafficStats {
     inc(`tier:${record.tier ?? 'none'}`);
     inc(`category:${record.decision?.category ?? 'none'}`);
     if (record.decision) inc(`confidence:${confidenceBin(record.decision.confidence)}`);
-    inc(`lang:${t.language ?? 'unknown'}`);
+    inc(`lang:${languageField(t.language)}`);
     inc(`hour:${t.routedAt.toISOString().slice(11, 13)}`);
     if (route.escalated) inc('escalated');
     for (const r of route.reasons) inc(`reason:${r}`);
