@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DecisionRecord, Team, Ticket, TierName } from '@switchboard/core';
+import { Category, DecisionRecord, Priority, Team, Ticket, TierName } from '@switchboard/core';
 
 export const RouteSchema = z.object({
   team: Team,
@@ -51,3 +51,16 @@ export const AlertJob = z.object({
   createdAt: z.iso.datetime(),
 });
 export type AlertJob = z.infer<typeof AlertJob>;
+
+/** What a person decided for an escalated ticket: ground truth for accuracy and the eval set. */
+export const Resolution = z.object({
+  category: Category,
+  priority: Priority,
+  team: Team,
+  note: z.string().max(2000).optional(),
+  reviewer: z.string().min(1),
+  resolvedAt: z.iso.datetime(),
+  /** True when the person changed the machine's category, team or priority (or it had none). */
+  changed: z.boolean(),
+});
+export type Resolution = z.infer<typeof Resolution>;

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { DecisionRecord } from '@switchboard/core';
-import { RouteSchema } from './payloads.js';
+import { Resolution, RouteSchema } from './payloads.js';
 
 export const TICKET_STATUSES = ['queued', 'classifying', 'routed', 'escalated', 'failed'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
@@ -16,6 +16,7 @@ export const TicketView = z.object({
   route: RouteSchema.optional(),
   error: z.string().optional(),
   deliveryError: z.string().optional(),
+  resolution: Resolution.optional(),
   timings: z.object({
     receivedAt: z.string(),
     classificationStartedAt: z.string().optional(),
@@ -135,6 +136,7 @@ export class TicketStore {
       route: h.route ? (JSON.parse(h.route) as unknown) : undefined,
       error: h.error,
       deliveryError: h.deliveryError,
+      resolution: h.resolution ? (JSON.parse(h.resolution) as unknown) : undefined,
       timings: {
         receivedAt,
         classificationStartedAt: h.classificationStartedAt,

@@ -1,0 +1,156 @@
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { Category, Priority, Team, type RoutingTable } from '@switchboard/core';
+import type { TeamDelivery } from '@switchboard/escalation';
+import { humanReviewQueue, jobIdForTicket, Resolution, type RoutedTicket, type TicketStore, type TrafficStats } from '@switchboard/queues';
+import type { Logger } from '@switchboard/runtime';
+import { ClaimStore, type Claim } from './claims.js';
+import type { ReviewDeskConfig } from './config.js';
+import { GroundTruth, type LiveAccuracy } from './ground-truth.js';
+import { listWaiting, toItem, type ReviewItem } from './review-list.js';
+
+/** What a reviewer submits: the correct labels (prefilled from the suggestion) and an optional note. */
+export const ResolveInput = z.strictObject({
+  category: Category,
+  team: Team,
+  priority: Priority,
+  note: z.string().trim().max(2000).optional(),
+});
+export type ResolveInput = z.infer<typeof ResolveInput>;
+
+/** A refusal the person can act on; the HTTP layer turns `code` into a status. */
+export class DeskError extends Error {
+  override name = 'DeskError';
+  constructor(
+    readonly code: 'not_found' | 'claimed_by_other' | 'not_claimed' | 'already_resolved',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface DeskDeps {
+  redis: Redis;
+  prefix: string;
+  store: TicketStore;
+  stats: TrafficStats;
+  delivery: TeamDelivery;
+  routing: RoutingTable;
+  log: Logger;
+  clock?: () => Date;
+}
+
+/** The review desk's operations, shared by the web pages and the JSON API. */
+export class ReviewDesk {
+  readonly claims: ClaimStore;
+  private readonly truth: GroundTruth;
+  private readonly queue: Queue;
+  private readonly clock: () => Date;
+
+  constructor(
+    readonly config: ReviewDeskConfig,
+    private readonly deps: DeskDeps,
+  ) {
+    this.clock = deps.clock ?? (() => new Date());
+    this.claims = new ClaimStore(deps.redis, deps.prefix, this.clock);
+    this.truth = new GroundTruth(deps.redis, deps.prefix, config.retentionDays * 86_400, config.candidatesMax);
+    this.queue = new Queue(humanReviewQueue.queueName, { connection: deps.redis, prefix: deps.prefix });
+    this.queue.on('error', (err) => deps.log.error({ err }, 'review queue error'));
+  }
+
+  get routing(): RoutingTable {
+    return this.deps.routing;
+  }
+
+  list(): Promise<{ items: ReviewItem[]; unreadable: number }> {
+    return listWaiting(this.queue, this.claims, this.config, this.clock().getTime());
+  }
+
+  /** A waiting ticket, or not_found when it is no longer waiting (resolved, or never escalated). */
+  async item(ticketId: string): Promise<ReviewItem> {
+    const job = await this.queue.getJob(jobIdForTicket(ticketId));
+    const state = job ? await job.getState() : undefined;
+    const item = job && (state === 'waiting' || state === 'prioritized') ? toItem(job, await this.claims.get(ticketId), this.config, this.clock().getTime()) : null;
+    if (!item) throw new DeskError('not_found', `ticket ${ticketId} is not waiting for review`);
+    return item;
+  }
+
+  async claim(ticketId: string, reviewer: string): Promise<Claim> {
+    await this.item(ticketId);
+    const res = await this.claims.claim(ticketId, reviewer, this.config.leaseMs);
+    if (!res.ok) throw new DeskError('claimed_by_other', `${res.heldBy.reviewer} is working on this ticket until ${res.heldBy.expiresAt}`);
+    this.deps.log.info({ ticketId, reviewer }, 'ticket claimed');
+    return res.claim;
+  }
+
+  async renew(ticketId: string, reviewer: string): Promise<Claim> {
+    if (!(await this.claims.renew(ticketId, reviewer, this.config.leaseMs))) throw new DeskError('not_claimed', 'your claim on this ticket has expired or was never taken; claim it again');
+    const claim = await this.claims.get(ticketId);
+    if (!claim) throw new DeskError('not_claimed', 'your claim on this ticket has expired');
+    return claim;
+  }
+
+  async release(ticketId: string, reviewer: string): Promise<void> {
+    if (!(await this.claims.release(ticketId, reviewer))) throw new DeskError('not_claimed', 'you do not hold this ticket');
+    this.deps.log.info({ ticketId, reviewer }, 'ticket released');
+  }
+
+  /**
+   * Records the person's answer once, delivers the ticket to that team through the same path as a
+   * machine-routed ticket, and takes it off the review queue. Every step after the first is
+   * idempotent, so a retry after a crash finishes the job without delivering twice.
+   */
+  async resolve(ticketId: string, reviewer: string, input: ResolveInput): Promise<Resolution> {
+    const claim = await this.claims.get(ticketId);
+    if (claim?.reviewer !== reviewer) {
+      throw claim ? new DeskError('claimed_by_other', `${claim.reviewer} holds this ticket`) : new DeskError('not_claimed', 'claim the ticket before resolving it (your claim may have expired)');
+    }
+    const { routed } = await this.item(ticketId);
+    const d = routed.record.decision;
+    const resolution = Resolution.parse({
+      ...input,
+      reviewer,
+      resolvedAt: this.clock().toISOString(),
+      changed: !d || d.category !== input.category || d.team !== input.team || d.priority !== input.priority,
+    });
+    if (!(await this.truth.record(routed, resolution))) {
+      const earlier = await this.truth.resolutionOf(ticketId);
+      const parsed = earlier ? Resolution.safeParse(JSON.parse(earlier)) : undefined;
+      if (!parsed?.success || parsed.data.reviewer !== reviewer) throw new DeskError('already_resolved', 'this ticket was already resolved');
+      // Our own earlier attempt got this far: finish it with what was recorded then.
+      return this.deliver(routed, parsed.data);
+    }
+    await this.deps.stats.increment('human:resolved', this.clock());
+    if (resolution.changed) await this.deps.stats.increment('human:override', this.clock());
+    return this.deliver(routed, resolution);
+  }
+
+  private async deliver(routed: RoutedTicket, resolution: Resolution): Promise<Resolution> {
+    const ticketId = routed.ticket.id;
+    const delivered: RoutedTicket = {
+      ...routed,
+      route: { ...routed.route, team: resolution.team, via: 'human', escalated: true },
+      routedAt: resolution.resolvedAt,
+    };
+    await this.deps.delivery.deliver(delivered);
+    await this.deps.store.note(ticketId, { resolution: JSON.stringify(resolution), route: JSON.stringify(delivered.route) });
+    const job = await this.queue.getJob(jobIdForTicket(ticketId));
+    await job?.remove();
+    await this.claims.release(ticketId, resolution.reviewer);
+    this.deps.log.info({ ticketId, team: resolution.team, changed: resolution.changed }, 'ticket resolved by a person');
+    return resolution;
+  }
+
+  accuracy(): Promise<LiveAccuracy> {
+    return this.truth.accuracy();
+  }
+
+  candidates(limit = 1_000): Promise<string[]> {
+    return this.truth.candidates(limit);
+  }
+
+  close(): Promise<void> {
+    return this.queue.close();
+  }
+}

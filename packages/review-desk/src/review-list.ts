@@ -1,0 +1,45 @@
+import type { Job, Queue } from 'bullmq';
+import type { Priority } from '@switchboard/core';
+import { humanReviewQueue, ticketIdFromJobId, type RoutedTicket } from '@switchboard/queues';
+import type { Claim, ClaimStore } from './claims.js';
+import type { ReviewDeskConfig } from './config.js';
+
+export interface ReviewItem {
+  ticketId: string;
+  routed: RoutedTicket;
+  /** The machine's priority, or high when it had none: an unknown ticket is treated as urgent. */
+  priority: Priority;
+  waitingMs: number;
+  slaBreached: boolean;
+  claim: Claim | null;
+}
+
+const RANK: Record<Priority, number> = { high: 0, medium: 1, low: 2 };
+
+export function toItem(job: Job, claim: Claim | null, config: ReviewDeskConfig, now: number): ReviewItem | null {
+  const parsed = humanReviewQueue.schema.safeParse(job.data);
+  if (!parsed.success || !job.id) return null;
+  const routed = parsed.data;
+  const priority = routed.record.decision?.priority ?? 'high';
+  const waitingMs = Math.max(0, now - Date.parse(routed.routedAt));
+  return { ticketId: ticketIdFromJobId(job.id), routed, priority, waitingMs, slaBreached: waitingMs > config.slaMs[priority], claim };
+}
+
+/**
+ * The tickets waiting for a person, highest priority first, then oldest first. They are the
+ * human-review queue's waiting jobs: nobody consumes that queue with a worker, so no job lock is
+ * held while a person reads; a resolution removes the job.
+ */
+export async function listWaiting(queue: Queue, claims: ClaimStore, config: ReviewDeskConfig, now: number): Promise<{ items: ReviewItem[]; unreadable: number }> {
+  const jobs = (await queue.getJobs(['prioritized', 'waiting'], 0, config.listLimit - 1)).filter((j): j is Job => Boolean(j));
+  const held = await claims.getMany(jobs.map((j) => ticketIdFromJobId(j.id ?? '')));
+  const items: ReviewItem[] = [];
+  let unreadable = 0;
+  jobs.forEach((job, i) => {
+    const item = toItem(job, held[i] ?? null, config, now);
+    if (item) items.push(item);
+    else unreadable++;
+  });
+  items.sort((a, b) => RANK[a.priority] - RANK[b.priority] || b.waitingMs - a.waitingMs);
+  return { items, unreadable };
+}
