@@ -31,7 +31,9 @@ describe('review desk JSON API', () => {
     expect((await api('POST', `/tickets/${UNSURE.ticket.id}/claim`, 'ana')).statusCode).toBe(200);
     const second = await api('POST', `/tickets/${UNSURE.ticket.id}/claim`, 'ben');
     expect(second.statusCode).toBe(409);
-    expect(second.json()).toMatchObject({ error: 'claimed_by_other', message: expect.stringContaining('ana is working on this ticket') });
+    const refusal = second.json<{ error: string; message: string }>();
+    expect(refusal.error).toBe('claimed_by_other');
+    expect(refusal.message).toContain('ana is working on this ticket');
     const noClaim = await api('POST', `/tickets/${CRITICAL.ticket.id}/resolve`, 'ben', { category: 'bug', team: 'core_eng', priority: 'high' });
     expect(noClaim.statusCode).toBe(409);
     expect((await api('POST', `/tickets/${UNSURE.ticket.id}/resolve`, 'ana', { category: 'finance', team: 'x', priority: 'high' })).statusCode).toBe(400);

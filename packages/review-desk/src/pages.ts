@@ -78,7 +78,7 @@ export function ticketPage(base: string, user: string, it: ReviewItem, routing: 
 <h2>Resolve</h2>
 <label>Category <select name="category" id="category">${options(CATEGORIES, d?.category ?? 'other')}</select></label>
 <label>Team <select name="team" id="team">${options(TEAMS, d?.team ?? routing[d?.category ?? 'other'])}</select></label>
-<label>Priority <select name="priority">${options(PRIORITIES, d?.priority ?? 'medium')}</select></label>
+<label>Priority <select name="priority">${options(PRIORITIES, d?.priority ?? it.priority)}</select></label>
 <label>Note <textarea name="note" maxlength="2000"></textarea></label>
 <button type="submit">Resolve and deliver to the team</button>
 </form>

@@ -21,7 +21,8 @@ export function toItem(job: Job, claim: Claim | null, config: ReviewDeskConfig, 
   if (!parsed.success || !job.id) return null;
   const routed = parsed.data;
   const priority = routed.record.decision?.priority ?? 'high';
-  const waitingMs = Math.max(0, now - Date.parse(routed.routedAt));
+  // The customer has been waiting since the ticket arrived, not since it reached this queue.
+  const waitingMs = Math.max(0, now - Date.parse(routed.ticket.receivedAt));
   return { ticketId: ticketIdFromJobId(job.id), routed, priority, waitingMs, slaBreached: waitingMs > config.slaMs[priority], claim };
 }
 
