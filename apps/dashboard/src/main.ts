@@ -1,0 +1,23 @@
+import { buildDashboardServer, openBoardQueues, OPERATOR_BOARD_PATH, VIEWER_BOARD_PATH } from '@switchboard/dashboard';
+import { createLogger, installShutdown, logLevelOf, parseEnv, runApp } from '@switchboard/runtime';
+import { DashboardEnv } from './config.js';
+
+const logger = createLogger({ name: 'dashboard', level: logLevelOf(process.env.LOG_LEVEL) });
+
+await runApp(logger, async () => {
+  const env = parseEnv(DashboardEnv, process.env);
+  if (!env.DASHBOARD_SECURE_COOKIE) logger.warn('DASHBOARD_SECURE_COOKIE is off: the session cookie also travels over plain HTTP; use this only on localhost');
+  const board = await openBoardQueues({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, logger });
+  const server = await buildDashboardServer({
+    queues: board.queues,
+    redis: board.redis,
+    users: env.DASHBOARD_USERS,
+    sessionSecret: env.DASHBOARD_SESSION_SECRET,
+    sessionTtlMs: env.DASHBOARD_SESSION_TTL_MINUTES * 60_000,
+    secureCookie: env.DASHBOARD_SECURE_COOKIE,
+    logger,
+  });
+  installShutdown(logger, [() => server.close(), () => board.close()], env.SHUTDOWN_DEADLINE_MS);
+  const address = await server.listen({ port: env.DASHBOARD_PORT, host: env.DASHBOARD_HOST });
+  logger.info({ address, operators: `${OPERATOR_BOARD_PATH}/`, viewers: `${VIEWER_BOARD_PATH}/`, queues: board.queues.length, prefix: env.QUEUE_PREFIX }, 'dashboard listening');
+});

@@ -1,0 +1,49 @@
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { allQueueDefs, createRedis, DEFAULT_JOB_OPTIONS, waitForRedis } from '@switchboard/queues';
+import type { Logger } from '@switchboard/runtime';
+
+export interface BoardQueues {
+  /** One BullMQ queue per queue of the fleet, in declaration order; both boards wrap the same ones. */
+  readonly queues: readonly Queue[];
+  readonly redis: Redis;
+  close(): Promise<void>;
+}
+
+export interface BoardQueuesOptions {
+  redisUrl: string;
+  /** The fleet's QUEUE_PREFIX: a board on another prefix would show empty queues, not an error. */
+  prefix: string;
+  logger: Logger;
+  connectTimeoutMs?: number;
+}
+
+/**
+ * Opens every queue the fleet declares over one connection. The connection fails fast (producer
+ * role): with Redis down a board request errors at once instead of hanging the page.
+ */
+export async function openBoardQueues(opts: BoardQueuesOptions): Promise<BoardQueues> {
+  const redis = createRedis(opts.redisUrl, 'producer');
+  redis.on('error', (err) => opts.logger.warn({ err: { message: err.message } }, 'redis connection error'));
+  try {
+    await waitForRedis(redis, opts.connectTimeoutMs ?? 10_000);
+  } catch (err) {
+    redis.disconnect();
+    const where = opts.redisUrl.replace(/\/\/[^@]*@/, '//***@');
+    throw new Error(`cannot reach Redis at ${where}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+  // Jobs an operator adds from the board get the fleet's retention, like any producer's.
+  const queues = allQueueDefs().map((def) => {
+    const queue = new Queue(def.queueName, { connection: redis, prefix: opts.prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+    queue.on('error', (err) => opts.logger.error({ err, queue: def.queueName }, 'queue error'));
+    return queue;
+  });
+  return {
+    queues,
+    redis,
+    async close() {
+      await Promise.all(queues.map((q) => q.close()));
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}
