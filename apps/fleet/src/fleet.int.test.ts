@@ -16,11 +16,12 @@ const freePort = (): Promise<number> =>
   });
 
 /** Runs `npm start`'s launcher to the end of its demo and returns what it printed. */
-function runFleet(env: Record<string, string>): Promise<{ code: number | null; out: string }> {
+async function runFleet(env: Record<string, string>): Promise<{ code: number | null; out: string }> {
+  const ports = { REVIEW_DESK_PORT: String(await freePort()), DASHBOARD_PORT: String(await freePort()) };
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./main.ts', import.meta.url))], {
       cwd: fileURLToPath(new URL('..', import.meta.url)),
-      env: { ...process.env, FLEET_EXIT_AFTER_DEMO: '1', ...env },
+      env: { ...process.env, FLEET_EXIT_AFTER_DEMO: '1', ...ports, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

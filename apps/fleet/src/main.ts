@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import { z } from 'zod';
 import { parseEnv } from '@switchboard/runtime';
+import { hashPassword } from '@switchboard/web-auth';
 import { loadDemoTickets, runDemo, waitReady } from './demo.js';
 import { APPS, startApp, stopAll } from './processes.js';
 import { ensureRedis } from './redis-bootstrap.js';
@@ -16,6 +17,10 @@ const FleetEnv = z.object({
   PORT: z.coerce.number().int().default(3000),
   INGEST_API_KEYS: z.string().default('dev-key-change-me-0123456789'),
   FLEET_APP_LOG_LEVEL: z.string().default('warn'),
+  REVIEW_DESK_PORT: z.coerce.number().int().default(3200),
+  DASHBOARD_PORT: z.coerce.number().int().default(3100),
+  /** The local admin's password for the review desk and the dashboard; random when unset. */
+  FLEET_ADMIN_PASSWORD: z.string().min(12).optional(),
   /** `1` to stop after the demo (CI, scripted checks). */
   FLEET_EXIT_AFTER_DEMO: z.enum(['0', '1']).default('0'),
 });
@@ -42,7 +47,27 @@ try {
       ? 'Model endpoint configured: what the local model is unsure of goes to the cheap, then the strong tier.'
       : 'No model endpoint configured (MODEL_BASE_URL + MODEL_API_KEY): the local model routes what it is sure of; the rest go to humans.',
   );
-  const childEnv = { ...process.env, REDIS_URL: redis.url, PORT: String(env.PORT), INGEST_API_KEYS: env.INGEST_API_KEYS, LOG_LEVEL: env.FLEET_APP_LOG_LEVEL };
+  // One local user with every role, for this machine only: plain HTTP cookies, a fresh secret each run.
+  const adminPassword = env.FLEET_ADMIN_PASSWORD ?? randomBytes(9).toString('base64url');
+  const users = JSON.stringify([{ username: 'admin', roles: ['viewer', 'operator', 'reviewer'], passwordHash: await hashPassword(adminPassword) }]);
+  const secret = randomBytes(32).toString('hex');
+  const childEnv = {
+    ...process.env,
+    REDIS_URL: redis.url,
+    PORT: String(env.PORT),
+    INGEST_API_KEYS: env.INGEST_API_KEYS,
+    LOG_LEVEL: env.FLEET_APP_LOG_LEVEL,
+    REVIEW_DESK_PORT: String(env.REVIEW_DESK_PORT),
+    REVIEW_DESK_HOST: '127.0.0.1',
+    REVIEW_DESK_USERS: users,
+    REVIEW_DESK_SESSION_SECRET: secret,
+    REVIEW_DESK_SECURE_COOKIE: 'false',
+    DASHBOARD_PORT: String(env.DASHBOARD_PORT),
+    DASHBOARD_HOST: '127.0.0.1',
+    DASHBOARD_USERS: users,
+    DASHBOARD_SESSION_SECRET: secret,
+    DASHBOARD_SECURE_COOKIE: 'false',
+  };
   for (const app of APPS) {
     const child = startApp(app, childEnv);
     child.once('exit', (code, signal) => {
@@ -69,6 +94,7 @@ try {
       `       -d '{"id":"my-1","subject":"Refund","body":"Please refund my last invoice"}'\n` +
       `  curl ${base}/v1/tickets/my-1 -H 'authorization: Bearer ${key}'\n` +
       `The weekly drift check is scheduled (Mondays 06:00 UTC); run one now with: pnpm ops drift run\n` +
+      `Review desk (the tickets waiting for a person): http://127.0.0.1:${env.REVIEW_DESK_PORT}/  user admin, password ${adminPassword}\n` +
       `Ctrl-C stops everything.`,
   );
 } catch (err) {
