@@ -8,8 +8,9 @@ import { APPS, startApp, stopAll } from './processes.js';
 import { ensureRedis } from './redis-bootstrap.js';
 
 /**
- * The newcomer's fleet: finds or starts Redis, runs ingest, classifier, escalation and drift as separate
- * processes, pushes the demo tickets through them and keeps running until Ctrl-C.
+ * The newcomer's fleet: finds or starts Redis, runs ingest, classifier, escalation, drift, the review
+ * desk and the dashboard as separate processes, pushes the demo tickets through them and keeps running
+ * until Ctrl-C.
  */
 const FleetEnv = z.object({
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
@@ -94,7 +95,9 @@ try {
       `       -d '{"id":"my-1","subject":"Refund","body":"Please refund my last invoice"}'\n` +
       `  curl ${base}/v1/tickets/my-1 -H 'authorization: Bearer ${key}'\n` +
       `The weekly drift check is scheduled (Mondays 06:00 UTC); run one now with: pnpm ops drift run\n` +
-      `Review desk (the tickets waiting for a person): http://127.0.0.1:${env.REVIEW_DESK_PORT}/  user admin, password ${adminPassword}\n` +
+      `Review desk (the tickets waiting for a person): http://127.0.0.1:${env.REVIEW_DESK_PORT}/\n` +
+      `Bull Board (on-call view of every queue):       http://127.0.0.1:${env.DASHBOARD_PORT}/\n` +
+      `  both: user admin, password ${adminPassword}\n` +
       `Ctrl-C stops everything.`,
   );
 } catch (err) {

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-export const APPS = ['ingest', 'classifier', 'escalation', 'drift', 'review-desk'] as const;
+export const APPS = ['ingest', 'classifier', 'escalation', 'drift', 'review-desk', 'dashboard'] as const;
 export type AppName = (typeof APPS)[number];
 
 const appMain = (app: AppName): string => fileURLToPath(new URL(`../../${app}/src/main.ts`, import.meta.url));
