@@ -12,3 +12,5 @@ export * from './guardrails.js';
 export * from './defaults.js';
 export * from './threshold-search.js';
 export * from './injection.js';
+export * from './legacy-router.js';
+export * from './rollout.js';
