@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { ModelDecision } from './model-decision.js';
+import { RolloutStage } from './rollout.js';
+import { Category, Team } from './taxonomy.js';
 
 export const TIER_NAMES = ['rule', 'local', 'cheap', 'strong'] as const;
 export const TierName = z.enum(TIER_NAMES);
@@ -27,6 +29,17 @@ export const DecisionOutcome = z.enum(['decided', 'critical', 'low_confidence', 
 export type DecisionOutcome = z.infer<typeof DecisionOutcome>;
 
 /**
+ * While a pilot runs, both routers decide every ticket: the cascade's answer is the record itself,
+ * the legacy router's is kept here, with which of the two the ticket was delivered by.
+ */
+export const PilotInfo = z.object({
+  stage: RolloutStage,
+  deliveredBy: z.enum(['new', 'legacy']),
+  legacy: z.object({ category: Category, team: Team, matched: z.string().nullable(), latencyMs: z.number().nonnegative() }),
+});
+export type PilotInfo = z.infer<typeof PilotInfo>;
+
+/**
  * What the classifier concluded and how. Kept with the ticket for its whole retention so that anyone
  * can see which tier decided, with which model and prompt, at what cost, and why.
  */
@@ -50,5 +63,6 @@ export const DecisionRecord = z.object({
     costUsd: z.number().nonnegative(),
   }),
   decidedAt: z.iso.datetime(),
+  pilot: PilotInfo.optional(),
 });
 export type DecisionRecord = z.infer<typeof DecisionRecord>;

@@ -10,7 +10,7 @@ export interface GuardrailOptions {
   highPriorityMinConfidence: number;
 }
 
-export type Via = TierName | 'human';
+export type Via = TierName | 'human' | 'legacy';
 
 export interface Route {
   team: Team;
@@ -27,6 +27,13 @@ export function applyGuardrails(record: DecisionRecord, text: string | readonly 
   const reasons: ReasonCode[] = [];
   const keyword = record.criticalKeyword ?? opts.critical.first(text);
   if (keyword !== undefined) reasons.push(criticalReason(keyword));
+  if (record.pilot?.deliveredBy === 'legacy') {
+    // The control group is delivered as the old router decided, but no router may deliver a
+    // critical ticket or one that tries to instruct the router.
+    if (looksLikePromptInjection(typeof text === 'string' ? [text] : text)) reasons.push(REASON.promptInjectionSuspected);
+    const team = record.pilot.legacy.team;
+    return reasons.length > 0 ? { team, via: 'human', escalated: true, reasons } : { team, via: 'legacy', escalated: false, reasons };
+  }
   for (const r of record.failureReasons) {
     if (r === REASON.modelOutputInvalid || r === REASON.modelsUnavailable) reasons.push(r);
   }

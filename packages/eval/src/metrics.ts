@@ -2,7 +2,7 @@ import { CATEGORIES, type Category } from '@switchboard/core';
 import type { EvalOutcome } from './runner.js';
 import { quantile, wilsonInterval } from './stats.js';
 
-export const VIAS = ['rule', 'local', 'cheap', 'strong', 'human'] as const;
+export const VIAS = ['rule', 'local', 'cheap', 'strong', 'legacy', 'human'] as const;
 
 export interface ReliabilityBin {
   from: number;

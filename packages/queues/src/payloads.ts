@@ -3,7 +3,7 @@ import { Category, DecisionRecord, Priority, Team, Ticket, TierName } from '@swi
 
 export const RouteSchema = z.object({
   team: Team,
-  via: z.union([TierName, z.literal('human')]),
+  via: z.union([TierName, z.literal('human'), z.literal('legacy')]),
   escalated: z.boolean(),
   reasons: z.array(z.string()),
 });
