@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { expectedCalibrationError, macroF1 } from './metrics.js';
 import { loadLocalModel, parseLocalModel, saveLocalModel } from './persist.js';
 import { stratifiedFolds, stratifiedSplit } from './split.js';
-import { trainLocalModel, type TrainMetrics } from './train.js';
+import { trainLocalModel, type TrainMetrics, type TrainOptions } from './train.js';
 import type { LabelledTicket, LocalModel } from './types.js';
 
 export interface BenchOptions {
@@ -13,6 +13,8 @@ export interface BenchOptions {
   categoryTarget: number;
   /** Accuracy targets for keeping a predicted priority; each gets its threshold from the calibration split. */
   priorityTargets: readonly number[];
+  /** Training options besides the seed (experiments); the defaults are what the benchmark measures. */
+  train?: Omit<TrainOptions, 'seed' | 'onProgress'>;
   onProgress?: (done: number, total: number, phase: string) => void;
 }
 
@@ -65,7 +67,7 @@ function thresholdFor(model: LocalModel, head: 'category' | 'priority', target: 
 /** Trains on `train`, then scores `test` with the model as reloaded from its saved file. */
 async function trainAndScore(train: readonly LabelledTicket[], test: readonly LabelledTicket[], opts: BenchOptions) {
   const started = performance.now();
-  const trained = trainLocalModel(train, { seed: opts.seed, onProgress: opts.onProgress });
+  const trained = trainLocalModel(train, { ...opts.train, seed: opts.seed, onProgress: opts.onProgress });
   const trainSeconds = (performance.now() - started) / 1000;
   const dir = await mkdtemp(join(tmpdir(), 'local-model-bench-'));
   const path = join(dir, 'model.json');

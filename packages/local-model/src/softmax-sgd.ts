@@ -12,6 +12,13 @@ export interface SoftmaxOptions {
   eta0?: number;
   /** Per-row weight on the loss (class balancing). */
   rowWeights?: Float32Array;
+  /**
+   * Group of each class (fine label → category). With `fineWeight` < 1 the loss mixes the fine
+   * label's log-loss with the log-loss of its group's summed probability, which is what prediction
+   * reports: the model need not separate fine labels that the data does not separate.
+   */
+  groupOf?: Int32Array;
+  fineWeight?: number;
   /** The last this-many epochs are averaged (tail averaging smooths SGD noise into a near-optimum). */
   averageEpochs?: number;
   onEpoch?: (epoch: number) => void;
@@ -29,6 +36,8 @@ export function trainSoftmax(x: SparseRows, y: Int32Array, opts: SoftmaxOptions)
   const D = x.cols;
   const eta0 = opts.eta0 ?? 0.5;
   const l2 = opts.l2;
+  const fineWeight = opts.groupOf ? (opts.fineWeight ?? 1) : 1;
+  const groupOf = fineWeight < 1 ? opts.groupOf : undefined;
   const averageEpochs = Math.min(opts.averageEpochs ?? Math.ceil(opts.epochs / 2), opts.epochs);
   const v = new Float32Array(D * K);
   const bias = new Float64Array(K);
@@ -63,9 +72,19 @@ export function trainSoftmax(x: SparseRows, y: Int32Array, opts: SoftmaxOptions)
       }
       const weight = opts.rowWeights ? (opts.rowWeights[r] as number) : 1;
       const label = y[r] as number;
+      let groupShare = 0;
+      if (groupOf) {
+        const own = groupOf[label] as number;
+        let inGroup = 0;
+        for (let k = 0; k < K; k++) if (groupOf[k] === own) inGroup += scores[k] as number;
+        groupShare = (1 - fineWeight) / inGroup;
+      }
       let nActive = 0;
       for (let k = 0; k < K; k++) {
-        const g = ((scores[k] as number) / sum - (k === label ? 1 : 0)) * weight;
+        const p = (scores[k] as number) / sum;
+        let target = k === label ? fineWeight : 0;
+        if (groupOf && groupOf[k] === groupOf[label]) target += (scores[k] as number) * groupShare;
+        const g = (p - target) * weight;
         if (Math.abs(g) > GRADIENT_FLOOR) {
           grad[nActive] = g;
           active[nActive++] = k;

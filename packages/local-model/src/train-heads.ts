@@ -10,6 +10,13 @@ import type { ModelThreshold } from './types.js';
 export interface FitSetting {
   l2: number;
   learningRate: number;
+  /** Power of the supervised column weights folded into the IDF; 0 or absent is plain TF-IDF. */
+  supervisedWeight?: number;
+  /**
+   * Share of the loss on the fine label, the rest on the category its fine labels sum into (what
+   * prediction reports); 1 or absent is plain softmax over fine labels. Needs `HeadFit.groupOf`.
+   */
+  fineWeight?: number;
 }
 
 export interface HeadMetrics {
@@ -26,6 +33,8 @@ export interface HeadFit {
   seed: number;
   /** Rows of rare labels weigh (n / (K · n_label))^classBalance: 0 is none, 1 fully balanced. */
   classBalance: number;
+  /** Category of each class, for a setting's `fineWeight`. */
+  groupOf?: Int32Array;
   onEpoch: () => void;
 }
 
@@ -49,6 +58,8 @@ export function fitHead(x: SparseRows, y: Int32Array, classes: number, setting: 
       epochs: fit.epochs,
       seed: fit.seed,
       rowWeights,
+      groupOf: fit.groupOf,
+      fineWeight: setting.fineWeight,
       onEpoch: fit.onEpoch,
     }),
   );

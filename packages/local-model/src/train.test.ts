@@ -55,8 +55,21 @@ describe('trainLocalModel', () => {
     for (const key of ['category.accuracy', 'category.macroF1', 'category.eceBefore', 'category.eceAfter', 'priority.accuracy']) {
       expect(meta.metrics[key]).toEqual(expect.any(Number));
     }
+    // The chosen optimiser setting is recorded, including its feature weighting and loss split.
+    for (const key of ['l2', 'learningRate', 'supervisedWeight', 'fineWeight']) expect(meta.metrics[key]).toEqual(expect.any(Number));
     expect(meta.thresholds?.category.map((t) => t.targetAccuracy)).toEqual([0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95]);
     expect(first.metrics.fileBytes).toBe(Buffer.byteLength(JSON.stringify(first.file)));
+  });
+
+  it('trains with supervised column weights and a split loss, deterministically', () => {
+    const settings = [{ l2: 3e-5, learningRate: 0.2, supervisedWeight: 2, fineWeight: 0.5 }];
+    const a = trainLocalModel(rows, { seed: 3, trainedAt, epochs: 6, settings });
+    const b = trainLocalModel(rows, { seed: 3, trainedAt, epochs: 6, settings });
+    expect(JSON.stringify(a.file)).toBe(JSON.stringify(b.file));
+    expect(a.model.meta.metrics.supervisedWeight).toBe(2);
+    expect(a.model.meta.metrics.fineWeight).toBe(0.5);
+    const hits = probe.filter((t) => a.model.predict(t.subject, t.body).category === t.category).length;
+    expect(hits / probe.length).toBeGreaterThan(0.8);
   });
 
   it('reports progress up to its total', () => {

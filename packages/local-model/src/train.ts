@@ -7,6 +7,7 @@ import type { LocalModelFile } from './model-file.js';
 import type { QuantizedScorer } from './quantize.js';
 import { selectRows, vectorizeAll, type SparseRows } from './sparse.js';
 import { stratifiedSplit } from './split.js';
+import { scaleColumns, supervisedColumnWeights } from './supervised-weights.js';
 import type { FeatureConfig } from './text-keys.js';
 import { calibrateHead, fitHead, thresholdsFor, type FitSetting, type HeadFit, type HeadMetrics } from './train-heads.js';
 import { labelSpace, trainingDataHash, type LabelSpace } from './training-data.js';
@@ -65,10 +66,15 @@ export interface TrainResult {
 }
 
 const DEFAULT_FEATURES: FeatureConfig = { wordNgrams: 2, charMin: 3, charMax: 5, subject: 'shared' };
-/** Noisy desks want small steps and more averaging, clean intent sets large steps; the calibration split decides. */
+/**
+ * Noisy desks want small steps, more averaging and features weighted by how much they say about the
+ * category (which damps the many words that say nothing). Clean intent sets want large steps, plain
+ * TF-IDF (every word of a short query counts) and half the loss on the category, which stops the
+ * model spending itself on separating sibling intents. The calibration split decides.
+ */
 const DEFAULT_SETTINGS: readonly FitSetting[] = [
-  { l2: 3e-5, learningRate: 0.2 },
-  { l2: 1e-5, learningRate: 2 },
+  { l2: 3e-5, learningRate: 0.2, supervisedWeight: 2 },
+  { l2: 1e-5, learningRate: 2, fineWeight: 0.5 },
 ];
 const DEFAULT_TARGETS = [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95];
 const DEFAULT_MAX_FILE_BYTES = 4_500_000;
@@ -130,12 +136,9 @@ export function trainLocalModel(rows: readonly LabelledTicket[], opts: TrainOpti
   opts.onProgress?.(0, totalEpochs, 'features');
 
   // Fit without the calibration split, then calibrate on it.
-  const vocab = vocabularyOf(plan, split.keep);
-  const vectorizer = new Vectorizer(vocab);
-  const pick = (idx: readonly number[]): LabelledTicket[] => idx.map((i) => rows[i] as LabelledTicket);
-  const xFit = vectorizeAll(pick(split.keep), vectorizer, vocab.idf.length);
-  const xCal = vectorizeAll(pick(split.held), vectorizer, vocab.idf.length);
-  const category = chooseCategoryHead(plan, settings, split.keep, split.held, xFit, xCal);
+  const spaces = featureSpaces(plan, split.keep, split.held);
+  const category = chooseCategoryHead(plan, settings, split.keep, split.held, spaces);
+  const { xFit, xCal } = spaces(category.setting);
   const priority = hasPriority ? priorityHead(plan, category.setting, split.keep, split.held, xFit, xCal) : null;
   const targets = opts.thresholdTargets ?? DEFAULT_TARGETS;
   const thresholds = {
@@ -145,7 +148,7 @@ export function trainLocalModel(rows: readonly LabelledTicket[], opts: TrainOpti
 
   const fitted: Fitted = refit
     ? fitAll(plan, category.setting)
-    : { vocab, category: category.model, priority: priority?.model ?? null };
+    : { vocab: spaces(category.setting).vocab, category: category.model, priority: priority?.model ?? null };
   const metrics: TrainMetrics = {
     rows: rows.length,
     fitRows: split.keep.length,
@@ -178,10 +181,59 @@ function vocabularyOf(plan: Plan, idx: readonly number[]): Vocabulary {
   return buildVocabulary(tickets, { config: plan.features, minDf: plan.minDf, maxColumns: plan.maxColumns, blockWeights: plan.blockWeights });
 }
 
+interface FeatureSpace {
+  vocab: Vocabulary;
+  xFit: SparseRows;
+  xCal: SparseRows;
+}
+
+/**
+ * The fit rows' vocabulary and the vectors of the fit and calibration rows for a setting's
+ * supervised weighting; computed once per distinct weighting and reused.
+ */
+function featureSpaces(plan: Plan, keep: readonly number[], held: readonly number[]): (setting: FitSetting) => FeatureSpace {
+  const plain = plainVectors(plan, keep);
+  const xCalPlain = vectorizeAll(pickRows(plan, held), new Vectorizer(plain.vocab), plain.vocab.idf.length);
+  const made = new Map<number, FeatureSpace>();
+  return (setting) => {
+    const power = setting.supervisedWeight ?? 0;
+    let space = made.get(power);
+    if (!space) {
+      const w = columnWeights(plan, keep, plain.x, power);
+      space = w
+        ? { vocab: reweighted(plain.vocab, w), xFit: rescale(plain.vocab, plain.x, w), xCal: rescale(plain.vocab, xCalPlain, w) }
+        : { vocab: plain.vocab, xFit: plain.x, xCal: xCalPlain };
+      made.set(power, space);
+    }
+    return space;
+  };
+}
+
+function plainVectors(plan: Plan, idx: readonly number[]): { vocab: Vocabulary; x: SparseRows } {
+  const vocab = vocabularyOf(plan, idx);
+  return { vocab, x: vectorizeAll(pickRows(plan, idx), new Vectorizer(vocab), vocab.idf.length) };
+}
+
+/** How much each column says about the category, as a factor on its IDF; null for plain TF-IDF. */
+function columnWeights(plan: Plan, idx: readonly number[], x: SparseRows, power: number): Float32Array | null {
+  if (power <= 0) return null;
+  const y = Int32Array.from(idx, (i) => CATEGORIES.indexOf((plan.rows[i] as LabelledTicket).category));
+  return supervisedColumnWeights(x, y, CATEGORIES.length, power);
+}
+
+const reweighted = (vocab: Vocabulary, w: Float32Array): Vocabulary => ({ ...vocab, idf: Float32Array.from(vocab.idf, (v, j) => v * (w[j] as number)) });
+const rescale = (vocab: Vocabulary, x: SparseRows, w: Float32Array): SparseRows => scaleColumns(x, w, vocab.blockOf, vocab.blockWeights);
+
+const pickRows = (plan: Plan, idx: readonly number[]): LabelledTicket[] => idx.map((i) => plan.rows[i] as LabelledTicket);
+
 const categoryGroups = (labels: LabelSpace): Int32Array => Int32Array.from(labels.fineCategory, (c) => CATEGORIES.indexOf(c));
 
 function headFit(plan: Plan, seed: number, classBalance: number, phase: string): HeadFit {
   return { epochs: plan.epochs, seed: plan.seed + seed, classBalance, onEpoch: plan.tick(phase) };
+}
+
+function categoryFit(plan: Plan, seed: number, phase: string): HeadFit {
+  return { ...headFit(plan, seed, plan.classBalance, phase), groupOf: categoryGroups(plan.labels) };
 }
 
 /** Fits the category head once per setting and keeps the one with the lowest calibrated log-loss. */
@@ -190,15 +242,15 @@ function chooseCategoryHead(
   settings: readonly FitSetting[],
   keep: readonly number[],
   held: readonly number[],
-  xFit: SparseRows,
-  xCal: SparseRows,
+  spaces: (setting: FitSetting) => FeatureSpace,
 ): { setting: FitSetting; model: QuantizedScorer; metrics: HeadMetrics & { macroF1: number }; predictions: GroupPredictions } {
   const { labels } = plan;
   const yFit = Int32Array.from(keep, (i) => labels.fineOfRow[i] as number);
   const target = Int32Array.from(held, (i) => CATEGORIES.indexOf((plan.rows[i] as LabelledTicket).category));
   const groupOf = categoryGroups(labels);
   const tried = settings.map((setting, s) => {
-    const model = fitHead(xFit, yFit, labels.fine.length, setting, headFit(plan, s, plan.classBalance, `fit ${s + 1}/${settings.length}`));
+    const { xFit, xCal } = spaces(setting);
+    const model = fitHead(xFit, yFit, labels.fine.length, setting, categoryFit(plan, s, `fit ${s + 1}/${settings.length}`));
     return { setting, model, ...calibrateHead(model, xCal, groupOf, CATEGORIES.length, target) };
   });
   const best = tried.reduce((a, b) => (b.metrics.nllAfter < a.metrics.nllAfter ? b : a));
@@ -230,10 +282,12 @@ function priorityHead(
 /** The chosen setting again on every row: new vocabulary, both heads. */
 function fitAll(plan: Plan, setting: FitSetting): Fitted {
   const all = [...plan.rows.keys()];
-  const vocab = vocabularyOf(plan, all);
-  const x = vectorizeAll(plan.rows, new Vectorizer(vocab), vocab.idf.length);
+  const plain = plainVectors(plan, all);
+  const w = columnWeights(plan, all, plain.x, setting.supervisedWeight ?? 0);
+  const vocab = w ? reweighted(plain.vocab, w) : plain.vocab;
+  const x = w ? rescale(plain.vocab, plain.x, w) : plain.x;
   const { labels } = plan;
-  const category = fitHead(x, labels.fineOfRow, labels.fine.length, setting, headFit(plan, 200, plan.classBalance, 'refit'));
+  const category = fitHead(x, labels.fineOfRow, labels.fine.length, setting, categoryFit(plan, 200, 'refit'));
   let priority: QuantizedScorer | null = null;
   if (plan.hasPriority) {
     const idx = all.filter((i) => (labels.priorityOfRow[i] as number) >= 0);
@@ -252,6 +306,8 @@ function flatMetrics(m: TrainMetrics): Record<string, number> {
     fineLabels: m.fineLabels,
     l2: m.setting.l2,
     learningRate: m.setting.learningRate,
+    supervisedWeight: m.setting.supervisedWeight ?? 0,
+    fineWeight: m.setting.fineWeight ?? 1,
   };
   const heads: [string, HeadMetrics & { macroF1?: number }][] = [['category', m.category]];
   if (m.priority) heads.push(['priority', m.priority]);
