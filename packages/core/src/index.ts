@@ -14,3 +14,4 @@ export * from './threshold-search.js';
 export * from './injection.js';
 export * from './legacy-router.js';
 export * from './rollout.js';
+export * from './stats.js';

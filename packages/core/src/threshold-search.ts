@@ -1,3 +1,4 @@
+import { wilsonInterval } from './stats.js';
 import type { TierName } from './decision-record.js';
 import type { Category } from './taxonomy.js';
 
@@ -42,10 +43,7 @@ export interface SearchOptions {
 
 /** Wilson score interval lower bound: a small calibration set must earn its accuracy claim. */
 export function wilsonLower(correct: number, n: number, z = 1.96): number {
-  if (n === 0) return 0;
-  const p = correct / n;
-  const z2 = z * z;
-  return (p + z2 / (2 * n) - z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
+  return n === 0 ? 0 : wilsonInterval(correct, n, z).low;
 }
 
 export const DEFAULT_GRID: readonly (number | null)[] = [null, 0, ...Array.from({ length: 36 }, (_, i) => Math.round((0.3 + i * 0.02) * 100) / 100)];

@@ -1,24 +1,4 @@
-/** Wilson score interval: honest for small sets and for accuracies near 0 or 1, unlike p ± 1.96·se. */
-export function wilsonInterval(correct: number, n: number, z = 1.96): { low: number; high: number } {
-  if (n === 0) return { low: 0, high: 1 };
-  const p = correct / n;
-  const denom = 1 + (z * z) / n;
-  const centre = (p + (z * z) / (2 * n)) / denom;
-  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / denom;
-  return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
-}
-
-/** The q-quantile (0..1) by linear interpolation; NaN for no values. */
-export function quantile(values: readonly number[], q: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  const a = sorted[lo] as number;
-  const b = sorted[hi] as number;
-  return a + (b - a) * (pos - lo);
-}
+export { quantile, wilsonInterval } from '@switchboard/core';
 
 function logChoose(n: number, k: number): number {
   let s = 0;
