@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { buildTiers, classifierConfigFromEnv, FallbackView, openModelHolder, readThresholdsFile, startClassifier, type ModelHolder } from '@switchboard/classifier';
 import { loadPrompt } from '@switchboard/llm';
-import { openFleetContext } from '@switchboard/queues';
-import { ConfigError, createLogger, logLevelOf, installShutdown, locksFromEnv, runApp } from '@switchboard/runtime';
+import { openFleetContext, openFleetStateReader } from '@switchboard/queues';
+import { ConfigError, createAppMetrics, createLogger, exportFleetState, logLevelOf, installShutdown, locksFromEnv, runApp, serveMetrics } from '@switchboard/runtime';
 
 const logger = createLogger({ name: 'classifier', level: logLevelOf(process.env.LOG_LEVEL) });
 const repoFile = (p: string): string => fileURLToPath(new URL(`../../../${p}`, import.meta.url));
@@ -27,7 +27,12 @@ await runApp(logger, async () => {
   for (const t of [config.cheap, config.strong]) {
     if (t && !config.prices[t.model]) logger.warn({ model: t.model }, 'no price configured for model; its cost is recorded as 0');
   }
-  const fleet = await openFleetContext({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, role: 'worker', logger, retentionDays: env.RECORD_RETENTION_DAYS, locks: locksFromEnv(env) });
+  const metrics = createAppMetrics({ app: 'classifier' });
+  const fleet = await openFleetContext({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, role: 'worker', logger, retentionDays: env.RECORD_RETENTION_DAYS, locks: locksFromEnv(env), metrics: metrics.pipeline });
+  const fleetState = env.METRICS_QUEUE_DEPTHS === 'on' ? openFleetStateReader(fleet.ctx) : undefined;
+  if (fleetState) exportFleetState(metrics.registry, fleetState.read, { log: logger });
+  // Before taking work: a metrics port already in use stops start-up instead of a half-observable worker.
+  const metricsServer = await serveMetrics(metrics, env, logger);
   const service = startClassifier(config, {
     ctx: fleet.ctx,
     store: fleet.store,
@@ -35,7 +40,11 @@ await runApp(logger, async () => {
     fallback: new FallbackView(fleet.fallback, config.fallbackPollMs, logger),
     onExhausted: fleet.deadLetter,
   });
-  installShutdown(logger, [() => service.close(), () => Promise.resolve(holder?.close()), () => fleet.close()], env.SHUTDOWN_DEADLINE_MS);
+  installShutdown(
+    logger,
+    [() => service.close(), () => Promise.resolve(holder?.close()), async () => metricsServer?.close(), async () => fleetState?.close(), () => fleet.close()],
+    env.SHUTDOWN_DEADLINE_MS,
+  );
   logger.info(
     {
       tiers: tiers.map((t) => ({ name: t.name, threshold: t.threshold })),

@@ -3,8 +3,8 @@ import { buildTiers, classifierConfigFromEnv, openModelHolder, readThresholdsFil
 import { alertsProducer, driftConfigFromEnv, driftTiers, slackPoster, startAlertsWorker, startDrift } from '@switchboard/drift';
 import { evaluate, readEvalSet } from '@switchboard/eval';
 import { loadPrompt } from '@switchboard/llm';
-import { openFleetContext } from '@switchboard/queues';
-import { ConfigError, createLogger, installShutdown, locksFromEnv, logLevelOf, runApp } from '@switchboard/runtime';
+import { openFleetContext, openFleetStateReader } from '@switchboard/queues';
+import { ConfigError, createAppMetrics, createDriftMetrics, createLogger, exportFleetState, installShutdown, locksFromEnv, logLevelOf, runApp, serveMetrics } from '@switchboard/runtime';
 
 const logger = createLogger({ name: 'drift', level: logLevelOf(process.env.LOG_LEVEL) });
 const repoFile = (p: string): string => fileURLToPath(new URL(`../../../${p}`, import.meta.url));
@@ -33,7 +33,14 @@ await runApp(logger, async () => {
   const tiers = driftTiers(all);
   // Read now so a missing or broken eval set is a start-up error, not a failed job next Monday.
   const set = await readEvalSet(paths.evalSet, classifier.routing);
-  const fleet = await openFleetContext({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, role: 'worker', logger, retentionDays: env.RECORD_RETENTION_DAYS, locks: locksFromEnv(env) });
+  const metrics = createAppMetrics({ app: 'drift' });
+  const fleet = await openFleetContext({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, role: 'worker', logger, retentionDays: env.RECORD_RETENTION_DAYS, locks: locksFromEnv(env), metrics: metrics.pipeline });
+  // Drift is the fleet's one reader of queue depths (METRICS_QUEUE_DEPTHS, on here by default): the
+  // figures are the same from any process, and drift is one mostly idle process, not N busy workers.
+  const fleetState = env.METRICS_QUEUE_DEPTHS === 'on' ? openFleetStateReader(fleet.ctx) : undefined;
+  if (fleetState) exportFleetState(metrics.registry, fleetState.read, { log: logger });
+  const driftMetrics = createDriftMetrics(metrics.registry, { log: logger, readFallback: async () => (await fleet.fallback.get()).state !== null });
+  const metricsServer = await serveMetrics(metrics, env, logger);
   const alerts = alertsProducer(fleet.ctx, { channel: config.slackChannel, attempts: config.alertAttempts, backoffMs: config.alertBackoffMs, log: logger });
   const alertsWorker = env.SLACK_TOKEN ? startAlertsWorker(fleet.ctx, slackPoster({ token: env.SLACK_TOKEN, apiUrl: env.SLACK_API_URL }), fleet.deadLetter) : undefined;
   const service = await startDrift(config, {
@@ -46,11 +53,12 @@ await runApp(logger, async () => {
     stats: fleet.stats,
     alerts,
     log: logger,
+    metrics: driftMetrics,
     onExhausted: fleet.deadLetter,
   });
   installShutdown(
     logger,
-    [() => service.close(), () => alertsWorker?.close() ?? Promise.resolve(), () => alerts.close(), () => Promise.resolve(holder?.close()), () => fleet.close()],
+    [() => service.close(), () => alertsWorker?.close() ?? Promise.resolve(), () => alerts.close(), () => Promise.resolve(holder?.close()), async () => metricsServer?.close(), async () => fleetState?.close(), () => fleet.close()],
     env.SHUTDOWN_DEADLINE_MS,
   );
   logger.info(

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { EscalationConfig, TeamWebhook } from '@switchboard/escalation';
 import { Team } from '@switchboard/core';
-import { csv, jsonOf, parseEnv, workerEnv } from '@switchboard/runtime';
+import { csv, jsonOf, metricsEnvShape, parseEnv, workerEnv } from '@switchboard/runtime';
 
 export const EscalationEnv = workerEnv.extend({
   ESCALATION_CONCURRENCY: z.coerce.number().int().positive().default(16),
@@ -13,6 +13,7 @@ export const EscalationEnv = workerEnv.extend({
   WEBHOOK_ATTEMPTS: z.coerce.number().int().positive().optional(),
   WEBHOOK_BACKOFF_MS: z.coerce.number().int().positive().optional(),
   WEBHOOK_CONCURRENCY: z.coerce.number().int().positive().optional(),
+  ...metricsEnvShape({ port: 9102, queueDepths: false }),
 });
 export type EscalationEnv = z.infer<typeof EscalationEnv>;
 

@@ -21,7 +21,8 @@ async function runFleet(env: Record<string, string>): Promise<{ code: number | n
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./main.ts', import.meta.url))], {
       cwd: fileURLToPath(new URL('..', import.meta.url)),
-      env: { ...process.env, FLEET_EXIT_AFTER_DEMO: '1', ...ports, ...env },
+      // METRICS_PORT=0: the apps' metrics servers take any free port, so a running `npm start` does not collide.
+      env: { ...process.env, FLEET_EXIT_AFTER_DEMO: '1', METRICS_PORT: '0', ...ports, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

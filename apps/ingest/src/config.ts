@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonEnv, csv } from '@switchboard/runtime';
+import { commonEnv, csv, MetricsToken } from '@switchboard/runtime';
 
 export const IngestEnv = commonEnv.extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -8,5 +8,7 @@ export const IngestEnv = commonEnv.extend({
   INGEST_API_KEYS: csv.pipe(z.array(z.string().min(16, 'each API key must be at least 16 characters')).min(1, 'set at least one key')),
   RECORD_RETENTION_DAYS: z.coerce.number().int().min(8).default(30),
   REDIS_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000),
+  /** Bearer token for GET /metrics on PORT; unset, /metrics is open like /healthz (block it at the edge). */
+  METRICS_TOKEN: MetricsToken,
 });
 export type IngestEnv = z.infer<typeof IngestEnv>;

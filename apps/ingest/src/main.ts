@@ -1,15 +1,16 @@
 import { buildIngestServer } from '@switchboard/ingest';
 import { openFleetContext, openQueue, ticketsQueue } from '@switchboard/queues';
-import { createLogger, logLevelOf, installShutdown, parseEnv, runApp } from '@switchboard/runtime';
+import { createAppMetrics, createLogger, logLevelOf, installShutdown, parseEnv, runApp } from '@switchboard/runtime';
 import { IngestEnv } from './config.js';
 
 const logger = createLogger({ name: 'ingest', level: logLevelOf(process.env.LOG_LEVEL) });
 
 await runApp(logger, async () => {
   const env = parseEnv(IngestEnv, process.env);
-  const fleet = await openFleetContext({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, role: 'producer', logger, retentionDays: env.RECORD_RETENTION_DAYS });
+  const metrics = createAppMetrics({ app: 'ingest' });
+  const fleet = await openFleetContext({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, role: 'producer', logger, retentionDays: env.RECORD_RETENTION_DAYS, metrics: metrics.pipeline });
   const tickets = openQueue(ticketsQueue, fleet.ctx);
-  const server = buildIngestServer({ apiKeys: env.INGEST_API_KEYS, tickets, store: fleet.store, redis: fleet.redis, logger, redisTimeoutMs: env.REDIS_TIMEOUT_MS });
+  const server = buildIngestServer({ apiKeys: env.INGEST_API_KEYS, tickets, store: fleet.store, redis: fleet.redis, logger, redisTimeoutMs: env.REDIS_TIMEOUT_MS, metrics, metricsToken: env.METRICS_TOKEN });
   installShutdown(logger, [() => server.close(), () => tickets.close(), () => fleet.close()], env.SHUTDOWN_DEADLINE_MS);
   const address = await server.listen({ port: env.PORT, host: env.HOST });
   logger.info({ address }, 'ingest listening');

@@ -34,6 +34,11 @@ describe('classifier configuration from the environment', () => {
     expect(classifierConfigFromEnv({ LOCAL_MODEL_PATH: 'off' }, defaults).config.local).toBeUndefined();
   });
 
+  it('serves metrics on 9101 by default and leaves queue depths to drift', () => {
+    expect(classifierConfigFromEnv({}, defaults).env).toMatchObject({ METRICS_PORT: 9101, METRICS_HOST: '0.0.0.0', METRICS_QUEUE_DEPTHS: 'off' });
+    expect(classifierConfigFromEnv({ METRICS_PORT: 'off' }, defaults).env.METRICS_PORT).toBe('off');
+  });
+
   it('names the variable that is wrong', () => {
     expect(() => classifierConfigFromEnv({ CHEAP_THRESHOLD: '1.5' }, defaults)).toThrow(/CHEAP_THRESHOLD/);
     expect(() => classifierConfigFromEnv({ ROUTING_TABLE: '{"billing":"nobody"}' }, defaults)).toThrow(/ROUTING_TABLE/);

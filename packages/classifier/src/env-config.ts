@@ -3,7 +3,7 @@ import { DEFAULT_THRESHOLDS, PriceTable, RoutingTable } from '@switchboard/core'
 import { existsSync, readFileSync } from 'node:fs';
 import { ClassifierConfig, type ClassifierConfigInput } from './config.js';
 import { ThresholdsFile } from './calibrate.js';
-import { ConfigError, csv, jsonOf, parseEnv, workerEnv } from '@switchboard/runtime';
+import { ConfigError, csv, jsonOf, metricsEnvShape, parseEnv, workerEnv } from '@switchboard/runtime';
 
 const optionalUrl = z.url().optional();
 const optionalNumber = z.coerce.number().min(0).max(1).optional();
@@ -35,6 +35,7 @@ export const ClassifierEnv = workerEnv.extend({
   STRONG_MODEL: z.string().default('claude-opus-4-7'),
   STRONG_THRESHOLD: optionalNumber,
   FALLBACK_POLL_MS: z.coerce.number().int().positive().optional(),
+  ...metricsEnvShape({ port: 9101, queueDepths: false }),
 });
 export type ClassifierEnv = z.infer<typeof ClassifierEnv>;
 

@@ -1,5 +1,5 @@
 import { DelayedError, type Job, type Worker } from 'bullmq';
-import { DecisionRecord, runCascade, type Tier } from '@switchboard/core';
+import { DecisionRecord, runCascade, type Tier, type TierName } from '@switchboard/core';
 import {
   decisionsQueue,
   jobIdForTicket,
@@ -35,6 +35,7 @@ export interface ClassifierService {
 export function startClassifier(config: ClassifierConfig, deps: ClassifierDeps): ClassifierService {
   const decisions = openQueue(decisionsQueue, deps.ctx);
   const base = cascadeOptions(config, deps.tiers);
+  const modelOf = (tier: TierName): string => (tier === 'cheap' ? config.cheap?.model : tier === 'strong' ? config.strong?.model : undefined) ?? tier;
 
   const worker = startConsumer(ticketsQueue, deps.ctx, { concurrency: config.concurrency, onExhausted: deps.onExhausted }, async (data, job, log, token) => {
     const { ticket } = data;
@@ -60,6 +61,7 @@ export function startClassifier(config: ClassifierConfig, deps: ClassifierDeps):
       { ...base, tiers: plan.tiers, rateLimitIsUnavailable: deferrals >= config.maxRateLimitDeferrals },
     );
     if (result.kind === 'rate_limited') {
+      deps.ctx.metrics?.rateLimited(result.tier, modelOf(result.tier));
       // Only this ticket waits, as long as the provider asked, without spending an attempt; other
       // tickets (critical ones, rule hits) keep flowing.
       log.warn({ tier: result.tier, retryAfterMs: result.retryAfterMs, deferrals: deferrals + 1 }, 'provider rate limit; ticket deferred');
@@ -68,6 +70,8 @@ export function startClassifier(config: ClassifierConfig, deps: ClassifierDeps):
       throw new DelayedError();
     }
     const record = deps.fallback ? deps.fallback.annotate(result.record, plan) : result.record;
+    // Counted as soon as the calls are made: were the job to fail after this, the spend was still real.
+    deps.ctx.metrics?.classified(record);
     if (plan.metered) await deps.fallback?.meter(record);
     await deps.store.advance(ticket.id, 'classifying', { decision: JSON.stringify(record), decidedAt: record.decidedAt });
     await decisions.add(jobIdForTicket(ticket.id), { ticket, record });

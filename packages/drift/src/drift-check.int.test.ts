@@ -7,6 +7,7 @@ import { DecisionRecord } from '@switchboard/core';
 import { promoteToBaseline } from '@switchboard/eval';
 import { loadPrompt } from '@switchboard/llm';
 import { jobIdForTicket, openFleetContext, openQueue, ticketsQueue, type FleetContext } from '@switchboard/queues';
+import { createAppMetrics, createDriftMetrics } from '@switchboard/runtime';
 import { dropPrefix, startFakeSlack, testLogger, TEST_REDIS_URL, uniquePrefix, waitFor, type FakeSlack } from '@switchboard/testkit';
 import { alertsProducer, startAlertsWorker, type Alerts } from './alerts.js';
 import { DriftConfig } from './config.js';
@@ -28,6 +29,8 @@ describe('weekly drift check against a degrading provider', () => {
   let deps: DriftDeps;
   let runs = 0;
   const tickets = () => openQueue(ticketsQueue, fleet.ctx);
+  const gauges = createAppMetrics({ app: 'drift', processMetrics: false }).registry;
+  const gauge = async (name: string): Promise<string[]> => (await gauges.metrics()).split('\n').filter((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`)).map((l) => l.replace(/,?app="drift"/, '').replace('{}', ''));
 
   const texts = (kind: string): string[] => slack.calls.filter((c) => String(c.params.text).includes(kind)).map((c) => String(c.params.text));
   const settle = async (expectedCalls: number): Promise<void> => {
@@ -61,6 +64,7 @@ describe('weekly drift check against a degrading provider', () => {
       stats: fleet.stats,
       alerts,
       log: testLogger(),
+      metrics: createDriftMetrics(gauges, { log: testLogger() }),
     };
     const tiers = buildTiers(rig.config, await loadPrompt(rig.config.promptPath));
     classifier = startClassifier(rig.config, {
@@ -129,6 +133,11 @@ describe('weekly drift check against a degrading provider', () => {
     expect(texts(':rotating_light: *Fallback on')[0]).toContain(`the cheap tier (${CHEAP}) is switched off for the classifier fleet`);
     expect(texts(':rotating_light: *Fallback on')[0]).toContain(`now go to the strong tier (${STRONG}), within $0.01 of strong-tier spend per day`);
     expect((await fleet.fallback.get()).state).toMatchObject({ cheapOff: true, by: 'drift', dailyCapUsd: 0.005 });
+    expect(await gauge('switchboard_drift_eval_accuracy')).toEqual([`switchboard_drift_eval_accuracy{model="${CHEAP}"} 0.94`]);
+    expect(await gauge('switchboard_drift_baseline_accuracy')).toEqual([`switchboard_drift_baseline_accuracy{model="${CHEAP}"} 1`]);
+    expect(Number((await gauge('switchboard_drift_drop_points'))[0]?.split(' ')[1])).toBeCloseTo(6, 5);
+    expect(await gauge('switchboard_fallback_active')).toEqual(['switchboard_fallback_active 1']);
+    expect((await gauge('switchboard_drift_production_psi')).map((l) => l.split(' ')[0])).toContain('switchboard_drift_production_psi{dimension="category_mix"}');
 
     const body = rig.rows[150]?.body ?? '';
     const callsBefore = rig.fake.calls.length;
@@ -150,6 +159,7 @@ describe('weekly drift check against a degrading provider', () => {
     const r = await check();
     expect(r.actions).toEqual(['fallback_off']);
     expect((await fleet.fallback.get()).state).toBeNull();
+    expect(await gauge('switchboard_fallback_active')).toEqual(['switchboard_fallback_active 0']);
     await settle(9);
     expect(texts(':white_check_mark: *Fallback off')[0]).toContain(`the cheap tier (${CHEAP}) is back`);
     await new Promise((res) => setTimeout(res, rig.config.fallbackPollMs + 20));

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareToBaseline, readBaseline, writeJson, type BaselineFile, type Comparison, type Evaluation } from '@switchboard/eval';
 import type { FallbackSwitch, TrafficStats } from '@switchboard/queues';
-import type { Logger } from '@switchboard/runtime';
+import type { DriftMetrics, Logger } from '@switchboard/runtime';
 import type { Alerts } from './alerts.js';
 import type { DriftConfig } from './config.js';
 import { dropAlert, fallbackOff, fallbackOn, productionAlert } from './messages.js';
@@ -22,6 +22,8 @@ export interface DriftDeps {
   alerts: Alerts;
   log: Logger;
   clock?: () => Date;
+  /** Gauges for Prometheus, set after each check; absent, nothing is exported. */
+  metrics?: DriftMetrics;
 }
 
 export type DriftAction = 'drop_alert' | 'fallback_on' | 'fallback_off' | 'production_alert';
@@ -121,6 +123,16 @@ export async function runDriftCheck(deps: DriftDeps, runKey: string): Promise<Dr
   await writeFile(files.markdown, weeklyMarkdown(inputs));
   await writeFile(files.html, weeklyHtml(inputs));
   await deps.alerts.send('weekly_report', weeklySlack(inputs, files.markdown), key);
+  const compared = comparison?.sameModel ? comparison : null;
+  deps.metrics?.checked({
+    model: run.model,
+    accuracy: run.metrics.accuracy,
+    baselineAccuracy: compared?.baselineAccuracy ?? null,
+    dropPoints: compared?.dropPoints ?? null,
+    fallbackActive: fallback !== null,
+    psi: production.dimensions.map((d) => ({ dimension: d.dimension, psi: d.psi })),
+    at: now,
+  });
   log.info({ accuracy: run.metrics.accuracy, dropPoints: comparison?.dropPoints, actions, report: files.markdown }, 'drift check done');
   return { comparison, baselineNote, actions, production, files };
 }

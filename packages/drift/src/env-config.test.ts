@@ -21,6 +21,11 @@ describe('drift configuration from the environment', () => {
     expect(paths.evalSet).toBe('/x.jsonl');
   });
 
+  it('serves metrics on its own port (9103), and is the app that exports queue depths', () => {
+    expect(driftConfigFromEnv({}, PATHS).env).toMatchObject({ METRICS_PORT: 9103, METRICS_QUEUE_DEPTHS: 'on' });
+    expect(driftConfigFromEnv({ METRICS_PORT: '9200', METRICS_QUEUE_DEPTHS: 'off' }, PATHS).env).toMatchObject({ METRICS_PORT: 9200, METRICS_QUEUE_DEPTHS: 'off' });
+  });
+
   it('rejects settings that cannot work, naming them', () => {
     expect(() => driftConfigFromEnv({ DRIFT_TIMEZONE: 'Mars/Olympus' }, PATHS)).toThrow(/unknown time zone "Mars\/Olympus"/);
     expect(() => driftConfigFromEnv({ SLACK_CHANNEL: '#ops' }, PATHS)).toThrow(ConfigError);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ClassifierEnv } from '@switchboard/classifier';
-import { ConfigError, parseEnv } from '@switchboard/runtime';
+import { ConfigError, metricsEnvShape, parseEnv } from '@switchboard/runtime';
 import { DriftConfig, type DriftConfigInput } from './config.js';
 
 const num = z.coerce.number();
@@ -25,6 +25,9 @@ export const DriftEnv = ClassifierEnv.extend({
   /** Slack's Web API base URL, e.g. a proxy; Slack's own by default. */
   SLACK_API_URL: z.url().optional(),
   SLACK_CHANNEL: z.string().optional(),
+  // Its own port beside the classifier's; and drift, one process doing a weekly job, is the app
+  // that reads queue depths for the fleet.
+  ...metricsEnvShape({ port: 9103, queueDepths: true }),
 });
 export type DriftEnv = z.infer<typeof DriftEnv>;
 

@@ -61,7 +61,10 @@ export function startEscalation(config: EscalationConfig, deps: EscalationDeps):
     }
     const moved = await deps.store.advance(ticket.id, route.escalated ? 'escalated' : 'routed', { finishedAt: routed.routedAt });
     // Counted only by the worker that finished the ticket, so a redelivered decision is not counted twice.
-    if (moved) await deps.stats?.record({ language: ticket.language, record, route, routedAt: new Date(routed.routedAt) });
+    if (moved) {
+      deps.ctx.metrics?.routed(route);
+      await deps.stats?.record({ language: ticket.language, record, route, routedAt: new Date(routed.routedAt) });
+    }
     log.info({ ticketId: ticket.id, team: route.team, via: route.via, escalated: route.escalated, reasons: route.reasons }, 'routed');
   });
 

@@ -1,7 +1,7 @@
 import Fastify, { LogController, type FastifyError, type FastifyReply } from 'fastify';
 import type { Redis } from 'ioredis';
 import { TICKET_ID_PATTERN } from '@switchboard/core';
-import type { Logger } from '@switchboard/runtime';
+import type { AppMetrics, Logger } from '@switchboard/runtime';
 import type { TicketStore } from '@switchboard/queues';
 import { acceptTickets, validateTicket, type TicketProducer } from './accept.js';
 import { createKeyChecker } from './auth.js';
@@ -9,6 +9,7 @@ import { createKeyChecker } from './auth.js';
 export const MAX_BATCH = 500;
 
 const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['/healthz', '/readyz']);
+const METRICS_ROUTE = '/metrics';
 
 export interface IngestOptions {
   apiKeys: readonly string[];
@@ -18,6 +19,13 @@ export interface IngestOptions {
   logger: Logger;
   /** Redis calls that take longer than this answer 503 rather than keep the caller waiting. */
   redisTimeoutMs: number;
+  /** This process's metrics: tickets and requests are counted, and GET /metrics serves them. */
+  metrics?: AppMetrics;
+  /**
+   * Scrapes come from inside the network, so GET /metrics needs no API key; with this set it needs
+   * `Authorization: Bearer <token>`, for a port the internet can reach. API keys never open it.
+   */
+  metricsToken?: string | undefined;
 }
 
 class StorageUnavailable extends Error {
@@ -66,7 +74,9 @@ export function buildIngestServer(opts: IngestOptions) {
     return503OnClosing: true,
   });
   const authorized = createKeyChecker(opts.apiKeys);
+  const scrapeAuthorized = opts.metricsToken ? createKeyChecker([opts.metricsToken]) : () => true;
   const now = (): Date => new Date();
+  const pipeline = opts.metrics?.pipeline;
 
   app.setErrorHandler((err: FastifyError, _req, reply) => {
     if (err instanceof StorageUnavailable) {
@@ -90,10 +100,26 @@ export function buildIngestServer(opts: IngestOptions) {
   app.addHook('onRequest', async (req, reply) => {
     const route = req.routeOptions.url;
     if (route !== undefined && PUBLIC_ROUTES.has(route)) return;
+    if (route === METRICS_ROUTE && opts.metrics) {
+      if (!scrapeAuthorized(req.headers.authorization)) await sendError(reply.header('www-authenticate', 'Bearer'), 401, 'unauthorized', 'missing or invalid metrics token');
+      return;
+    }
     if (!authorized(req.headers.authorization)) {
       await sendError(reply.header('www-authenticate', 'Bearer'), 401, 'unauthorized', 'missing or invalid API key (Authorization: Bearer <key>)');
     }
   });
+
+  if (pipeline) {
+    // The matched route pattern, never the raw URL, so ticket ids in paths do not become label values.
+    app.addHook('onResponse', async (req, reply) => pipeline.httpRequest(req.routeOptions.url ?? 'unmatched', req.method, reply.statusCode));
+  }
+  const metrics = opts.metrics;
+  if (metrics) {
+    app.get(METRICS_ROUTE, async (_req, reply) => {
+      const { contentType, body } = await metrics.exposition();
+      return reply.type(contentType).send(body);
+    });
+  }
 
   app.get('/healthz', () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {
@@ -107,9 +133,13 @@ export function buildIngestServer(opts: IngestOptions) {
 
   app.post('/v1/tickets', async (req, reply) => {
     const v = validateTicket(req.body);
-    if (!v.ok) return sendError(reply, v.code === 'too_large' ? 413 : 400, v.code, v.message);
+    if (!v.ok) {
+      pipeline?.ticketsIngested('rejected');
+      return sendError(reply, v.code === 'too_large' ? 413 : 400, v.code, v.message);
+    }
     const [result] = await within(acceptTickets([v.input], { tickets: opts.tickets, store: opts.store, now }), opts.redisTimeoutMs);
     if (!result) throw new Error('accept returned no result');
+    pipeline?.ticketsIngested(result.duplicate ? 'duplicate' : 'accepted');
     return reply.code(result.duplicate ? 200 : 202).send({ ticketId: result.ticketId, status: result.status, duplicate: result.duplicate });
   });
 
@@ -136,6 +166,9 @@ export function buildIngestServer(opts: IngestOptions) {
       duplicates: results.filter((r) => 'duplicate' in r && r.duplicate).length,
       rejected: results.filter((r) => 'error' in r).length,
     };
+    pipeline?.ticketsIngested('accepted', counts.accepted);
+    pipeline?.ticketsIngested('duplicate', counts.duplicates);
+    pipeline?.ticketsIngested('rejected', counts.rejected);
     return reply.code(200).send({ ...counts, results });
   });
 

@@ -65,6 +65,7 @@ export function deadLetterWriter(
       attemptsMade: job.attemptsMade,
       failedAt,
     });
+    ctx.metrics?.deadLettered(job.queueName);
     if (jobId.startsWith('t-')) {
       const ticketId = ticketIdFromJobId(jobId);
       const error = `${job.queueName}: ${err.message}`;
@@ -76,7 +77,10 @@ export function deadLetterWriter(
           const stored = await store.claimRoute(ticketId, JSON.stringify(routed.route));
           // Only if no route was stored before: a ticket already delivered must not also reach a human.
           const ours = stored === JSON.stringify(routed.route);
-          if (ours) await review.add(jobId, routed, { priority: 1 });
+          if (ours) {
+            await review.add(jobId, routed, { priority: 1 });
+            ctx.metrics?.routed(routed.route);
+          }
           const escalated = ours || (JSON.parse(stored) as { escalated?: boolean }).escalated === true;
           await store.advance(ticketId, escalated ? 'escalated' : 'routed', { error, finishedAt: failedAt });
         } else {

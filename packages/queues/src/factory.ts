@@ -1,7 +1,7 @@
-import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job, type JobsOptions, type WorkerOptions } from 'bullmq';
+import { DelayedError, Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job, type JobsOptions, type WorkerOptions } from 'bullmq';
 import type { z } from 'zod';
 import { describeZodError } from '@switchboard/core';
-import type { Logger } from '@switchboard/runtime';
+import type { Logger, PipelineMetrics } from '@switchboard/runtime';
 import type { QueueDef } from './definitions.js';
 
 export interface QueueContext {
@@ -13,6 +13,12 @@ export interface QueueContext {
    * how soon a crashed worker's jobs are picked up again.
    */
   locks?: { lockDurationMs: number; stalledIntervalMs: number };
+  /**
+   * The app's metrics, counted in memory: producers and consumers opened on this context count jobs
+   * per queue, and the services built on it (classifier, escalation) their decisions and routes.
+   * Absent, nothing is counted.
+   */
+  metrics?: PipelineMetrics;
 }
 
 /**
@@ -41,15 +47,18 @@ export class Producer<N extends string, S extends z.ZodType> {
   constructor(
     readonly def: QueueDef<N, S>,
     readonly queue: Queue,
+    private readonly metrics?: PipelineMetrics,
   ) {}
 
   async add(jobId: string, data: z.output<S>, opts: JobsOptions = {}): Promise<void> {
     await this.queue.add(this.def.jobName, data, { ...opts, jobId });
+    this.metrics?.jobsAdded(this.def.queueName);
   }
 
   /** One round trip for many jobs; each keeps its own id and the queue's default options. */
   async addMany(items: readonly { jobId: string; data: z.output<S> }[]): Promise<void> {
     await this.queue.addBulk(items.map(({ jobId, data }) => ({ name: this.def.jobName, data, opts: { jobId } })));
+    this.metrics?.jobsAdded(this.def.queueName, items.length);
   }
 
   close(): Promise<void> {
@@ -64,7 +73,7 @@ export function openQueue<N extends string, S extends z.ZodType>(def: QueueDef<N
     defaultJobOptions: DEFAULT_JOB_OPTIONS,
   });
   queue.on('error', (err) => ctx.logger.error({ err, queue: def.queueName }, 'queue error'));
-  return new Producer(def, queue);
+  return new Producer(def, queue, ctx.metrics);
 }
 
 export class InvalidPayloadError extends UnrecoverableError {
@@ -97,7 +106,13 @@ export function startConsumer<N extends string, S extends z.ZodType>(
         const err = new InvalidPayloadError(`invalid ${def.queueName} payload: ${describeZodError(parsed.error)}`);
         throw err;
       }
-      await handle(parsed.data, job, log, token);
+      try {
+        await handle(parsed.data, job, log, token);
+      } catch (err) {
+        // BullMQ emits no event for a job put back to wait, so it is counted here.
+        if (err instanceof DelayedError) ctx.metrics?.jobFinished(def.queueName, 'deferred');
+        throw err;
+      }
     },
     {
       connection: ctx.connection,
@@ -109,8 +124,10 @@ export function startConsumer<N extends string, S extends z.ZodType>(
     },
   );
   worker.on('error', (err) => ctx.logger.error({ err, queue: def.queueName }, 'worker error'));
+  worker.on('completed', () => ctx.metrics?.jobFinished(def.queueName, 'completed'));
   worker.on('failed', (job, err) => {
     if (!job) return;
+    ctx.metrics?.jobFinished(def.queueName, 'failed');
     const exhausted = err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
     ctx.logger.warn({ queue: def.queueName, jobId: job.id, attemptsMade: job.attemptsMade, exhausted, err }, 'job failed');
     if (exhausted && opts.onExhausted) {

@@ -1,6 +1,6 @@
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Logger } from '@switchboard/runtime';
+import type { Logger, PipelineMetrics } from '@switchboard/runtime';
 import { createRedis, waitForRedis, type ConnectionRole } from './connection.js';
 import { deadLetterWriter } from './dead-letter.js';
 import type { QueueContext } from './factory.js';
@@ -27,6 +27,8 @@ export interface FleetContextOptions {
   /** How long to wait for Redis at start-up before giving up with a clear error. */
   connectTimeoutMs?: number;
   locks?: QueueContext['locks'];
+  /** The app's pipeline metrics: every producer and consumer opened on this context counts into them. */
+  metrics?: PipelineMetrics;
 }
 
 /** The connections, ticket store and dead-letter writer every app of the fleet starts with. */
@@ -39,7 +41,7 @@ export async function openFleetContext(opts: FleetContextOptions): Promise<Fleet
     redis.disconnect();
     throw new Error(`cannot reach Redis at ${opts.redisUrl.replace(/\/\/[^@]*@/, '//***@')}: ${(err as Error).message}`, { cause: err });
   }
-  const ctx: QueueContext = { connection: redis, prefix: opts.prefix, logger: opts.logger, locks: opts.locks };
+  const ctx: QueueContext = { connection: redis, prefix: opts.prefix, logger: opts.logger, locks: opts.locks, metrics: opts.metrics };
   const store = new TicketStore(redis, opts.prefix, opts.retentionDays * 24 * 3600);
   const dlq = deadLetterWriter(ctx, store);
   return {

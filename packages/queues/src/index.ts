@@ -7,3 +7,4 @@ export * from './dead-letter.js';
 export * from './fleet-context.js';
 export * from './fallback-switch.js';
 export * from './traffic-stats.js';
+export * from './fleet-state-reader.js';

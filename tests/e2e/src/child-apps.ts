@@ -7,7 +7,8 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 export function spawnApp(app: 'ingest' | 'classifier' | 'escalation', env: Record<string, string>): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', `${root}apps/${app}/src/main.ts`], {
     cwd: fileURLToPath(new URL('..', import.meta.url)),
-    env: { ...process.env, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn', ...env },
+    // METRICS_PORT=0: any free port, so test runs in parallel (or beside `npm start`) never collide on 9101/9102.
+    env: { ...process.env, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn', METRICS_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const echo = process.env.TEST_LOG_LEVEL && process.env.TEST_LOG_LEVEL !== 'silent';
