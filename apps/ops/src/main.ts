@@ -7,8 +7,9 @@ import { train, TRAIN_USAGE } from './train.js';
 import { evalCommand, EVAL_USAGE, promoteCommand, PROMOTE_USAGE } from './eval.js';
 import { drift, DRIFT_USAGE, fallback, FALLBACK_USAGE } from './fallback.js';
 import { hashPasswordCommand, HASH_PASSWORD_USAGE } from './hash-password.js';
+import { pilot, PILOT_USAGE } from './pilot.js';
 
-const USAGE = [DEAD_LETTER_USAGE, TRAIN_USAGE, CALIBRATE_USAGE, EVAL_USAGE, PROMOTE_USAGE, FALLBACK_USAGE, DRIFT_USAGE, HASH_PASSWORD_USAGE].map((u) => `  ${u}`).join('\n');
+const USAGE = [DEAD_LETTER_USAGE, TRAIN_USAGE, CALIBRATE_USAGE, EVAL_USAGE, PROMOTE_USAGE, FALLBACK_USAGE, DRIFT_USAGE, PILOT_USAGE, HASH_PASSWORD_USAGE].map((u) => `  ${u}`).join('\n');
 const logger = createLogger({ name: 'ops', level: process.env.LOG_LEVEL ? logLevelOf(process.env.LOG_LEVEL) : 'warn' });
 const repoFile = (p: string): string => fileURLToPath(new URL(`../../../${p}`, import.meta.url));
 // `pnpm ops` runs us from apps/ops; paths on the command line mean the directory the user typed in.
@@ -31,6 +32,8 @@ await runApp(logger, async () => {
       return fallback(rest, logger);
     case 'drift':
       return drift(rest, logger);
+    case 'pilot':
+      return pilot(rest, logger, userPath);
     case 'hash-password':
       return hashPasswordCommand();
     default:

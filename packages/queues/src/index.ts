@@ -8,3 +8,5 @@ export * from './fleet-context.js';
 export * from './fallback-switch.js';
 export * from './traffic-stats.js';
 export * from './fleet-state-reader.js';
+export * from './rollout-stage.js';
+export * from './pilot-ledger.js';

@@ -1,0 +1,5 @@
+export * from './rows.js';
+export * from './gate.js';
+export * from './report.js';
+export * from './report-text.js';
+export * from './candidates.js';
