@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { buildTiers, classifierConfigFromEnv, FallbackView, openModelHolder, readThresholdsFile, startClassifier, type ModelHolder } from '@switchboard/classifier';
+import { buildTiers, classifierConfigFromEnv, FallbackView, openModelHolder, RolloutView, readThresholdsFile, startClassifier, type ModelHolder } from '@switchboard/classifier';
 import { loadPrompt } from '@switchboard/llm';
 import { openFleetContext, openFleetStateReader } from '@switchboard/queues';
 import { ConfigError, createAppMetrics, createLogger, exportFleetState, logLevelOf, installShutdown, locksFromEnv, runApp, serveMetrics } from '@switchboard/runtime';
@@ -38,6 +38,7 @@ await runApp(logger, async () => {
     store: fleet.store,
     tiers,
     fallback: new FallbackView(fleet.fallback, config.fallbackPollMs, logger),
+    rollout: new RolloutView(fleet.rollout, config.rollout.defaultStage, config.rollout.legacyTable, config.routing, config.rollout.pollMs, logger),
     onExhausted: fleet.deadLetter,
   });
   installShutdown(

@@ -12,7 +12,7 @@ await runApp(logger, async () => {
   const fleetState = env.METRICS_QUEUE_DEPTHS === 'on' ? openFleetStateReader(fleet.ctx) : undefined;
   if (fleetState) exportFleetState(metrics.registry, fleetState.read, { log: logger });
   const metricsServer = await serveMetrics(metrics, env, logger);
-  const service = startEscalation(config, { ctx: fleet.ctx, store: fleet.store, stats: fleet.stats, onExhausted: fleet.deadLetter });
+  const service = startEscalation(config, { ctx: fleet.ctx, store: fleet.store, stats: fleet.stats, pilot: fleet.pilot, onExhausted: fleet.deadLetter });
   const webhooks = startWebhookWorker(config, { ctx: fleet.ctx, onExhausted: fleet.deadLetter });
   installShutdown(
     logger,

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { commonEnv, csv, MetricsToken } from '@switchboard/runtime';
+import { RolloutStageText } from '@switchboard/core';
+import { GateConfig } from '@switchboard/pilot';
+import { commonEnv, csv, jsonOf, MetricsToken } from '@switchboard/runtime';
 
 export const IngestEnv = commonEnv.extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -10,5 +12,9 @@ export const IngestEnv = commonEnv.extend({
   REDIS_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000),
   /** Bearer token for GET /metrics on PORT; unset, /metrics is open like /healthz (block it at the edge). */
   METRICS_TOKEN: MetricsToken,
+  /** The pilot stage the report assumes when Redis holds none (the classifiers' ROLLOUT_STAGE). */
+  ROLLOUT_STAGE: RolloutStageText.optional(),
+  /** JSON: what the pilot report's gate requires to leave each stage, e.g. {"5": {"minFeedback": 300, …}}. */
+  PILOT_GATES: jsonOf(GateConfig).optional(),
 });
 export type IngestEnv = z.infer<typeof IngestEnv>;

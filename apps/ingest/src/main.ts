@@ -10,7 +10,11 @@ await runApp(logger, async () => {
   const metrics = createAppMetrics({ app: 'ingest' });
   const fleet = await openFleetContext({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, role: 'producer', logger, retentionDays: env.RECORD_RETENTION_DAYS, metrics: metrics.pipeline });
   const tickets = openQueue(ticketsQueue, fleet.ctx);
-  const server = buildIngestServer({ apiKeys: env.INGEST_API_KEYS, tickets, store: fleet.store, redis: fleet.redis, logger, redisTimeoutMs: env.REDIS_TIMEOUT_MS, metrics, metricsToken: env.METRICS_TOKEN });
+  const server = buildIngestServer({
+    apiKeys: env.INGEST_API_KEYS, tickets, store: fleet.store, redis: fleet.redis, logger, redisTimeoutMs: env.REDIS_TIMEOUT_MS, metrics,
+    metricsToken: env.METRICS_TOKEN,
+    pilot: { ledger: fleet.pilot, stage: async () => (await fleet.rollout.get()).stored?.stage ?? env.ROLLOUT_STAGE ?? 'off', gates: env.PILOT_GATES },
+  });
   installShutdown(logger, [() => server.close(), () => tickets.close(), () => fleet.close()], env.SHUTDOWN_DEADLINE_MS);
   const address = await server.listen({ port: env.PORT, host: env.HOST });
   logger.info({ address }, 'ingest listening');

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { Queue } from 'bullmq';
-import { RolloutStage, stageLabel } from '@switchboard/core';
+import { RolloutStageText, stageLabel, type RolloutStage } from '@switchboard/core';
 import { DEFAULT_GATES, GateConfig, parsePilotRows, pilotCandidate, pilotMarkdown, pilotReport } from '@switchboard/pilot';
 import { jobIdForTicket, openFleetContext, PilotLedger, RolloutStageStore, ticketsQueue } from '@switchboard/queues';
 import { commonEnv, jsonOf, parseEnv, type Logger } from '@switchboard/runtime';
@@ -11,12 +11,12 @@ export const PILOT_USAGE = 'pnpm ops pilot stage [off|shadow|5|50|100 --note "..
 
 const PilotEnv = commonEnv.extend({
   RECORD_RETENTION_DAYS: z.coerce.number().int().min(8).default(30),
-  ROLLOUT_STAGE: z.string().optional(),
+  ROLLOUT_STAGE: RolloutStageText.optional(),
   PILOT_GATES: jsonOf(GateConfig).optional(),
 });
 
 export const parseStage = (s: string): RolloutStage => {
-  const v = RolloutStage.safeParse(/^\d+$/.test(s) ? Number(s) : s);
+  const v = RolloutStageText.safeParse(s);
   if (!v.success) throw new Error(`stage must be off, shadow or a percentage 0-100, not "${s}"`);
   return v.data;
 };
@@ -28,7 +28,7 @@ export async function pilot(argv: readonly string[], logger: Logger, userPath: (
   const fleet = await openFleetContext({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, role: 'producer', logger, retentionDays: env.RECORD_RETENTION_DAYS });
   const stages = new RolloutStageStore(fleet.redis, env.QUEUE_PREFIX);
   const ledger = new PilotLedger(fleet.redis, env.QUEUE_PREFIX, env.RECORD_RETENTION_DAYS * 86_400);
-  const current = async (): Promise<RolloutStage> => (await stages.get()).stored?.stage ?? (env.ROLLOUT_STAGE ? parseStage(env.ROLLOUT_STAGE) : 'off');
+  const current = async (): Promise<RolloutStage> => (await stages.get()).stored?.stage ?? env.ROLLOUT_STAGE ?? 'off';
   const window = async (days: number) => {
     const to = new Date();
     return parsePilotRows(await ledger.rows(new Date(to.getTime() - days * 86_400_000), to));

@@ -11,7 +11,7 @@ await runApp(logger, async () => {
   const { env, config } = reviewDeskConfigFromEnv(process.env);
   const fleet = await openFleetContext({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, role: 'producer', logger, retentionDays: env.RECORD_RETENTION_DAYS });
   const delivery = teamDelivery(fleet.ctx, { webhookTeams: new Set(Object.keys(env.TEAM_WEBHOOKS ?? {}) as Team[]), webhookAttempts: env.WEBHOOK_ATTEMPTS, webhookBackoffMs: env.WEBHOOK_BACKOFF_MS });
-  const desk = new ReviewDesk(config, { redis: fleet.redis, prefix: env.QUEUE_PREFIX, store: fleet.store, stats: fleet.stats, delivery, routing: env.ROUTING_TABLE ?? DEFAULT_ROUTING_TABLE, log: logger });
+  const desk = new ReviewDesk(config, { redis: fleet.redis, prefix: env.QUEUE_PREFIX, store: fleet.store, stats: fleet.stats, delivery, pilot: fleet.pilot, routing: env.ROUTING_TABLE ?? DEFAULT_ROUTING_TABLE, log: logger });
   const app = await buildReviewServer({
     desk,
     logger,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_CRITICAL_KEYWORDS, DEFAULT_THRESHOLDS, DEFAULT_HOTWORDS, DEFAULT_PRICES, DEFAULT_ROUTING_TABLE, PriceTable, RoutingTable } from '@switchboard/core';
+import { DEFAULT_CRITICAL_KEYWORDS, DEFAULT_LEGACY_TABLE, DEFAULT_THRESHOLDS, DEFAULT_HOTWORDS, DEFAULT_PRICES, DEFAULT_ROUTING_TABLE, LegacyTable, PriceTable, RolloutStage, RoutingTable } from '@switchboard/core';
 
 export const ModelTierConfig = z.object({
   baseURL: z.url(),
@@ -40,6 +40,14 @@ export const ClassifierConfig = z.object({
   maxRateLimitDeferrals: z.number().int().min(0).default(5),
   /** How often a worker re-reads the drift fallback switch and the day's fallback spend. */
   fallbackPollMs: z.number().int().positive().default(1_000),
+  /** The pilot: its stage when Redis holds none, the legacy router's table, and how often to re-read the stage. */
+  rollout: z
+    .object({
+      defaultStage: RolloutStage.default('off'),
+      legacyTable: LegacyTable.default([...DEFAULT_LEGACY_TABLE]),
+      pollMs: z.number().int().positive().default(1_000),
+    })
+    .prefault({}),
 });
 export type ClassifierConfig = z.infer<typeof ClassifierConfig>;
 export type ClassifierConfigInput = z.input<typeof ClassifierConfig>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_THRESHOLDS, PriceTable, RoutingTable } from '@switchboard/core';
+import { DEFAULT_THRESHOLDS, LegacyTable, PriceTable, RolloutStageText, RoutingTable } from '@switchboard/core';
 import { existsSync, readFileSync } from 'node:fs';
 import { ClassifierConfig, type ClassifierConfigInput } from './config.js';
 import { ThresholdsFile } from './calibrate.js';
@@ -35,6 +35,10 @@ export const ClassifierEnv = workerEnv.extend({
   STRONG_MODEL: z.string().default('claude-opus-4-7'),
   STRONG_THRESHOLD: optionalNumber,
   FALLBACK_POLL_MS: z.coerce.number().int().positive().optional(),
+  /** The pilot stage until `pnpm ops pilot stage` sets one in Redis: off, shadow or a percentage. */
+  ROLLOUT_STAGE: RolloutStageText.optional(),
+  LEGACY_ROUTING_TABLE: jsonOf(LegacyTable).optional(),
+  ROLLOUT_POLL_MS: z.coerce.number().int().positive().optional(),
   ...metricsEnvShape({ port: 9101, queueDepths: false }),
 });
 export type ClassifierEnv = z.infer<typeof ClassifierEnv>;
@@ -85,6 +89,7 @@ export function classifierConfigFromEnv(
     cheap: tier(env, 'CHEAP', fitted?.cheap, DEFAULT_THRESHOLDS.cheap),
     strong: tier(env, 'STRONG', fitted?.strong, DEFAULT_THRESHOLDS.strong),
     fallbackPollMs: env.FALLBACK_POLL_MS,
+    rollout: { defaultStage: env.ROLLOUT_STAGE, legacyTable: env.LEGACY_ROUTING_TABLE, pollMs: env.ROLLOUT_POLL_MS },
   } satisfies ClassifierConfigInput);
   return { env, config };
 }

@@ -7,3 +7,4 @@ export * from './calibrate.js';
 export * from './env-config.js';
 export * from './fallback-view.js';
 export * from './cascade-options.js';
+export * from './rollout-view.js';

@@ -12,6 +12,7 @@ import {
 import type { ClassifierConfig } from './config.js';
 import { cascadeOptions } from './cascade-options.js';
 import type { FallbackView } from './fallback-view.js';
+import type { RolloutView } from './rollout-view.js';
 
 export interface ClassifierDeps {
   ctx: QueueContext;
@@ -19,6 +20,8 @@ export interface ClassifierDeps {
   tiers: readonly Tier[];
   /** The fleet-wide drift fallback; absent, every configured tier is always used. */
   fallback?: FallbackView;
+  /** The pilot against the legacy router; absent, the cascade alone decides. */
+  rollout?: RolloutView;
   onExhausted: (job: Job, err: Error) => Promise<void>;
 }
 
@@ -69,7 +72,8 @@ export function startClassifier(config: ClassifierConfig, deps: ClassifierDeps):
       await job.moveToDelayed(Date.now() + result.retryAfterMs, token);
       throw new DelayedError();
     }
-    const record = deps.fallback ? deps.fallback.annotate(result.record, plan) : result.record;
+    const annotated = deps.fallback ? deps.fallback.annotate(result.record, plan) : result.record;
+    const record = deps.rollout ? await deps.rollout.annotate(annotated, ticket) : annotated;
     // Counted as soon as the calls are made: were the job to fail after this, the spend was still real.
     deps.ctx.metrics?.classified(record);
     if (plan.metered) await deps.fallback?.meter(record);

@@ -34,3 +34,13 @@ export function deliveringRouter(stage: RolloutStage, ticketId: string): Router 
 }
 
 export const stageLabel = (s: RolloutStage): string => (typeof s === 'number' ? `${s}%` : s);
+
+/** A stage as people type it (env, command line): `off`, `shadow`, or a percentage such as `5`. */
+export const RolloutStageText = z.string().transform((s, ctx) => {
+  const v = RolloutStage.safeParse(/^\d+$/.test(s.trim()) ? Number(s.trim()) : s.trim());
+  if (!v.success) {
+    ctx.addIssue({ code: 'custom', message: 'must be off, shadow or a percentage 0-100' });
+    return z.NEVER;
+  }
+  return v.data;
+});

@@ -10,6 +10,7 @@ import {
   type QueueContext,
   type RoutedTicket,
   type TicketStore,
+  type PilotLedger,
   type TrafficStats,
 } from '@switchboard/queues';
 import type { EscalationConfig } from './config.js';
@@ -20,6 +21,8 @@ export interface EscalationDeps {
   store: TicketStore;
   /** Daily counters for drift and the weekly report; absent in tests that do not look at them. */
   stats?: TrafficStats;
+  /** Indexes pilot tickets for the pilot report; absent when no pilot is wanted. */
+  pilot?: PilotLedger;
   onExhausted: (job: Job, err: Error) => Promise<void>;
 }
 
@@ -60,6 +63,8 @@ export function startEscalation(config: EscalationConfig, deps: EscalationDeps):
       await delivery.deliver(routed);
     }
     const moved = await deps.store.advance(ticket.id, route.escalated ? 'escalated' : 'routed', { finishedAt: routed.routedAt });
+    // Idempotent (a sorted-set member), so a redelivery that already did it changes nothing.
+    if (record.pilot) await deps.pilot?.add(ticket.id, new Date(routed.routedAt));
     // Counted only by the worker that finished the ticket, so a redelivered decision is not counted twice.
     if (moved) {
       deps.ctx.metrics?.routed(route);

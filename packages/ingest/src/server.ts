@@ -5,6 +5,7 @@ import type { AppMetrics, Logger } from '@switchboard/runtime';
 import type { TicketStore } from '@switchboard/queues';
 import { acceptTickets, validateTicket, type TicketProducer } from './accept.js';
 import { createKeyChecker } from './auth.js';
+import { pilotReportFor, recordFeedback, type PilotOptions } from './feedback.js';
 
 export const MAX_BATCH = 500;
 
@@ -26,6 +27,8 @@ export interface IngestOptions {
    * `Authorization: Bearer <token>`, for a port the internet can reach. API keys never open it.
    */
   metricsToken?: string | undefined;
+  /** Feedback from upstream and the pilot report; absent, those routes answer 404. */
+  pilot?: PilotOptions;
 }
 
 class StorageUnavailable extends Error {
@@ -179,6 +182,20 @@ export function buildIngestServer(opts: IngestOptions) {
     return view;
   });
 
+  const pilot = opts.pilot;
+  if (pilot) {
+    app.post<{ Params: { id: string } }>('/v1/tickets/:id/feedback', async (req, reply) => {
+      if (!TICKET_ID_PATTERN.test(req.params.id)) return sendError(reply, 400, 'invalid_id', 'id: must be 1..128 characters of letters, digits, "-", "_" or "."');
+      const r = await within(recordFeedback(pilot.ledger, req.params.id, req.body, now()), opts.redisTimeoutMs);
+      if (!r.ok) return sendError(reply, r.status, r.error, r.message);
+      return { ticketId: req.params.id, feedback: r.feedback };
+    });
+    app.get<{ Querystring: { days?: string } }>('/v1/pilot/report', async (req, reply) => {
+      const days = req.query.days === undefined ? 7 : Number(req.query.days);
+      if (!(days > 0 && days <= 90)) return sendError(reply, 400, 'invalid_days', 'days: must be a number of days between 1 and 90');
+      return within(pilotReportFor(pilot, days, now()), 30_000);
+    });
+  }
   return app;
 }
 

@@ -7,6 +7,8 @@ import type { QueueContext } from './factory.js';
 import { TicketStore } from './ticket-store.js';
 import { FallbackSwitch } from './fallback-switch.js';
 import { TrafficStats } from './traffic-stats.js';
+import { PilotLedger } from './pilot-ledger.js';
+import { RolloutStageStore } from './rollout-stage.js';
 
 export interface FleetContext {
   redis: Redis;
@@ -14,6 +16,8 @@ export interface FleetContext {
   store: TicketStore;
   stats: TrafficStats;
   fallback: FallbackSwitch;
+  rollout: RolloutStageStore;
+  pilot: PilotLedger;
   deadLetter: (job: Job, err: Error) => Promise<void>;
   close(): Promise<void>;
 }
@@ -50,6 +54,8 @@ export async function openFleetContext(opts: FleetContextOptions): Promise<Fleet
     store,
     stats: new TrafficStats(redis, opts.prefix),
     fallback: new FallbackSwitch(redis, opts.prefix),
+    rollout: new RolloutStageStore(redis, opts.prefix),
+    pilot: new PilotLedger(redis, opts.prefix, opts.retentionDays * 24 * 3600),
     deadLetter: dlq.write,
     async close() {
       await dlq.close();

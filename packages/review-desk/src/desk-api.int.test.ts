@@ -53,6 +53,9 @@ describe('review desk JSON API', () => {
     expect(await rig.humanReview.getJob(jobIdForTicket(UNSURE.ticket.id))).toBeUndefined();
     expect((await api('GET', '/queue')).json<{ items: unknown[] }>().items).toHaveLength(1);
     expect((await rig.fleet.store.get(UNSURE.ticket.id))?.resolution).toMatchObject({ category: 'billing', team: 'billing_support', reviewer: 'ana', changed: true });
+    // The resolution is the ticket's feedback too: the pilot's ground truth.
+    const feedback = await rig.fleet.redis.hget(rig.fleet.store.key(UNSURE.ticket.id), 'feedback');
+    expect(JSON.parse(feedback ?? '{}')).toMatchObject({ category: 'billing', team: 'billing_support', priority: 'high', source: 'review_desk', agent: 'ana' });
 
     expect((await api('GET', '/accuracy')).json()).toEqual({
       byTier: [{ key: 'cheap', reviewed: 1, machineRight: 0, accuracy: 0 }],

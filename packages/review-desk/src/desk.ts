@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { Category, Priority, Team, type RoutingTable } from '@switchboard/core';
 import type { TeamDelivery } from '@switchboard/escalation';
-import { humanReviewQueue, jobIdForTicket, Resolution, type RoutedTicket, type TicketStore, type TrafficStats } from '@switchboard/queues';
+import { humanReviewQueue, jobIdForTicket, Resolution, type PilotLedger, type RoutedTicket, type TicketStore, type TrafficStats } from '@switchboard/queues';
 import type { Logger } from '@switchboard/runtime';
 import { ClaimStore, type Claim } from './claims.js';
 import type { ReviewDeskConfig } from './config.js';
@@ -36,6 +36,8 @@ export interface DeskDeps {
   store: TicketStore;
   stats: TrafficStats;
   delivery: TeamDelivery;
+  /** A resolution is also the ticket's feedback, the pilot's ground truth. */
+  pilot?: PilotLedger;
   routing: RoutingTable;
   log: Logger;
   clock?: () => Date;
@@ -135,6 +137,14 @@ export class ReviewDesk {
     };
     await this.deps.delivery.deliver(delivered);
     await this.deps.store.note(ticketId, { resolution: JSON.stringify(resolution), route: JSON.stringify(delivered.route) });
+    await this.deps.pilot?.setFeedback(ticketId, {
+      category: resolution.category,
+      team: resolution.team,
+      priority: resolution.priority,
+      agent: resolution.reviewer,
+      receivedAt: resolution.resolvedAt,
+      source: 'review_desk',
+    });
     const job = await this.queue.getJob(jobIdForTicket(ticketId));
     await job?.remove();
     await this.claims.release(ticketId, resolution.reviewer);

@@ -67,7 +67,7 @@ export async function startDeskRig(over: ReviewDeskConfigInput = {}): Promise<De
   await escalation.close();
   await decisions.close();
   const delivery: TeamDelivery = teamDelivery(fleet.ctx, { webhookTeams: new Set(), webhookAttempts: 1, webhookBackoffMs: 1_000 });
-  const desk = new ReviewDesk(ReviewDeskConfig.parse(over), { redis: fleet.redis, prefix, store: fleet.store, stats: fleet.stats, delivery, routing: DEFAULT_ROUTING_TABLE, log: testLogger() });
+  const desk = new ReviewDesk(ReviewDeskConfig.parse(over), { redis: fleet.redis, prefix, store: fleet.store, stats: fleet.stats, delivery, pilot: fleet.pilot, routing: DEFAULT_ROUTING_TABLE, log: testLogger() });
   const cost = { N: 1024, r: 8, p: 1 };
   const app = await buildReviewServer({
     desk,

@@ -1,0 +1,26 @@
+import { describeZodError, type RolloutStage } from '@switchboard/core';
+import { DEFAULT_GATES, parsePilotRows, pilotReport, type GateConfig, type PilotReport } from '@switchboard/pilot';
+import { Feedback, type PilotLedger } from '@switchboard/queues';
+
+export interface PilotOptions {
+  ledger: PilotLedger;
+  /** The stage in force now (Redis, else the configured one). */
+  stage: () => Promise<RolloutStage>;
+  gates?: GateConfig;
+}
+
+export type FeedbackResult = { ok: true; feedback: Feedback } | { ok: false; status: 400 | 404; error: string; message: string };
+
+/** What an agent finally set upstream becomes the ticket's ground truth, for the pilot and for accuracy. */
+export async function recordFeedback(ledger: PilotLedger, ticketId: string, body: unknown, now: Date): Promise<FeedbackResult> {
+  const parsed = Feedback.safeParse(body);
+  if (!parsed.success) return { ok: false, status: 400, error: 'invalid_feedback', message: describeZodError(parsed.error) };
+  const stored = await ledger.setFeedback(ticketId, { ...parsed.data, receivedAt: now.toISOString(), source: 'upstream' });
+  if (!stored) return { ok: false, status: 404, error: 'not_found', message: `no ticket ${ticketId}` };
+  return { ok: true, feedback: parsed.data };
+}
+
+export async function pilotReportFor(opts: PilotOptions, days: number, now: Date): Promise<PilotReport> {
+  const { tickets } = parsePilotRows(await opts.ledger.rows(new Date(now.getTime() - days * 86_400_000), now));
+  return pilotReport(tickets, await opts.stage(), { ...DEFAULT_GATES, ...opts.gates });
+}
