@@ -3,6 +3,7 @@ import { buildTiers, classifierConfigFromEnv, openModelHolder, readThresholdsFil
 import { alertsProducer, driftConfigFromEnv, driftTiers, slackPoster, startAlertsWorker, startDrift } from '@switchboard/drift';
 import { evaluate, readEvalSet } from '@switchboard/eval';
 import { loadPrompt } from '@switchboard/llm';
+import { pilotSection } from './pilot-section.js';
 import { openFleetContext, openFleetStateReader } from '@switchboard/queues';
 import { ConfigError, createAppMetrics, createDriftMetrics, createLogger, exportFleetState, installShutdown, locksFromEnv, logLevelOf, runApp, serveMetrics } from '@switchboard/runtime';
 
@@ -54,6 +55,7 @@ await runApp(logger, async () => {
     alerts,
     log: logger,
     metrics: driftMetrics,
+    pilot: pilotSection(fleet, classifier.rollout.defaultStage, env.PILOT_GATES),
     onExhausted: fleet.deadLetter,
   });
   installShutdown(

@@ -24,6 +24,8 @@ export interface DriftDeps {
   clock?: () => Date;
   /** Gauges for Prometheus, set after each check; absent, nothing is exported. */
   metrics?: DriftMetrics;
+  /** The pilot's section of the weekly report for [from, to), or null when no pilot ran. */
+  pilot?: (from: Date, to: Date) => Promise<{ markdown: string; summary: string } | null>;
 }
 
 export type DriftAction = 'drop_alert' | 'fallback_on' | 'fallback_off' | 'production_alert';
@@ -117,7 +119,8 @@ export async function runDriftCheck(deps: DriftDeps, runKey: string): Promise<Dr
     actions.push('production_alert');
   }
 
-  const inputs = { from: weeks.thisWeek[0], to: weeks.thisWeek[1], model: run.model, metrics: run.metrics, comparison, baselineNote, production, week: thisWeek.total, tierTargets: config.tierTargets, fallback, actions };
+  const pilot = deps.pilot ? await deps.pilot(...weeks.thisWeek) : null;
+  const inputs = { pilot, from: weeks.thisWeek[0], to: weeks.thisWeek[1], model: run.model, metrics: run.metrics, comparison, baselineNote, production, week: thisWeek.total, tierTargets: config.tierTargets, fallback, actions };
   await mkdir(config.reportDir, { recursive: true });
   await writeJson(files.run, run);
   await writeFile(files.markdown, weeklyMarkdown(inputs));

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ClassifierEnv } from '@switchboard/classifier';
-import { ConfigError, metricsEnvShape, parseEnv } from '@switchboard/runtime';
+import { ConfigError, jsonOf, metricsEnvShape, parseEnv } from '@switchboard/runtime';
+import { GateConfig } from '@switchboard/pilot';
 import { DriftConfig, type DriftConfigInput } from './config.js';
 
 const num = z.coerce.number();
@@ -21,6 +22,8 @@ export const DriftEnv = ClassifierEnv.extend({
   DRIFT_REPORT_DIR: z.string().optional(),
   /** The escalation app's rule, so the eval's escalation figures match production. */
   HIGH_PRIORITY_MIN_CONFIDENCE: num.min(0).max(1).optional(),
+  /** What the pilot section's gate requires to leave each stage (as ingest's PILOT_GATES). */
+  PILOT_GATES: jsonOf(GateConfig).optional(),
   SLACK_TOKEN: z.string().optional(),
   /** Slack's Web API base URL, e.g. a proxy; Slack's own by default. */
   SLACK_API_URL: z.url().optional(),

@@ -17,6 +17,8 @@ export interface WeeklyInputs {
   tierTargets: DriftConfig['tierTargets'];
   fallback: FallbackState | null;
   actions: string[];
+  /** The pilot section (Markdown) and its one-line summary, while a pilot runs. */
+  pilot?: { markdown: string; summary: string } | null;
 }
 
 interface Section {
@@ -77,6 +79,7 @@ function sections(w: WeeklyInputs): Section[] {
         ['local', share(via.local), '—'],
         ['cheap', share(via.cheap), pct(w.tierTargets.cheap, 0)],
         ['strong', share(via.strong), pct(w.tierTargets.strong, 0)],
+        ...(via.legacy ? [['legacy router (pilot control)', share(via.legacy), '—']] : []),
         ['human', share(via.human), '—'],
       ],
     },
@@ -102,7 +105,8 @@ const mdTable = (s: Section): string =>
 
 export function weeklyMarkdown(w: WeeklyInputs): string {
   const title = `# Switchboard weekly report, ${w.from.toISOString().slice(0, 10)} to ${w.to.toISOString().slice(0, 10)}`;
-  return `${[title, ...sections(w).map((s) => `## ${s.title}\n\n${s.rows.length ? mdTable(s) : '_none_'}${s.note ? `\n\n${s.note}` : ''}`)].join('\n\n')}\n`;
+  const pilot = w.pilot ? [`## Pilot against the legacy router\n\n${w.pilot.markdown}`] : [];
+  return `${[title, ...sections(w).map((s) => `## ${s.title}\n\n${s.rows.length ? mdTable(s) : '_none_'}${s.note ? `\n\n${s.note}` : ''}`), ...pilot].join('\n\n')}\n`;
 }
 
 export function weeklyHtml(w: WeeklyInputs): string {
@@ -112,7 +116,8 @@ export function weeklyHtml(w: WeeklyInputs): string {
   const tickets = w.week.tickets ?? 0;
   const via = counts(w.week, 'via');
   const chart = barChart(['rule', 'local', 'cheap', 'strong', 'human'].map((v) => ({ label: v, value: tickets ? (via[v] ?? 0) / tickets : 0, text: pct(tickets ? (via[v] ?? 0) / tickets : 0) })), { max: 1 });
-  return htmlPage(`Switchboard weekly report, ${w.from.toISOString().slice(0, 10)} to ${w.to.toISOString().slice(0, 10)}`, `${body}<h2>Tier split</h2>${chart}`);
+  const pilot = w.pilot ? `<h2>Pilot against the legacy router</h2><pre style="white-space:pre-wrap">${esc(w.pilot.markdown)}</pre>` : '';
+  return htmlPage(`Switchboard weekly report, ${w.from.toISOString().slice(0, 10)} to ${w.to.toISOString().slice(0, 10)}`, `${body}<h2>Tier split</h2>${chart}${pilot}`);
 }
 
 /** The Slack version: the headline figures, with the stored report for the rest. */
@@ -120,13 +125,14 @@ export function weeklySlack(w: WeeklyInputs, reportPath: string): string {
   const c = w.comparison;
   const tickets = w.week.tickets ?? 0;
   const via = counts(w.week, 'via');
-  const split = (['rule', 'local', 'cheap', 'strong', 'human'] as const).map((v) => `${v} ${pct(tickets ? (via[v] ?? 0) / tickets : 0, 0)}`).join(' · ');
+  const split = (['rule', 'local', 'cheap', 'strong', 'legacy', 'human'] as const).filter((v) => v !== 'legacy' || via.legacy).map((v) => `${v} ${pct(tickets ? (via[v] ?? 0) / tickets : 0, 0)}`).join(' · ');
   const cost = Object.values(counts(w.week, 'cost')).reduce((a, b) => a + b, 0);
   return [
     `:memo: *Switchboard weekly report* (${w.from.toISOString().slice(0, 10)} to ${w.to.toISOString().slice(0, 10)})`,
     `Eval: ${w.model} at ${pct(w.metrics.accuracy)}${c ? ` (baseline ${pct(c.baselineAccuracy)}, ${(-c.dropPoints).toFixed(1)} pts)` : ''}. Fallback ${w.fallback ? 'ON' : 'off'}.`,
     `Traffic: ${tickets} tickets, ${w.week.escalated ?? 0} to humans; split ${split} (target rule ${pct(w.tierTargets.rule, 0)} / cheap ${pct(w.tierTargets.cheap, 0)} / strong ${pct(w.tierTargets.strong, 0)}); model cost ${usd(cost)}.`,
     `Production drift: ${w.production.dimensions.filter((d) => d.alert).map((d) => d.dimension).join(', ') || 'none'}${w.production.enoughTraffic ? '' : ' (too little traffic to judge)'}.`,
+    ...(w.pilot ? [`Pilot: ${w.pilot.summary}`] : []),
     `Full report: ${reportPath}`,
   ].join('\n');
 }
