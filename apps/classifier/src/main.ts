@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
-import { buildTiers, classifierConfigFromEnv, FallbackView, openModelHolder, RolloutView, readThresholdsFile, startClassifier, type ModelHolder } from '@switchboard/classifier';
+import { buildTiers, classifierConfigFromEnv, FallbackView, openConfiguredModel, RolloutView, readThresholdsFile, startClassifier } from '@switchboard/classifier';
 import { loadPrompt } from '@switchboard/llm';
 import { openFleetContext, openFleetStateReader } from '@switchboard/queues';
-import { ConfigError, createAppMetrics, createLogger, exportFleetState, logLevelOf, installShutdown, locksFromEnv, runApp, serveMetrics } from '@switchboard/runtime';
+import { createAppMetrics, createLogger, exportFleetState, logLevelOf, installShutdown, locksFromEnv, runApp, serveMetrics } from '@switchboard/runtime';
 
 const logger = createLogger({ name: 'classifier', level: logLevelOf(process.env.LOG_LEVEL) });
 const repoFile = (p: string): string => fileURLToPath(new URL(`../../../${p}`, import.meta.url));
@@ -15,14 +15,7 @@ await runApp(logger, async () => {
     thresholds,
   );
   const prompt = await loadPrompt(config.promptPath);
-  let holder: ModelHolder | undefined;
-  if (config.local) {
-    try {
-      holder = await openModelHolder(config.local.modelPath, logger, config.local.reloadPollMs);
-    } catch (err) {
-      throw new ConfigError(`local model: ${(err as Error).message} (set LOCAL_MODEL_PATH=off to run without it)`);
-    }
-  }
+  const holder = await openConfiguredModel(config.local, logger);
   const tiers = buildTiers(config, prompt, holder?.current);
   for (const t of [config.cheap, config.strong]) {
     if (t && !config.prices[t.model]) logger.warn({ model: t.model }, 'no price configured for model; its cost is recorded as 0');

@@ -1,11 +1,11 @@
 import { fileURLToPath } from 'node:url';
-import { buildTiers, classifierConfigFromEnv, openModelHolder, readThresholdsFile, type ModelHolder } from '@switchboard/classifier';
+import { buildTiers, classifierConfigFromEnv, openConfiguredModel, readThresholdsFile } from '@switchboard/classifier';
 import { alertsProducer, driftConfigFromEnv, driftTiers, slackPoster, startAlertsWorker, startDrift } from '@switchboard/drift';
 import { evaluate, readEvalSet } from '@switchboard/eval';
 import { loadPrompt } from '@switchboard/llm';
 import { pilotSection } from './pilot-section.js';
 import { openFleetContext, openFleetStateReader } from '@switchboard/queues';
-import { ConfigError, createAppMetrics, createDriftMetrics, createLogger, exportFleetState, installShutdown, locksFromEnv, logLevelOf, runApp, serveMetrics } from '@switchboard/runtime';
+import { createAppMetrics, createDriftMetrics, createLogger, exportFleetState, installShutdown, locksFromEnv, logLevelOf, runApp, serveMetrics } from '@switchboard/runtime';
 
 const logger = createLogger({ name: 'drift', level: logLevelOf(process.env.LOG_LEVEL) });
 const repoFile = (p: string): string => fileURLToPath(new URL(`../../../${p}`, import.meta.url));
@@ -22,14 +22,7 @@ await runApp(logger, async () => {
     { promptPath: repoFile('prompts/routing_prompt.txt'), localModelPath: repoFile('models/local-default.json') },
     thresholds,
   );
-  let holder: ModelHolder | undefined;
-  if (classifier.local) {
-    try {
-      holder = await openModelHolder(classifier.local.modelPath, logger, classifier.local.reloadPollMs);
-    } catch (err) {
-      throw new ConfigError(`local model: ${(err as Error).message} (set LOCAL_MODEL_PATH=off to run without it)`);
-    }
-  }
+  const holder = await openConfiguredModel(classifier.local, logger);
   const all = buildTiers(classifier, await loadPrompt(classifier.promptPath), holder?.current);
   const tiers = driftTiers(all);
   // Read now so a missing or broken eval set is a start-up error, not a failed job next Monday.

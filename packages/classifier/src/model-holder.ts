@@ -1,3 +1,5 @@
+import { ConfigError } from '@switchboard/runtime';
+import type { LocalTierConfig } from './config.js';
 import { unwatchFile, watchFile, type Stats } from 'node:fs';
 import { loadLocalModel, type LocalModel } from '@switchboard/local-model';
 import type { Logger } from '@switchboard/runtime';
@@ -33,4 +35,14 @@ export async function openModelHolder(path: string, logger: Logger, pollInterval
     reload,
     close: () => unwatchFile(path, onChange),
   };
+}
+
+/** The configured local model, or none; a bad file is a start-up configuration error that says how to run without it. */
+export async function openConfiguredModel(local: LocalTierConfig | undefined, logger: Logger): Promise<ModelHolder | undefined> {
+  if (!local) return undefined;
+  try {
+    return await openModelHolder(local.modelPath, logger, local.reloadPollMs);
+  } catch (err) {
+    throw new ConfigError(`local model: ${(err as Error).message} (set LOCAL_MODEL_PATH=off to run without it)`);
+  }
 }
