@@ -24,7 +24,7 @@ describe('web login', () => {
       basePath: '/desk',
       clock: () => now,
     });
-    app.get('/desk/', { preHandler: requireRole(['reviewer'], '/desk') }, async (req) => ({ hello: req.user?.username }));
+    app.get('/desk/', { preHandler: requireRole(['reviewer'], '/desk') }, (req) => ({ hello: req.user?.username }));
     await app.ready();
   });
   afterAll(() => app.close());
