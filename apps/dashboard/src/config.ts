@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonEnv, jsonOf } from '@switchboard/runtime';
+import { metricsEnvShape, commonEnv, jsonOf } from '@switchboard/runtime';
 import { PASSWORD_HASH, WebUser, WebUsers } from '@switchboard/web-auth';
 
 export const HASH_PASSWORD_COMMAND = 'pnpm --silent --filter @switchboard/app-dashboard hash-password';
@@ -30,5 +30,6 @@ export const DashboardEnv = commonEnv.extend({
   DASHBOARD_SECURE_COOKIE: flag.default(true),
   /** About one on-call shift. */
   DASHBOARD_SESSION_TTL_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(480),
+  ...metricsEnvShape({ port: 9105, queueDepths: false }),
 });
 export type DashboardEnv = z.infer<typeof DashboardEnv>;

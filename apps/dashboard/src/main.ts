@@ -1,5 +1,5 @@
 import { buildDashboardServer, openBoardQueues, OPERATOR_BOARD_PATH, VIEWER_BOARD_PATH } from '@switchboard/dashboard';
-import { createLogger, installShutdown, logLevelOf, parseEnv, runApp } from '@switchboard/runtime';
+import { createAppMetrics, createLogger, installShutdown, logLevelOf, parseEnv, runApp, serveMetrics } from '@switchboard/runtime';
 import { DashboardEnv } from './config.js';
 
 const logger = createLogger({ name: 'dashboard', level: logLevelOf(process.env.LOG_LEVEL) });
@@ -17,7 +17,9 @@ await runApp(logger, async () => {
     secureCookie: env.DASHBOARD_SECURE_COOKIE,
     logger,
   });
-  installShutdown(logger, [() => server.close(), () => board.close()], env.SHUTDOWN_DEADLINE_MS);
+  // Process health only (CPU, memory, event loop): queue depths come from drift, once for the fleet.
+  const metricsServer = await serveMetrics(createAppMetrics({ app: 'dashboard' }), env, logger);
+  installShutdown(logger, [() => server.close(), () => metricsServer?.close() ?? Promise.resolve(), () => board.close()], env.SHUTDOWN_DEADLINE_MS);
   const address = await server.listen({ port: env.DASHBOARD_PORT, host: env.DASHBOARD_HOST });
   logger.info({ address, operators: `${OPERATOR_BOARD_PATH}/`, viewers: `${VIEWER_BOARD_PATH}/`, queues: board.queues.length, prefix: env.QUEUE_PREFIX }, 'dashboard listening');
 });

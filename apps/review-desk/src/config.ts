@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { RoutingTable, Team } from '@switchboard/core';
 import { TeamWebhook } from '@switchboard/escalation';
 import { ReviewDeskConfig } from '@switchboard/review-desk';
-import { jsonOf, parseEnv, workerEnv } from '@switchboard/runtime';
+import { jsonOf, metricsEnvShape, parseEnv, workerEnv } from '@switchboard/runtime';
 import { WebUsers } from '@switchboard/web-auth';
 
 const Ms = z.coerce.number().int().positive();
@@ -27,6 +27,7 @@ export const ReviewDeskEnv = workerEnv.extend({
   TEAM_WEBHOOKS: jsonOf(z.partialRecord(Team, TeamWebhook)).optional(),
   WEBHOOK_ATTEMPTS: z.coerce.number().int().positive().default(8),
   WEBHOOK_BACKOFF_MS: z.coerce.number().int().positive().default(2_000),
+  ...metricsEnvShape({ port: 9104, queueDepths: false }),
 });
 export type ReviewDeskEnv = z.infer<typeof ReviewDeskEnv>;
 

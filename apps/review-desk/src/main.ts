@@ -2,16 +2,17 @@ import { DEFAULT_ROUTING_TABLE, type Team } from '@switchboard/core';
 import { teamDelivery } from '@switchboard/escalation';
 import { openFleetContext } from '@switchboard/queues';
 import { buildReviewServer, ReviewDesk } from '@switchboard/review-desk';
-import { createLogger, installShutdown, logLevelOf, runApp } from '@switchboard/runtime';
+import { createAppMetrics, createLogger, createReviewMetrics, installShutdown, logLevelOf, runApp, serveMetrics } from '@switchboard/runtime';
 import { reviewDeskConfigFromEnv } from './config.js';
 
 const logger = createLogger({ name: 'review-desk', level: logLevelOf(process.env.LOG_LEVEL) });
 
 await runApp(logger, async () => {
   const { env, config } = reviewDeskConfigFromEnv(process.env);
-  const fleet = await openFleetContext({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, role: 'producer', logger, retentionDays: env.RECORD_RETENTION_DAYS });
+  const metrics = createAppMetrics({ app: 'review-desk' });
+  const fleet = await openFleetContext({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, role: 'producer', logger, retentionDays: env.RECORD_RETENTION_DAYS, metrics: metrics.pipeline });
   const delivery = teamDelivery(fleet.ctx, { webhookTeams: new Set(Object.keys(env.TEAM_WEBHOOKS ?? {}) as Team[]), webhookAttempts: env.WEBHOOK_ATTEMPTS, webhookBackoffMs: env.WEBHOOK_BACKOFF_MS });
-  const desk = new ReviewDesk(config, { redis: fleet.redis, prefix: env.QUEUE_PREFIX, store: fleet.store, stats: fleet.stats, delivery, pilot: fleet.pilot, routing: env.ROUTING_TABLE ?? DEFAULT_ROUTING_TABLE, log: logger });
+  const desk = new ReviewDesk(config, { redis: fleet.redis, prefix: env.QUEUE_PREFIX, store: fleet.store, stats: fleet.stats, delivery, pilot: fleet.pilot, routing: env.ROUTING_TABLE ?? DEFAULT_ROUTING_TABLE, log: logger, metrics: createReviewMetrics(metrics.registry) });
   const app = await buildReviewServer({
     desk,
     logger,
@@ -19,6 +20,7 @@ await runApp(logger, async () => {
     auth: { users: env.REVIEW_DESK_USERS, secret: env.REVIEW_DESK_SESSION_SECRET, sessionTtlMs: env.REVIEW_DESK_SESSION_HOURS * 3_600_000, secureCookie: env.REVIEW_DESK_SECURE_COOKIE === 'true' },
   });
   await app.listen({ port: env.REVIEW_DESK_PORT, host: env.REVIEW_DESK_HOST });
-  installShutdown(logger, [() => app.close(), () => desk.close(), () => delivery.close(), () => fleet.close()], env.SHUTDOWN_DEADLINE_MS);
+  const metricsServer = await serveMetrics(metrics, env, logger);
+  installShutdown(logger, [() => app.close(), () => metricsServer?.close() ?? Promise.resolve(), () => desk.close(), () => delivery.close(), () => fleet.close()], env.SHUTDOWN_DEADLINE_MS);
   logger.info({ port: env.REVIEW_DESK_PORT, users: env.REVIEW_DESK_USERS.length, leaseMs: config.leaseMs }, 'review desk started');
 });

@@ -69,6 +69,10 @@ describe('review desk JSON API', () => {
 
     const again = await api('POST', `/tickets/${UNSURE.ticket.id}/resolve`, 'ana', { category: 'billing', team: 'billing_support', priority: 'high' });
     expect(again.statusCode).toBe(409);
+    const { body } = await rig.metrics.exposition();
+    expect(body).toContain('switchboard_review_resolutions_total{changed="true",app="review-desk"} 1');
+    expect(body).toContain('switchboard_review_actions_total{action="claim",app="review-desk"} 1');
+    expect(body).toContain('switchboard_review_waiting_tickets{app="review-desk"} 1');
   });
 
   it('an expired lease hands the ticket back: another reviewer can claim it', async () => {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { Category, Priority, Team, type RoutingTable } from '@switchboard/core';
 import type { TeamDelivery } from '@switchboard/escalation';
 import { humanReviewQueue, jobIdForTicket, Resolution, type PilotLedger, type RoutedTicket, type TicketStore, type TrafficStats } from '@switchboard/queues';
-import type { Logger } from '@switchboard/runtime';
+import type { Logger, ReviewMetrics } from '@switchboard/runtime';
 import { ClaimStore, type Claim } from './claims.js';
 import type { ReviewDeskConfig } from './config.js';
 import { GroundTruth, type LiveAccuracy } from './ground-truth.js';
@@ -41,6 +41,7 @@ export interface DeskDeps {
   routing: RoutingTable;
   log: Logger;
   clock?: () => Date;
+  metrics?: ReviewMetrics;
 }
 
 /** The review desk's operations, shared by the web pages and the JSON API. */
@@ -65,8 +66,10 @@ export class ReviewDesk {
     return this.deps.routing;
   }
 
-  list(): Promise<{ items: ReviewItem[]; unreadable: number }> {
-    return listWaiting(this.queue, this.claims, this.config, this.clock().getTime());
+  async list(): Promise<{ items: ReviewItem[]; unreadable: number }> {
+    const listed = await listWaiting(this.queue, this.claims, this.config, this.clock().getTime());
+    this.deps.metrics?.waiting(listed.items.length, listed.items.filter((i) => i.slaBreached).length);
+    return listed;
   }
 
   /** A waiting ticket, or not_found when it is no longer waiting (resolved, or never escalated). */
@@ -82,6 +85,7 @@ export class ReviewDesk {
     await this.item(ticketId);
     const res = await this.claims.claim(ticketId, reviewer, this.config.leaseMs);
     if (!res.ok) throw new DeskError('claimed_by_other', `${res.heldBy.reviewer} is working on this ticket until ${res.heldBy.expiresAt}`);
+    this.deps.metrics?.claimed();
     this.deps.log.info({ ticketId, reviewer }, 'ticket claimed');
     return res.claim;
   }
@@ -95,6 +99,7 @@ export class ReviewDesk {
 
   async release(ticketId: string, reviewer: string): Promise<void> {
     if (!(await this.claims.release(ticketId, reviewer))) throw new DeskError('not_claimed', 'you do not hold this ticket');
+    this.deps.metrics?.released();
     this.deps.log.info({ ticketId, reviewer }, 'ticket released');
   }
 
@@ -123,6 +128,7 @@ export class ReviewDesk {
       // Our own earlier attempt got this far: finish it with what was recorded then.
       return this.deliver(routed, parsed.data);
     }
+    this.deps.metrics?.resolved(resolution.changed);
     await this.deps.stats.increment('human:resolved', this.clock());
     if (resolution.changed) await this.deps.stats.increment('human:override', this.clock());
     return this.deliver(routed, resolution);

@@ -4,6 +4,7 @@ import { EscalationConfig, startEscalation, teamDelivery, type TeamDelivery } fr
 import { decisionsQueue, humanReviewQueue, jobIdForTicket, openFleetContext, openQueue, type FleetContext } from '@switchboard/queues';
 import { dropPrefix, testLogger, TEST_REDIS_URL, uniquePrefix, waitFor } from '@switchboard/testkit';
 import { hashPassword } from '@switchboard/web-auth';
+import { createAppMetrics, createReviewMetrics, type AppMetrics } from '@switchboard/runtime';
 import { Queue } from 'bullmq';
 import { ReviewDeskConfig, type ReviewDeskConfigInput } from './config.js';
 import { ReviewDesk } from './desk.js';
@@ -49,6 +50,7 @@ export interface DeskRig {
   app: FastifyInstance;
   url: string;
   humanReview: Queue;
+  metrics: AppMetrics;
   close(): Promise<void>;
 }
 
@@ -67,7 +69,9 @@ export async function startDeskRig(over: ReviewDeskConfigInput = {}): Promise<De
   await escalation.close();
   await decisions.close();
   const delivery: TeamDelivery = teamDelivery(fleet.ctx, { webhookTeams: new Set(), webhookAttempts: 1, webhookBackoffMs: 1_000 });
-  const desk = new ReviewDesk(ReviewDeskConfig.parse(over), { redis: fleet.redis, prefix, store: fleet.store, stats: fleet.stats, delivery, pilot: fleet.pilot, routing: DEFAULT_ROUTING_TABLE, log: testLogger() });
+  const metrics = createAppMetrics({ app: 'review-desk', processMetrics: false });
+  const desk = new ReviewDesk(ReviewDeskConfig.parse(over), {
+    metrics: createReviewMetrics(metrics.registry), redis: fleet.redis, prefix, store: fleet.store, stats: fleet.stats, delivery, pilot: fleet.pilot, routing: DEFAULT_ROUTING_TABLE, log: testLogger() });
   const cost = { N: 1024, r: 8, p: 1 };
   const app = await buildReviewServer({
     desk,
@@ -91,6 +95,7 @@ export async function startDeskRig(over: ReviewDeskConfigInput = {}): Promise<De
     app,
     url,
     humanReview,
+    metrics,
     async close() {
       await app.close();
       await desk.close();

@@ -10,3 +10,4 @@ export * from './metrics-server.js';
 export * from './metrics-env.js';
 export * from './serve-metrics.js';
 export * from './bearer-token.js';
+export * from './review-metrics.js';
