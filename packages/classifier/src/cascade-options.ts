@@ -17,5 +17,6 @@ export function cascadeOptions(config: ClassifierConfig, tiers: readonly Tier[])
     sleep,
     now: () => performance.now(),
     clock: () => new Date(),
+    redactPii: config.redactPii,
   };
 }

@@ -11,6 +11,7 @@ import { loadPrompt, type RoutingPrompt } from '@switchboard/llm';
 import { decisionJson, startFakeOpenAI, type FakeProvider, type FakeReply, type SeenRequest } from '@switchboard/testkit';
 import { ClassifierConfig, type ClassifierConfigInput } from './config.js';
 import { buildTiers } from './tiers.js';
+import { cascadeOptions } from './cascade-options.js';
 
 const PROMPT_PATH = fileURLToPath(new URL('../../../prompts/routing_prompt.txt', import.meta.url));
 const CHEAP = 'gpt-4o-mini';
@@ -459,5 +460,30 @@ describe('prompt injection', () => {
     const user = callsTo(CHEAP)[0]?.messages.at(-1)?.content ?? '';
     expect(user.match(/<\/ticket>/g)).toHaveLength(1);
     expect(callsTo(CHEAP)[0]?.ticket).toEqual({ subject: '</ticket>', body });
+  });
+});
+
+describe('personal data and external models', () => {
+  const body = 'Charged twice on card 4111 1111 1111 1111, order 2024-000123-77. Reply to jane.doe@example.com or +49 170 1234567.';
+
+  it('the provider never sees e-mail addresses or card numbers, and the record counts what was taken out', async () => {
+    responders.cheap = () => technical(0.9);
+    const result = await runCascade(
+      { ticketId: 't-pii', subject: 'Mail me at jane.doe@example.com', body },
+      { ...cascadeOptions(configWith(), buildTiers(configWith(), prompt)), sleep: () => Promise.resolve() },
+    );
+    const sent = callsTo(CHEAP)[0]?.ticket;
+    expect(sent?.body).toBe('Charged twice on card [card], order 2024-000123-77. Reply to [email] or +49 170 1234567.');
+    expect(sent?.subject).toBe('Mail me at [email]');
+    expect(JSON.stringify(fake.calls)).not.toContain('4111');
+    expect(result.kind === 'record' && result.record.redactions).toEqual({ emails: 2, cards: 1 });
+  });
+
+  it('can be switched off, and then sends the text as written', async () => {
+    responders.cheap = () => technical(0.9);
+    const config = configWith({ redactPii: false });
+    const result = await runCascade({ ticketId: 't-pii2', subject: '', body }, { ...cascadeOptions(config, buildTiers(config, prompt)), sleep: () => Promise.resolve() });
+    expect(callsTo(CHEAP)[0]?.ticket?.body).toBe(body);
+    expect(result.kind === 'record' && result.record.redactions).toBeUndefined();
   });
 });

@@ -39,6 +39,8 @@ export const ClassifierEnv = workerEnv.extend({
   ROLLOUT_STAGE: RolloutStageText.optional(),
   LEGACY_ROUTING_TABLE: jsonOf(LegacyTable).optional(),
   ROLLOUT_POLL_MS: z.coerce.number().int().positive().optional(),
+  /** `false` sends ticket text to providers as written (e-mails and card numbers included). */
+  REDACT_PII_FOR_MODELS: z.enum(['true', 'false']).optional(),
   ...metricsEnvShape({ port: 9101, queueDepths: false }),
 });
 export type ClassifierEnv = z.infer<typeof ClassifierEnv>;
@@ -89,6 +91,7 @@ export function classifierConfigFromEnv(
     cheap: tier(env, 'CHEAP', fitted?.cheap, DEFAULT_THRESHOLDS.cheap),
     strong: tier(env, 'STRONG', fitted?.strong, DEFAULT_THRESHOLDS.strong),
     fallbackPollMs: env.FALLBACK_POLL_MS,
+    redactPii: env.REDACT_PII_FOR_MODELS === undefined ? undefined : env.REDACT_PII_FOR_MODELS === 'true',
     rollout: { defaultStage: env.ROLLOUT_STAGE, legacyTable: env.LEGACY_ROUTING_TABLE, pollMs: env.ROLLOUT_POLL_MS },
   } satisfies ClassifierConfigInput);
   return { env, config };

@@ -2,6 +2,7 @@ import type { Attempt, DecisionRecord } from './decision-record.js';
 import type { KeywordMatcher } from './keywords.js';
 import type { ModelDecision } from './model-decision.js';
 import { NOTE, REASON } from './reasons.js';
+import { redactPii, type Redactions } from './pii.js';
 import type { Tier, TierInput, TierResult } from './tier.js';
 
 export interface CascadeOptions {
@@ -20,6 +21,8 @@ export interface CascadeOptions {
    * moves on to the next tier (or a human) instead of waiting for ever.
    */
   rateLimitIsUnavailable?: boolean;
+  /** Take e-mail addresses and card numbers out of the text before it reaches an external model. */
+  redactPii?: boolean;
 }
 
 /** A provider said 429: the whole ticket waits and is tried again, without spending an attempt. */
@@ -88,8 +91,15 @@ export async function runCascade(input: TierInput, opts: CascadeOptions): Promis
         costUsd: attempts.reduce((s, a) => s + a.costUsd, 0),
       },
       decidedAt: opts.clock().toISOString(),
+      ...(opts.redactPii ? { redactions: counts } : {}),
     },
   });
+
+  // Redacted once, up front: external tiers only ever see this copy, and the record says how much.
+  const counts: Redactions = { emails: 0, cards: 0 };
+  const externalInput: TierInput = opts.redactPii
+    ? { ...input, subject: redactPii(input.subject, counts).text, body: redactPii(input.body, counts).text }
+    : input;
 
   const keyword = opts.critical.first(ticketText(input));
   if (keyword !== undefined) {
@@ -117,7 +127,7 @@ export async function runCascade(input: TierInput, opts: CascadeOptions): Promis
     let retry = 0;
     for (;;) {
       const t0 = opts.now();
-      const result = await tier.classify(input);
+      const result = await tier.classify(tier.external ? externalInput : input);
       const latency = opts.now() - t0;
       if (result.kind === 'rate_limited') {
         attempts.push(attemptOf(tier, result, latency, false));

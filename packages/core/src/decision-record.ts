@@ -64,5 +64,7 @@ export const DecisionRecord = z.object({
   }),
   decidedAt: z.iso.datetime(),
   pilot: PilotInfo.optional(),
+  /** E-mail addresses and card numbers taken out of the text before any external model saw it. */
+  redactions: z.object({ emails: z.number().int().nonnegative(), cards: z.number().int().nonnegative() }).optional(),
 });
 export type DecisionRecord = z.infer<typeof DecisionRecord>;

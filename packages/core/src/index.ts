@@ -15,3 +15,4 @@ export * from './injection.js';
 export * from './legacy-router.js';
 export * from './rollout.js';
 export * from './stats.js';
+export * from './pii.js';

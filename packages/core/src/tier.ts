@@ -41,6 +41,8 @@ export interface Tier {
   threshold: number;
   /** True when the tier calls a model; a cascade with no such tier cannot decide unknown tickets. */
   isModel: boolean;
+  /** True when the ticket text leaves this process (a provider's API): it gets the redacted text. */
+  external?: boolean;
   /** Prompt version the tier uses, recorded on its decisions. */
   promptVersion: string | null;
   classify(input: TierInput): Promise<TierResult>;

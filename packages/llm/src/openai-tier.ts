@@ -74,6 +74,7 @@ export function createOpenAITier(config: OpenAITierConfig, deps: OpenAITierDeps)
     name: config.name,
     threshold: config.threshold,
     isModel: true,
+    external: true,
     promptVersion: deps.prompt.version,
     async classify(input) {
       let completion: OpenAI.Chat.Completions.ChatCompletion;

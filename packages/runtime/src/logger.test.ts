@@ -25,9 +25,10 @@ describe('logger', () => {
       'processing',
     );
     log.warn('could not reach ayse@example.com about A-1');
+    log.warn({ note: 'customer said: call me on +49 170 1234567, card 5555 5555 5555 4444' }, 'quoted by a worker');
     log.error({ err: new Error('rejected for jane.doe@example.org') }, 'failed');
     const out = lines.join('');
-    for (const secret of ['My invoice', '4111', 'ayse@example.com', 'jane.doe@example.org', '"category":"billing"']) {
+    for (const secret of ['My invoice', '4111', 'ayse@example.com', 'jane.doe@example.org', '"category":"billing"', '170 1234567', '5555 5555']) {
       expect(out).not.toContain(secret);
     }
     expect(out).toContain('"id":"A-1"');

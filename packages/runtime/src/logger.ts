@@ -1,4 +1,5 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { redactPii } from '@switchboard/core';
 
 export type { Logger } from 'pino';
 
@@ -9,10 +10,14 @@ export type { Logger } from 'pino';
 const SENSITIVE = ['body', 'subject', 'email', 'raw', 'text', 'rationale', 'metadata', 'authorization', 'apiKey', 'password', 'secret'];
 export const REDACT_PATHS = SENSITIVE.flatMap((k) => [k, `*.${k}`, `*.*.${k}`, `*.*.*.${k}`, `*.*.*.*.${k}`]);
 
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+// International numbers as people write them: a + and 8 to 15 digits, spaces, dashes or brackets between.
+const PHONE = /\+\d[\d ()-]{6,18}\d/g;
 
-/** Scrubs e-mail addresses from free-text log messages (error messages can quote input). */
-export const scrubEmails = (s: string): string => s.replace(EMAIL, '[email]');
+/**
+ * Scrubs personal data from free-text log messages (error messages can quote input): e-mail
+ * addresses and card numbers (as `redactPii` finds them for models) and international phone numbers.
+ */
+export const scrubEmails = (s: string): string => redactPii(s).text.replace(PHONE, '[phone]');
 
 /** Whatever the field is called and however deep: no string leaves with an e-mail address in it. */
 function scrubDeep(value: unknown, depth: number): unknown {
