@@ -1,0 +1,75 @@
+import { loadavg } from 'node:os';
+import { dropPrefix } from '@switchboard/testkit';
+import { startBareChain } from '../bare-chain.js';
+import { waitUntil, type BenchContext, type ScenarioResult } from '../bench-context.js';
+import { CHEAP_MODEL, startFakeModels, STRONG_MODEL } from '../fake-models.js';
+import { startBenchFleet, type Finished } from '../fleet.js';
+import { fmt } from '../table.js';
+import { ticketAt } from '../tickets.js';
+
+export const CLASSIFIER_CONCURRENCY = 8;
+export const ESCALATION_CONCURRENCY = 16;
+const WARMUP = 300;
+
+export const modelTier = (url: string, model: string, threshold: number) => ({ baseURL: url, apiKey: 'bench', model, threshold, timeoutMs: 20_000 });
+
+/** Tickets per second from the first enqueue to the last finish, after a warm-up the JIT needs. */
+async function timeRun(enqueue: (from: number, n: number) => Promise<void>, done: () => number, n: number): Promise<number> {
+  await enqueue(0, WARMUP);
+  await waitUntil(() => done() >= WARMUP, 60_000);
+  const start = performance.now();
+  await enqueue(WARMUP, n);
+  await waitUntil(() => done() >= WARMUP + n, 120_000);
+  return (done() - WARMUP) / ((performance.now() - start) / 1000);
+}
+
+/**
+ * Scenario 1: the same tickets through the bare chain and through the fleet, both with the default
+ * concurrency (classifier 8, escalation 16) and the model tiers answered at once, so what is left is
+ * the fleet's own cost per ticket. The fleet's finished records also feed the cost scenario.
+ */
+export async function runOverhead(ctx: BenchContext): Promise<ScenarioResult & { finished: Finished[] }> {
+  const n = Math.round(3_000 * ctx.scale);
+  const runId = `${ctx.runId}o`;
+
+  const barePrefix = `${ctx.prefix}-bare`;
+  const bare = startBareChain({ redisUrl: ctx.redisUrl, prefix: barePrefix, concurrency: [CLASSIFIER_CONCURRENCY, ESCALATION_CONCURRENCY] });
+  const bareLoad = loadavg()[0] ?? 0;
+  const bareRate = await timeRun((from, k) => bare.enqueue(Array.from({ length: k }, (_, i) => ticketAt(ctx.corpus, `${runId}b`, from + i))), () => bare.done(), n);
+  await bare.close();
+  await dropPrefix(barePrefix, ctx.redisUrl);
+
+  const fake = await startFakeModels({ cheapDelayMs: 0, strongDelayMs: 0, strongShare: 0.1 });
+  const prefix = `${ctx.prefix}-overhead`;
+  const fleet = await startBenchFleet({
+    redisUrl: ctx.redisUrl,
+    prefix,
+    logger: ctx.logger,
+    promptPath: ctx.promptPath,
+    classifier: { concurrency: CLASSIFIER_CONCURRENCY, cheap: modelTier(fake.provider.url, CHEAP_MODEL, 0.75), strong: modelTier(fake.provider.url, STRONG_MODEL, 0.6) },
+    escalationConcurrency: ESCALATION_CONCURRENCY,
+  });
+  const fleetLoad = loadavg()[0] ?? 0;
+  const fleetRate = await timeRun(
+    (from, k) => fleet.enqueue(Array.from({ length: k }, (_, i) => ticketAt(ctx.corpus, runId, from + i))),
+    () => fleet.finished.length,
+    n,
+  );
+  const finished = [...fleet.finished];
+  const failed = fleet.failed;
+  await fleet.close();
+  await fake.close();
+  await dropPrefix(prefix, ctx.redisUrl);
+
+  const ratio = fleetRate / bareRate;
+  return {
+    finished,
+    rows: [
+      { scenario: '1 overhead', metric: 'bare BullMQ chain (tickets/s)', value: `${fmt(bareRate)}  (load ${fmt(bareLoad, 2)})` },
+      { scenario: '1 overhead', metric: 'fleet, instant models (tickets/s)', value: `${fmt(fleetRate)}  (load ${fmt(fleetLoad, 2)})` },
+      { scenario: '1 overhead', metric: 'fleet / bare chain', value: fmt(ratio, 2), target: '>= 0.60', pass: ratio >= 0.6 },
+      { scenario: '1 overhead', metric: 'failed job attempts', value: String(failed), target: '0', pass: failed === 0 },
+    ],
+    data: { tickets: n, warmup: WARMUP, bareTicketsPerSec: bareRate, fleetTicketsPerSec: fleetRate, ratio, failedAttempts: failed, loadAvg: { bare: bareLoad, fleet: fleetLoad } },
+  };
+}
