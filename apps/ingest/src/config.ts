@@ -16,5 +16,8 @@ export const IngestEnv = commonEnv.extend({
   ROLLOUT_STAGE: RolloutStageText.optional(),
   /** JSON: what the pilot report's gate requires to leave each stage, e.g. {"5": {"minFeedback": 300, …}}. */
   PILOT_GATES: jsonOf(GateConfig).optional(),
+  /** Comma-separated secrets for Zendesk-style signed webhooks (two during a rotation); set, every POST must be signed. */
+  INGEST_SIGNING_SECRETS: csv.pipe(z.array(z.string().min(16, 'each signing secret must be at least 16 characters')).min(1)).optional(),
+  INGEST_SIGNATURE_WINDOW_SECONDS: z.coerce.number().int().min(10).max(3_600).default(300),
 });
 export type IngestEnv = z.infer<typeof IngestEnv>;

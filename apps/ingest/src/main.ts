@@ -13,6 +13,9 @@ await runApp(logger, async () => {
   const server = buildIngestServer({
     apiKeys: env.INGEST_API_KEYS, tickets, store: fleet.store, redis: fleet.redis, logger, redisTimeoutMs: env.REDIS_TIMEOUT_MS, metrics,
     metricsToken: env.METRICS_TOKEN,
+    signature: env.INGEST_SIGNING_SECRETS
+      ? { secrets: env.INGEST_SIGNING_SECRETS, windowSeconds: env.INGEST_SIGNATURE_WINDOW_SECONDS, redis: fleet.redis, prefix: env.QUEUE_PREFIX }
+      : undefined,
     pilot: { ledger: fleet.pilot, stage: async () => (await fleet.rollout.get()).stored?.stage ?? env.ROLLOUT_STAGE ?? 'off', gates: env.PILOT_GATES },
   });
   installShutdown(logger, [() => server.close(), () => tickets.close(), () => fleet.close()], env.SHUTDOWN_DEADLINE_MS);

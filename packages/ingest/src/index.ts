@@ -1,3 +1,4 @@
 export * from './auth.js';
 export * from './accept.js';
 export * from './server.js';
+export * from './upstream-signature.js';

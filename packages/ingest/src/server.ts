@@ -6,6 +6,7 @@ import type { TicketStore } from '@switchboard/queues';
 import { acceptTickets, validateTicket, type TicketProducer } from './accept.js';
 import { createKeyChecker } from './auth.js';
 import { pilotReportFor, recordFeedback, type PilotOptions } from './feedback.js';
+import { requireUpstreamSignature, type SignatureOptions } from './upstream-signature.js';
 
 export const MAX_BATCH = 500;
 
@@ -29,6 +30,8 @@ export interface IngestOptions {
   metricsToken?: string | undefined;
   /** Feedback from upstream and the pilot report; absent, those routes answer 404. */
   pilot?: PilotOptions;
+  /** When set, every POST must also carry a valid upstream (Zendesk-style) signature. */
+  signature?: SignatureOptions;
 }
 
 class StorageUnavailable extends Error {
@@ -76,6 +79,7 @@ export function buildIngestServer(opts: IngestOptions) {
     bodyLimit: 256 * 1024,
     return503OnClosing: true,
   });
+  if (opts.signature) requireUpstreamSignature(app, opts.signature);
   const authorized = createKeyChecker(opts.apiKeys);
   const scrapeAuthorized = opts.metricsToken ? createKeyChecker([opts.metricsToken]) : () => true;
   const now = (): Date => new Date();
