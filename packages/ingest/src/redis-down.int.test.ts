@@ -1,9 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openFleetContext, openQueue, ticketsQueue, type FleetContext } from '@switchboard/queues';
-import { dropPrefix, testLogger, uniquePrefix, waitFor } from '@switchboard/testkit';
+import { dropPrefix, freePort, startRedisServer, stopRedisServer, testLogger, uniquePrefix, waitFor } from '@switchboard/testkit';
 import type { TicketProducer } from './accept.js';
 import { buildIngestServer, type IngestServer } from './server.js';
 
@@ -11,34 +9,6 @@ const KEY = 'test-key-0123456789abcdef';
 const auth = { authorization: `Bearer ${KEY}` };
 /** Far above the 1 s Redis timeout the server is given: only a hang could get near it. */
 const HANG_GUARD_MS = 5_000;
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const addr = srv.address();
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  if (addr === null || typeof addr === 'string') throw new Error('no port');
-  return addr.port;
-}
-
-/** A throw-away Redis of our own, so that killing it disturbs no other test. */
-async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  await Promise.race([
-    once(child, 'spawn'),
-    once(child, 'error').then(([err]) => {
-      throw err as Error;
-    }),
-  ]);
-  return child;
-}
-
-async function stopRedis(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGKILL');
-  await exited;
-}
 
 describe('ingest when Redis goes away', { timeout: 30_000 }, () => {
   let port: number;
@@ -53,7 +23,7 @@ describe('ingest when Redis goes away', { timeout: 30_000 }, () => {
     port = await freePort();
     url = `redis://127.0.0.1:${port}`;
     prefix = uniquePrefix('ingest-down');
-    redisProcess = await startRedis(port);
+    redisProcess = await startRedisServer(port);
     const logger = testLogger('ingest-down');
     fleet = await openFleetContext({ redisUrl: url, prefix, role: 'producer', logger, retentionDays: 30 });
     tickets = openQueue(ticketsQueue, fleet.ctx);
@@ -66,7 +36,7 @@ describe('ingest when Redis goes away', { timeout: 30_000 }, () => {
     await tickets.close();
     await fleet.close();
     if (redisProcess && redisProcess.exitCode === null && redisProcess.signalCode === null) await dropPrefix(prefix, url);
-    await stopRedis(redisProcess);
+    await stopRedisServer(redisProcess);
   });
 
   const timed = async <T>(p: Promise<T>): Promise<{ value: T; ms: number }> => {
@@ -80,7 +50,7 @@ describe('ingest when Redis goes away', { timeout: 30_000 }, () => {
     expect(before.statusCode).toBe(202);
     expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
 
-    await stopRedis(redisProcess);
+    await stopRedisServer(redisProcess);
 
     for (const id of ['D-2', 'D-3']) {
       const { value: res, ms } = await timed(app.inject({ method: 'POST', url: '/v1/tickets', headers: auth, payload: { id, body: 'sent while Redis is down' } }));
@@ -105,7 +75,7 @@ describe('ingest when Redis goes away', { timeout: 30_000 }, () => {
     expect(ready.ms).toBeLessThan(HANG_GUARD_MS);
 
     // The same ingest process heals once Redis is back: no restart of ingest needed.
-    redisProcess = await startRedis(port);
+    redisProcess = await startRedisServer(port);
     await waitFor(async () => ((await app.inject({ method: 'GET', url: '/readyz' })).statusCode === 200 ? true : undefined), 15_000, 'readyz after restart');
     const after = await app.inject({ method: 'POST', url: '/v1/tickets', headers: auth, payload: { id: 'D-2', body: 'sent again once Redis is back' } });
     expect(after.statusCode).toBe(202);
