@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { DelayedError, Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job, type JobsOptions, type WorkerOptions } from 'bullmq';
 import type { z } from 'zod';
 import { describeZodError } from '@switchboard/core';
@@ -119,6 +120,8 @@ export function startConsumer<N extends string, S extends z.ZodType>(
       prefix: ctx.prefix,
       concurrency: opts.concurrency,
       maxStalledCount: 2,
+      // Recorded on each job (processedBy) and shown in Bull Board: which process did the work.
+      name: `${hostname()}-${process.pid}`,
       ...(ctx.locks ? { lockDuration: ctx.locks.lockDurationMs, stalledInterval: ctx.locks.stalledIntervalMs } : {}),
       ...opts.worker,
     },
