@@ -487,3 +487,23 @@ describe('personal data and external models', () => {
     expect(result.kind === 'record' && result.record.redactions).toBeUndefined();
   });
 });
+
+describe('circuit breaker', () => {
+  it('stops calling a provider that keeps failing, sends tickets on, and tries again after the cooldown', async () => {
+    responders.cheap = () => ({ status: 503 });
+    responders.strong = () => technical(0.9);
+    const config = configWith({ circuitBreaker: { failures: 4, cooldownMs: 300 }, transientRetries: 1 });
+    const opts = { ...cascadeOptions(config, buildTiers(config, prompt)), sleep: () => Promise.resolve() };
+    for (let i = 0; i < 10; i++) {
+      const r = await runCascade({ ticketId: `cb-${i}`, subject: '', body: 'How do I export my data?' }, opts);
+      expect(r.kind === 'record' && r.record.tier).toBe('strong');
+    }
+    // Two tickets with a retry each opened the circuit; the other eight never reached the provider.
+    expect(callsTo(CHEAP)).toHaveLength(4);
+    await new Promise((r) => setTimeout(r, 350));
+    responders.cheap = () => technical(0.9);
+    const after = await runCascade({ ticketId: 'cb-after', subject: '', body: 'How do I export my data?' }, opts);
+    expect(after.kind === 'record' && after.record.tier).toBe('cheap');
+    expect(callsTo(CHEAP)).toHaveLength(5);
+  });
+});

@@ -40,6 +40,8 @@ export const ClassifierConfig = z.object({
   maxRateLimitDeferrals: z.number().int().min(0).default(5),
   /** How often a worker re-reads the drift fallback switch and the day's fallback spend. */
   fallbackPollMs: z.number().int().positive().default(1_000),
+  /** Per model tier and process: after this many provider failures in a row, stop calling it for a while. */
+  circuitBreaker: z.object({ failures: z.number().int().positive().default(5), cooldownMs: z.number().int().positive().default(30_000) }).prefault({}),
   /** E-mail addresses and card numbers are replaced before ticket text goes to a provider's API. */
   redactPii: z.boolean().default(true),
   /** The pilot: its stage when Redis holds none, the legacy router's table, and how often to re-read the stage. */

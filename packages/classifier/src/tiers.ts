@@ -1,4 +1,4 @@
-import { createRuleTier, type Tier } from '@switchboard/core';
+import { createRuleTier, withCircuitBreaker, type Tier } from '@switchboard/core';
 import { createOpenAITier, type RoutingPrompt } from '@switchboard/llm';
 import type { LocalModel } from '@switchboard/local-model';
 import type { ClassifierConfig } from './config.js';
@@ -12,7 +12,9 @@ export function buildTiers(config: ClassifierConfig, prompt: RoutingPrompt, loca
   const tiers: Tier[] = [createRuleTier(config.hotwords, config.routing)];
   if (config.local && localModel) tiers.push(createLocalTier(localModel, config.routing, config.local));
   const deps = { prompt, routing: config.routing, prices: config.prices };
-  if (config.cheap) tiers.push(createOpenAITier({ name: 'cheap', ...config.cheap }, deps));
-  if (config.strong) tiers.push(createOpenAITier({ name: 'strong', ...config.strong }, deps));
+  // A provider that keeps failing is left alone for a while instead of being called for every ticket.
+  const guarded = (tier: Tier, model: string): Tier => withCircuitBreaker(tier, { ...config.circuitBreaker, now: () => Date.now(), model });
+  if (config.cheap) tiers.push(guarded(createOpenAITier({ name: 'cheap', ...config.cheap }, deps), config.cheap.model));
+  if (config.strong) tiers.push(guarded(createOpenAITier({ name: 'strong', ...config.strong }, deps), config.strong.model));
   return tiers;
 }

@@ -16,3 +16,4 @@ export * from './legacy-router.js';
 export * from './rollout.js';
 export * from './stats.js';
 export * from './pii.js';
+export * from './circuit-breaker.js';
