@@ -73,4 +73,22 @@ describe('dead letter', () => {
     await raw.close();
     await dlq.close();
   });
+
+  it('a poison job that crashes its worker every time ends in dead letter, and the jobs around it flow', async () => {
+    const processed: string[] = [];
+    worker = startConsumer(ticketsQueue, fleet.ctx, { concurrency: 2, onExhausted: fleet.deadLetter }, ({ ticket: t }) => {
+      if (t.id === 'poison') throw new TypeError("Cannot read properties of undefined (reading 'category')");
+      processed.push(t.id);
+      return Promise.resolve();
+    });
+    const tickets = openQueue(ticketsQueue, fleet.ctx);
+    await tickets.add('t-poison', { ticket: ticket('poison') }, { attempts: 3, backoff: { type: 'fixed', delay: 50 } });
+    for (let i = 0; i < 30; i++) await tickets.add(`t-ok${i}`, { ticket: ticket(`ok${i}`) });
+    const dlq = new Queue(deadLetterQueue.queueName, { connection: fleet.redis, prefix });
+    const dead = await waitFor(() => dlq.getJob(deadLetterId('tickets', 't-poison')), 10_000, 'the poison job in dead letter');
+    expect(dead.data).toMatchObject({ attemptsMade: 3 });
+    await waitFor(() => (processed.length === 30 ? true : undefined), 10_000, 'every other job');
+    await dlq.close();
+    await tickets.close();
+  });
 });
