@@ -5,7 +5,8 @@ import { deadLetterQueue, humanReviewQueue, teamQueue } from '@switchboard/queue
 import { TEAMS } from '@switchboard/core';
 import { dropPrefix } from '@switchboard/testkit';
 import { waitUntil, type BenchContext, type ScenarioResult } from '../bench-context.js';
-import { CHEAP_MODEL, startFakeModels, STRONG_MODEL } from '../fake-models.js';
+import { CHEAP_MODEL, STRONG_MODEL } from '../fake-models.js';
+import { startFakeProvider } from '../fake-provider.js';
 import { startBenchFleet } from '../fleet.js';
 import { sampleMemory, usedMemory } from '../redis-probe.js';
 import { fmt } from '../table.js';
@@ -33,14 +34,14 @@ async function countEnds(connection: Redis, prefix: string): Promise<{ delivered
  */
 export async function runBurst(ctx: BenchContext): Promise<ScenarioResult> {
   const n = Math.round(20_000 * ctx.scale);
-  const fake = await startFakeModels({ cheapDelayMs: 0, strongDelayMs: 0, strongShare: 0.1 });
+  const fake = await startFakeProvider({ cheapDelayMs: 0, strongDelayMs: 0, strongShare: 0.1 });
   const prefix = `${ctx.prefix}-burst`;
   const fleet = await startBenchFleet({
     redisUrl: ctx.redisUrl,
     prefix,
     logger: ctx.logger,
     promptPath: ctx.promptPath,
-    classifier: { concurrency: CLASSIFIER_CONCURRENCY, cheap: modelTier(fake.provider.url, CHEAP_MODEL, 0.75), strong: modelTier(fake.provider.url, STRONG_MODEL, 0.6) },
+    classifier: { concurrency: CLASSIFIER_CONCURRENCY, cheap: modelTier(fake.url, CHEAP_MODEL, 0.75), strong: modelTier(fake.url, STRONG_MODEL, 0.6) },
     escalationConcurrency: ESCALATION_CONCURRENCY,
   });
   const redis = fleet.producerFleet.redis;

@@ -1,6 +1,7 @@
 import { dropPrefix } from '@switchboard/testkit';
 import { waitUntil, type BenchContext, type ScenarioResult } from '../bench-context.js';
-import { startFakeModels, STRONG_MODEL } from '../fake-models.js';
+import { STRONG_MODEL } from '../fake-models.js';
+import { startFakeProvider } from '../fake-provider.js';
 import { startBenchFleet, type Finished } from '../fleet.js';
 import { fmt } from '../table.js';
 import { ticketAt } from '../tickets.js';
@@ -18,14 +19,14 @@ const indexOf = (ticketId: string): number => Number(ticketId.slice(ticketId.las
 export async function runCost(ctx: BenchContext, mix: readonly Finished[]): Promise<ScenarioResult> {
   const sample = mix.filter((f) => indexOf(f.ticketId) < SAMPLE);
   if (sample.length === 0) return { rows: [{ scenario: '6 cost', metric: 'needs the overhead scenario in the same run', value: '—' }], data: {} };
-  const fake = await startFakeModels({ cheapDelayMs: 0, strongDelayMs: 0, strongShare: 0 });
+  const fake = await startFakeProvider({ cheapDelayMs: 0, strongDelayMs: 0, strongShare: 0 });
   const prefix = `${ctx.prefix}-cost`;
   const fleet = await startBenchFleet({
     redisUrl: ctx.redisUrl,
     prefix,
     logger: ctx.logger,
     promptPath: ctx.promptPath,
-    classifier: { concurrency: CLASSIFIER_CONCURRENCY, hotwords: [], criticalKeywords: [], strong: modelTier(fake.provider.url, STRONG_MODEL, 0.6) },
+    classifier: { concurrency: CLASSIFIER_CONCURRENCY, hotwords: [], criticalKeywords: [], strong: modelTier(fake.url, STRONG_MODEL, 0.6) },
   });
   await fleet.enqueue(Array.from({ length: sample.length }, (_, i) => ticketAt(ctx.corpus, `${ctx.runId}c`, i)));
   await waitUntil(() => fleet.finished.length >= sample.length, 120_000);

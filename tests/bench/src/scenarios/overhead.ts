@@ -2,7 +2,8 @@ import { loadavg } from 'node:os';
 import { dropPrefix } from '@switchboard/testkit';
 import { startBareChain } from '../bare-chain.js';
 import { waitUntil, type BenchContext, type ScenarioResult } from '../bench-context.js';
-import { CHEAP_MODEL, startFakeModels, STRONG_MODEL } from '../fake-models.js';
+import { CHEAP_MODEL, STRONG_MODEL } from '../fake-models.js';
+import { startFakeProvider } from '../fake-provider.js';
 import { startBenchFleet, type Finished } from '../fleet.js';
 import { fmt } from '../table.js';
 import { ticketAt } from '../tickets.js';
@@ -39,14 +40,14 @@ export async function runOverhead(ctx: BenchContext): Promise<ScenarioResult & {
   await bare.close();
   await dropPrefix(barePrefix, ctx.redisUrl);
 
-  const fake = await startFakeModels({ cheapDelayMs: 0, strongDelayMs: 0, strongShare: 0.1 });
+  const fake = await startFakeProvider({ cheapDelayMs: 0, strongDelayMs: 0, strongShare: 0.1 });
   const prefix = `${ctx.prefix}-overhead`;
   const fleet = await startBenchFleet({
     redisUrl: ctx.redisUrl,
     prefix,
     logger: ctx.logger,
     promptPath: ctx.promptPath,
-    classifier: { concurrency: CLASSIFIER_CONCURRENCY, cheap: modelTier(fake.provider.url, CHEAP_MODEL, 0.75), strong: modelTier(fake.provider.url, STRONG_MODEL, 0.6) },
+    classifier: { concurrency: CLASSIFIER_CONCURRENCY, cheap: modelTier(fake.url, CHEAP_MODEL, 0.75), strong: modelTier(fake.url, STRONG_MODEL, 0.6) },
     escalationConcurrency: ESCALATION_CONCURRENCY,
   });
   const fleetLoad = loadavg()[0] ?? 0;

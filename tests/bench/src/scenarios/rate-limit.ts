@@ -1,7 +1,8 @@
 import { loadavg } from 'node:os';
 import { dropPrefix } from '@switchboard/testkit';
 import { waitUntil, type BenchContext, type ScenarioResult } from '../bench-context.js';
-import { CHEAP_MODEL, startFakeModels, STRONG_MODEL } from '../fake-models.js';
+import { CHEAP_MODEL, STRONG_MODEL } from '../fake-models.js';
+import { startFakeProvider } from '../fake-provider.js';
 import { startBenchFleet } from '../fleet.js';
 import { percentile } from '../stats.js';
 import { fmt } from '../table.js';
@@ -17,14 +18,14 @@ export const CHEAP_LIMIT_PER_S = 20;
  */
 export async function runRateLimit(ctx: BenchContext): Promise<ScenarioResult> {
   const n = Math.round(400 * ctx.scale);
-  const fake = await startFakeModels({ cheapDelayMs: 50, strongDelayMs: 50, strongShare: 0, cheapLimitPerSecond: CHEAP_LIMIT_PER_S });
+  const fake = await startFakeProvider({ cheapDelayMs: 50, strongDelayMs: 50, strongShare: 0, cheapLimitPerSecond: CHEAP_LIMIT_PER_S });
   const prefix = `${ctx.prefix}-ratelimit`;
   const fleet = await startBenchFleet({
     redisUrl: ctx.redisUrl,
     prefix,
     logger: ctx.logger,
     promptPath: ctx.promptPath,
-    classifier: { concurrency: CLASSIFIER_CONCURRENCY, cheap: modelTier(fake.provider.url, CHEAP_MODEL, 0.75), strong: modelTier(fake.provider.url, STRONG_MODEL, 0.6) },
+    classifier: { concurrency: CLASSIFIER_CONCURRENCY, cheap: modelTier(fake.url, CHEAP_MODEL, 0.75), strong: modelTier(fake.url, STRONG_MODEL, 0.6) },
     escalationConcurrency: ESCALATION_CONCURRENCY,
   });
   const load = loadavg()[0] ?? 0;
@@ -34,23 +35,24 @@ export async function runRateLimit(ctx: BenchContext): Promise<ScenarioResult> {
   const seconds = (performance.now() - start) / 1000;
   const records = fleet.finished.map((f) => f.record);
   const failed = fleet.failed;
+  const counts = await fake.counts();
   await fleet.close();
   await fake.close();
   await dropPrefix(prefix, ctx.redisUrl);
 
   // The busy seconds only: the first and last are partial.
-  const perSecond = [...fake.counts.perSecondOk.entries()].sort(([a], [b]) => a - b).map(([, c]) => c).slice(1, -1);
+  const perSecond = [...counts.perSecondOk].sort(([a], [b]) => a - b).map(([, c]) => c).slice(1, -1);
   const settled = percentile([...perSecond].sort((a, b) => a - b), 50);
   const gaveUpOnCheap = records.filter((r) => r.attempts.some((a) => a.tier === 'cheap' && a.outcome === 'unavailable')).length;
   const unavailable = records.filter((r) => r.failureReasons.includes('models_unavailable')).length;
-  const storm = fake.counts.rateLimited / Math.max(1, fake.counts.cheap);
+  const storm = counts.rateLimited / Math.max(1, counts.cheap);
   return {
     rows: [
       { scenario: '5 rate limit', metric: `cheap calls/s settled at (limit ${CHEAP_LIMIT_PER_S}/s, median busy second)`, value: `${fmt(settled)}  (load ${fmt(load, 2)})`, target: `${CHEAP_LIMIT_PER_S * 0.9}..${CHEAP_LIMIT_PER_S}`, pass: settled >= CHEAP_LIMIT_PER_S * 0.9 && settled <= CHEAP_LIMIT_PER_S },
       { scenario: '5 rate limit', metric: 'finished / failed attempts / models_unavailable', value: `${records.length}/${n} / ${failed} / ${unavailable}`, target: `${n} / 0 / 0`, pass: drained && failed === 0 && unavailable === 0 },
-      { scenario: '5 rate limit', metric: '429s per accepted cheap call', value: `${fmt(storm, 2)} (${fake.counts.rateLimited} 429s)`, target: '<= 1 (no storm)', pass: storm <= 1 },
+      { scenario: '5 rate limit', metric: '429s per accepted cheap call', value: `${fmt(storm, 2)} (${counts.rateLimited} 429s)`, target: '<= 1 (no storm)', pass: storm <= 1 },
       { scenario: '5 rate limit', metric: 'tickets that gave up on cheap (→ strong)', value: String(gaveUpOnCheap) },
     ],
-    data: { tickets: n, limitPerSecond: CHEAP_LIMIT_PER_S, seconds, settledPerSecond: settled, okPerSecond: perSecond, rateLimited: fake.counts.rateLimited, cheapCalls: fake.counts.cheap, strongCalls: fake.counts.strong, gaveUpOnCheap, modelsUnavailable: unavailable, failedAttempts: failed, loadAvg: load },
+    data: { tickets: n, limitPerSecond: CHEAP_LIMIT_PER_S, seconds, settledPerSecond: settled, okPerSecond: perSecond, rateLimited: counts.rateLimited, cheapCalls: counts.cheap, strongCalls: counts.strong, gaveUpOnCheap, modelsUnavailable: unavailable, failedAttempts: failed, loadAvg: load },
   };
 }

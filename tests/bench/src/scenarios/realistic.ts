@@ -1,7 +1,8 @@
 import { loadavg } from 'node:os';
 import { dropPrefix } from '@switchboard/testkit';
 import { waitUntil, type BenchContext, type ScenarioResult } from '../bench-context.js';
-import { CHEAP_MODEL, startFakeModels, STRONG_MODEL } from '../fake-models.js';
+import { CHEAP_MODEL, STRONG_MODEL } from '../fake-models.js';
+import { startFakeProvider } from '../fake-provider.js';
 import { startBenchFleet } from '../fleet.js';
 import { summarize } from '../stats.js';
 import { fmt } from '../table.js';
@@ -18,14 +19,14 @@ export const REALISTIC_CONCURRENCY = 32;
  */
 export async function runRealistic(ctx: BenchContext): Promise<ScenarioResult> {
   const durationMs = 30_000 * ctx.scale;
-  const fake = await startFakeModels({ cheapDelayMs: 400, strongDelayMs: 2_000, strongShare: 0.1 });
+  const fake = await startFakeProvider({ cheapDelayMs: 400, strongDelayMs: 2_000, strongShare: 0.1 });
   const prefix = `${ctx.prefix}-realistic`;
   const fleet = await startBenchFleet({
     redisUrl: ctx.redisUrl,
     prefix,
     logger: ctx.logger,
     promptPath: ctx.promptPath,
-    classifier: { concurrency: REALISTIC_CONCURRENCY, cheap: modelTier(fake.provider.url, CHEAP_MODEL, 0.75), strong: modelTier(fake.provider.url, STRONG_MODEL, 0.6) },
+    classifier: { concurrency: REALISTIC_CONCURRENCY, cheap: modelTier(fake.url, CHEAP_MODEL, 0.75), strong: modelTier(fake.url, STRONG_MODEL, 0.6) },
     escalationConcurrency: ESCALATION_CONCURRENCY,
   });
   const load = loadavg()[0] ?? 0;
@@ -47,6 +48,7 @@ export async function runRealistic(ctx: BenchContext): Promise<ScenarioResult> {
   await waitUntil(() => fleet.finished.length >= next, 30_000);
   const all = [...fleet.finished];
   const failed = fleet.failed;
+  const counts = await fake.counts();
   await fleet.close();
   await fake.close();
   await dropPrefix(prefix, ctx.redisUrl);
@@ -69,6 +71,6 @@ export async function runRealistic(ctx: BenchContext): Promise<ScenarioResult> {
       { scenario: '3 realistic', metric: 'queue overhead p50 / p95 (ms)', value: `${fmt(overhead.p50, 1)} / ${fmt(overhead.p95, 1)}`, target: 'p95 < 20', pass: overhead.p95 < 20 },
       { scenario: '3 realistic', metric: 'tickets finished / failed attempts', value: `${all.length} / ${failed}`, target: 'all, 0', pass: all.length === next && failed === 0 },
     ],
-    data: { concurrency: REALISTIC_CONCURRENCY, seconds: elapsedS, throughput, allowed, share, e2eModelTickets: e2e, modelLatency, queueOverhead: overhead, finished: all.length, added: next, failedAttempts: failed, cheapCalls: fake.counts.cheap, strongCalls: fake.counts.strong, loadAvg: load },
+    data: { concurrency: REALISTIC_CONCURRENCY, seconds: elapsedS, throughput, allowed, share, e2eModelTickets: e2e, modelLatency, queueOverhead: overhead, finished: all.length, added: next, failedAttempts: failed, cheapCalls: counts.cheap, strongCalls: counts.strong, loadAvg: load },
   };
 }
