@@ -21,7 +21,7 @@ await runApp(logger, async () => {
     if (t && !config.prices[t.model]) logger.warn({ model: t.model }, 'no price configured for model; its cost is recorded as 0');
   }
   const metrics = createAppMetrics({ app: 'classifier' });
-  const fleet = await openFleetContext({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, role: 'worker', logger, retentionDays: env.RECORD_RETENTION_DAYS, locks: locksFromEnv(env), metrics: metrics.pipeline });
+  const fleet = await openFleetContext({ redisUrl: env.REDIS_URL, cluster: env.REDIS_CLUSTER === 'true', prefix: env.QUEUE_PREFIX, role: 'worker', logger, retentionDays: env.RECORD_RETENTION_DAYS, locks: locksFromEnv(env), metrics: metrics.pipeline });
   const fleetState = env.METRICS_QUEUE_DEPTHS === 'on' ? openFleetStateReader(fleet.ctx) : undefined;
   if (fleetState) exportFleetState(metrics.registry, fleetState.read, { log: logger });
   // Before taking work: a metrics port already in use stops start-up instead of a half-observable worker.

@@ -7,7 +7,7 @@ const logger = createLogger({ name: 'dashboard', level: logLevelOf(process.env.L
 await runApp(logger, async () => {
   const env = parseEnv(DashboardEnv, process.env);
   if (!env.DASHBOARD_SECURE_COOKIE) logger.warn('DASHBOARD_SECURE_COOKIE is off: the session cookie also travels over plain HTTP; use this only on localhost');
-  const board = await openBoardQueues({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, logger });
+  const board = await openBoardQueues({ redisUrl: env.REDIS_URL, cluster: env.REDIS_CLUSTER === 'true', prefix: env.QUEUE_PREFIX, logger });
   const server = await buildDashboardServer({
     queues: board.queues,
     redis: board.redis,

@@ -28,7 +28,7 @@ await runApp(logger, async () => {
   // Read now so a missing or broken eval set is a start-up error, not a failed job next Monday.
   const set = await readEvalSet(paths.evalSet, classifier.routing);
   const metrics = createAppMetrics({ app: 'drift' });
-  const fleet = await openFleetContext({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, role: 'worker', logger, retentionDays: env.RECORD_RETENTION_DAYS, locks: locksFromEnv(env), metrics: metrics.pipeline });
+  const fleet = await openFleetContext({ redisUrl: env.REDIS_URL, cluster: env.REDIS_CLUSTER === 'true', prefix: env.QUEUE_PREFIX, role: 'worker', logger, retentionDays: env.RECORD_RETENTION_DAYS, locks: locksFromEnv(env), metrics: metrics.pipeline });
   // Drift is the fleet's one reader of queue depths (METRICS_QUEUE_DEPTHS, on here by default): the
   // figures are the same from any process, and drift is one mostly idle process, not N busy workers.
   const fleetState = env.METRICS_QUEUE_DEPTHS === 'on' ? openFleetStateReader(fleet.ctx) : undefined;

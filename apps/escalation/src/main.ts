@@ -8,7 +8,7 @@ const logger = createLogger({ name: 'escalation', level: logLevelOf(process.env.
 await runApp(logger, async () => {
   const { env, config } = escalationConfigFromEnv(process.env);
   const metrics = createAppMetrics({ app: 'escalation' });
-  const fleet = await openFleetContext({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, role: 'worker', logger, retentionDays: env.RECORD_RETENTION_DAYS, locks: locksFromEnv(env), metrics: metrics.pipeline });
+  const fleet = await openFleetContext({ redisUrl: env.REDIS_URL, cluster: env.REDIS_CLUSTER === 'true', prefix: env.QUEUE_PREFIX, role: 'worker', logger, retentionDays: env.RECORD_RETENTION_DAYS, locks: locksFromEnv(env), metrics: metrics.pipeline });
   const fleetState = env.METRICS_QUEUE_DEPTHS === 'on' ? openFleetStateReader(fleet.ctx) : undefined;
   if (fleetState) exportFleetState(metrics.registry, fleetState.read, { log: logger });
   const metricsServer = await serveMetrics(metrics, env, logger);

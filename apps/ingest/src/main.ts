@@ -8,7 +8,7 @@ const logger = createLogger({ name: 'ingest', level: logLevelOf(process.env.LOG_
 await runApp(logger, async () => {
   const env = parseEnv(IngestEnv, process.env);
   const metrics = createAppMetrics({ app: 'ingest' });
-  const fleet = await openFleetContext({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, role: 'producer', logger, retentionDays: env.RECORD_RETENTION_DAYS, metrics: metrics.pipeline });
+  const fleet = await openFleetContext({ redisUrl: env.REDIS_URL, cluster: env.REDIS_CLUSTER === 'true', prefix: env.QUEUE_PREFIX, role: 'producer', logger, retentionDays: env.RECORD_RETENTION_DAYS, metrics: metrics.pipeline });
   const tickets = openQueue(ticketsQueue, fleet.ctx);
   const server = buildIngestServer({
     apiKeys: env.INGEST_API_KEYS, tickets, store: fleet.store, redis: fleet.redis, logger, redisTimeoutMs: env.REDIS_TIMEOUT_MS, metrics,

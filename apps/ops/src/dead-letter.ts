@@ -12,7 +12,7 @@ export async function deadLetter(argv: readonly string[], logger: Logger): Promi
     return;
   }
   const env = parseEnv(commonEnv, process.env);
-  const fleet = await openFleetContext({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, role: 'producer', logger, retentionDays: 30 });
+  const fleet = await openFleetContext({ redisUrl: env.REDIS_URL, cluster: env.REDIS_CLUSTER === 'true', prefix: env.QUEUE_PREFIX, role: 'producer', logger, retentionDays: 30 });
   try {
     if (command === 'list') {
       const dlq = new Queue(deadLetterQueue.queueName, { connection: fleet.redis, prefix: env.QUEUE_PREFIX });

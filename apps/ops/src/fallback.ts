@@ -8,7 +8,7 @@ export const DRIFT_USAGE = 'pnpm ops drift run';
 
 async function withFleet(logger: Logger, f: (fleet: Awaited<ReturnType<typeof openFleetContext>>) => Promise<void>): Promise<void> {
   const env = parseEnv(commonEnv, process.env);
-  const fleet = await openFleetContext({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, role: 'producer', logger, retentionDays: 30 });
+  const fleet = await openFleetContext({ redisUrl: env.REDIS_URL, cluster: env.REDIS_CLUSTER === 'true', prefix: env.QUEUE_PREFIX, role: 'producer', logger, retentionDays: 30 });
   try {
     await f(fleet);
   } finally {

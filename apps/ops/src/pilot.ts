@@ -25,7 +25,7 @@ export const parseStage = (s: string): RolloutStage => {
 export async function pilot(argv: readonly string[], logger: Logger, userPath: (p: string) => string): Promise<void> {
   const [command, ...rest] = argv;
   const env = parseEnv(PilotEnv, process.env);
-  const fleet = await openFleetContext({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, role: 'producer', logger, retentionDays: env.RECORD_RETENTION_DAYS });
+  const fleet = await openFleetContext({ redisUrl: env.REDIS_URL, cluster: env.REDIS_CLUSTER === 'true', prefix: env.QUEUE_PREFIX, role: 'producer', logger, retentionDays: env.RECORD_RETENTION_DAYS });
   const stages = new RolloutStageStore(fleet.redis, env.QUEUE_PREFIX);
   const ledger = new PilotLedger(fleet.redis, env.QUEUE_PREFIX, env.RECORD_RETENTION_DAYS * 86_400);
   const current = async (): Promise<RolloutStage> => (await stages.get()).stored?.stage ?? env.ROLLOUT_STAGE ?? 'off';

@@ -10,7 +10,7 @@ const logger = createLogger({ name: 'review-desk', level: logLevelOf(process.env
 await runApp(logger, async () => {
   const { env, config } = reviewDeskConfigFromEnv(process.env);
   const metrics = createAppMetrics({ app: 'review-desk' });
-  const fleet = await openFleetContext({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, role: 'producer', logger, retentionDays: env.RECORD_RETENTION_DAYS, metrics: metrics.pipeline });
+  const fleet = await openFleetContext({ redisUrl: env.REDIS_URL, cluster: env.REDIS_CLUSTER === 'true', prefix: env.QUEUE_PREFIX, role: 'producer', logger, retentionDays: env.RECORD_RETENTION_DAYS, metrics: metrics.pipeline });
   const delivery = teamDelivery(fleet.ctx, { webhookTeams: new Set(Object.keys(env.TEAM_WEBHOOKS ?? {}) as Team[]), webhookAttempts: env.WEBHOOK_ATTEMPTS, webhookBackoffMs: env.WEBHOOK_BACKOFF_MS });
   const desk = new ReviewDesk(config, { redis: fleet.redis, prefix: env.QUEUE_PREFIX, store: fleet.store, stats: fleet.stats, delivery, pilot: fleet.pilot, routing: env.ROUTING_TABLE ?? DEFAULT_ROUTING_TABLE, log: logger, metrics: createReviewMetrics(metrics.registry) });
   const app = await buildReviewServer({

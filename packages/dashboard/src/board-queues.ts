@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
-import { allQueueDefs, createRedis, DEFAULT_JOB_OPTIONS, waitForRedis } from '@switchboard/queues';
+import type { RedisClient as Redis } from '@switchboard/queues';
+import { allQueueDefs, connectRedis, DEFAULT_JOB_OPTIONS, waitForRedis } from '@switchboard/queues';
 import type { Logger } from '@switchboard/runtime';
 
 export interface BoardQueues {
@@ -16,6 +16,8 @@ export interface BoardQueuesOptions {
   prefix: string;
   logger: Logger;
   connectTimeoutMs?: number;
+  /** REDIS_URL names a Redis Cluster node. */
+  cluster?: boolean;
 }
 
 /**
@@ -23,8 +25,8 @@ export interface BoardQueuesOptions {
  * role): with Redis down a board request errors at once instead of hanging the page.
  */
 export async function openBoardQueues(opts: BoardQueuesOptions): Promise<BoardQueues> {
-  const redis = createRedis(opts.redisUrl, 'producer');
-  redis.on('error', (err) => opts.logger.warn({ err: { message: err.message } }, 'redis connection error'));
+  const redis = connectRedis(opts.redisUrl, 'producer', opts.cluster ?? false);
+  redis.on('error', (err: Error) => opts.logger.warn({ err: { message: err.message } }, 'redis connection error'));
   try {
     await waitForRedis(redis, opts.connectTimeoutMs ?? 10_000);
   } catch (err) {

@@ -1,6 +1,6 @@
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '@switchboard/queues';
 import type { Logger } from '@switchboard/runtime';
 import { registerAuth, requireRole, type WebUser } from '@switchboard/web-auth';
 import { mountBoard } from './mount-board.js';

@@ -1,5 +1,5 @@
 import Fastify, { LogController, type FastifyError, type FastifyReply } from 'fastify';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '@switchboard/queues';
 import { TICKET_ID_PATTERN } from '@switchboard/core';
 import type { AppMetrics, Logger } from '@switchboard/runtime';
 import type { TicketStore } from '@switchboard/queues';

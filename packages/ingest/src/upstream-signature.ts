@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RawServerDefault } from 'fastify';
 import type { Logger } from '@switchboard/runtime';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '@switchboard/queues';
 
 /**
  * Signed upstream webhooks in Zendesk's scheme: `X-Zendesk-Webhook-Signature` is

@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from './connection.js';
 import type { Logger, PipelineMetrics } from '@switchboard/runtime';
-import { createRedis, waitForRedis, type ConnectionRole } from './connection.js';
+import { connectRedis, waitForRedis, type ConnectionRole } from './connection.js';
 import { deadLetterWriter } from './dead-letter.js';
 import type { QueueContext } from './factory.js';
 import { TicketStore } from './ticket-store.js';
@@ -31,14 +31,16 @@ export interface FleetContextOptions {
   /** How long to wait for Redis at start-up before giving up with a clear error. */
   connectTimeoutMs?: number;
   locks?: QueueContext['locks'];
+  /** REDIS_URL names one node of a Redis Cluster; the prefix must then be a hash tag like `{sb}`. */
+  cluster?: boolean;
   /** The app's pipeline metrics: every producer and consumer opened on this context counts into them. */
   metrics?: PipelineMetrics;
 }
 
 /** The connections, ticket store and dead-letter writer every app of the fleet starts with. */
 export async function openFleetContext(opts: FleetContextOptions): Promise<FleetContext> {
-  const redis = createRedis(opts.redisUrl, opts.role);
-  redis.on('error', (err) => opts.logger.warn({ err: { message: err.message } }, 'redis connection error'));
+  const redis = connectRedis(opts.redisUrl, opts.role, opts.cluster ?? false);
+  redis.on('error', (err: Error) => opts.logger.warn({ err: { message: err.message } }, 'redis connection error'));
   try {
     await waitForRedis(redis, opts.connectTimeoutMs ?? 10_000);
   } catch (err) {

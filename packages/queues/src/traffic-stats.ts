@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from './connection.js';
 import type { DecisionRecord } from '@switchboard/core';
 import type { RouteSchema } from './payloads.js';
 import type { z } from 'zod';

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '@switchboard/queues';
 import { z } from 'zod';
 
 export const Claim = z.object({ reviewer: z.string(), claimedAt: z.iso.datetime(), expiresAt: z.iso.datetime() });

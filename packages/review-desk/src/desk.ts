@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '@switchboard/queues';
 import { z } from 'zod';
 import { Category, Priority, Team, type RoutingTable } from '@switchboard/core';
 import type { TeamDelivery } from '@switchboard/escalation';

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '@switchboard/queues';
 import type { TierName } from '@switchboard/core';
 import type { Resolution, RoutedTicket } from '@switchboard/queues';
 

@@ -26,6 +26,8 @@ export const logLevelOf = (value: string | undefined): z.infer<typeof LogLevel> 
 export const commonEnv = z.object({
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   /** BullMQ key prefix; use a hash tag such as `{sb}` on Redis Cluster. */
+  /** `true` when REDIS_URL names one node of a Redis Cluster (then QUEUE_PREFIX must be a hash tag such as `{sb}`). */
+  REDIS_CLUSTER: z.enum(['true', 'false']).default('false'),
   QUEUE_PREFIX: z.string().regex(/^[^:\s]+$/, 'must not contain ":" or spaces').default('sb'),
   LOG_LEVEL: LogLevel.default('info'),
   SHUTDOWN_DEADLINE_MS: z.coerce.number().int().positive().default(25_000),

@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '@switchboard/queues';
 import { TEAMS } from '@switchboard/core';
 import { humanReviewQueue, teamQueue, ticketIdFromJobId } from '@switchboard/queues';
 
