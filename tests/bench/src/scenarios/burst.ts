@@ -1,6 +1,6 @@
 import { loadavg } from 'node:os';
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { deadLetterQueue, humanReviewQueue, teamQueue } from '@switchboard/queues';
 import { TEAMS } from '@switchboard/core';
 import { dropPrefix } from '@switchboard/testkit';
@@ -44,7 +44,8 @@ export async function runBurst(ctx: BenchContext): Promise<ScenarioResult> {
     classifier: { concurrency: CLASSIFIER_CONCURRENCY, cheap: modelTier(fake.url, CHEAP_MODEL, 0.75), strong: modelTier(fake.url, STRONG_MODEL, 0.6) },
     escalationConcurrency: ESCALATION_CONCURRENCY,
   });
-  const redis = fleet.producerFleet.redis;
+  // A connection of its own for INFO and counts: the probe must not queue behind the fleet's commands.
+  const redis = new Redis(ctx.redisUrl);
   const idle = await usedMemory(redis);
   const memory = sampleMemory(redis);
   const load = loadavg()[0] ?? 0;
@@ -57,6 +58,7 @@ export async function runBurst(ctx: BenchContext): Promise<ScenarioResult> {
   const peak = await memory.stop();
   const ends = await countEnds(redis, prefix);
   const failed = fleet.failed;
+  redis.disconnect();
   await fleet.close();
   await fake.close();
   await dropPrefix(prefix, ctx.redisUrl);
