@@ -55,6 +55,8 @@ export async function startDriftRig(rowCount: number): Promise<DriftRig> {
     strong: { baseURL: fake.url, apiKey: 'k', model: STRONG, threshold: 0.6 },
     backoffBaseMs: 1,
     fallbackPollMs: 50,
+    // The outage test takes the provider down on purpose; the checks after it need it back at once.
+    circuitBreaker: { failures: 1_000_000 },
   });
   const prompt = await loadPrompt(PROMPT);
   const tiers = buildTiers(config, prompt);
