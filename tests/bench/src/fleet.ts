@@ -10,6 +10,8 @@ import { createAppMetrics, type Logger } from '@switchboard/runtime';
 export interface Finished {
   ticketId: string;
   e2eMs: number;
+  /** From receipt to the decision record's timestamp: queue wait plus the classifier's work. */
+  toDecisionMs: number;
   record: DecisionRecord;
 }
 
@@ -66,7 +68,8 @@ export async function startBenchFleet(opts: FleetOptions): Promise<BenchFleet> {
   const listeners: ((f: Finished) => void)[] = [];
   const state = { failed: 0 };
   escalation.worker.on('completed', (job: Job<{ ticket: Ticket; record: DecisionRecord }>) => {
-    const f = { ticketId: job.data.ticket.id, e2eMs: Date.now() - Date.parse(job.data.ticket.receivedAt), record: job.data.record };
+    const receivedAt = Date.parse(job.data.ticket.receivedAt);
+    const f = { ticketId: job.data.ticket.id, e2eMs: Date.now() - receivedAt, toDecisionMs: Date.parse(job.data.record.decidedAt) - receivedAt, record: job.data.record };
     finished.push(f);
     for (const l of listeners) l(f);
   });
