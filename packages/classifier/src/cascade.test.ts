@@ -380,10 +380,23 @@ describe('provider errors', () => {
   it('a 429 stops the cascade and asks the caller to wait as the provider said', async () => {
     responders.cheap = () => ({ status: 429, headers: { 'retry-after': '3' } });
     responders.strong = () => technical(0.9);
-    expect(await classify(ordinary)).toEqual({ kind: 'rate_limited', tier: 'cheap', retryAfterMs: 3_000 });
+    expect(await classify(ordinary)).toEqual({ kind: 'rate_limited', tier: 'cheap', retryAfterMs: 3_000, held: false });
     expect(callsTo(CHEAP)).toHaveLength(1);
     expect(callsTo(STRONG)).toHaveLength(0);
     expect(sleeps).toEqual([]);
+  });
+
+  it('after a 429 the tier holds other tickets back until Retry-After passes, without calling the provider', async () => {
+    responders.cheap = () => ({ status: 429, headers: { 'retry-after': '3' } });
+    const tiers = buildTiers(configWith(), prompt);
+    const opts = { ...cascadeOptions(configWith(), tiers), sleep: () => Promise.resolve() };
+    expect(await runCascade({ ticketId: 'h-1', subject: '', body: ordinary.body }, opts)).toMatchObject({ kind: 'rate_limited', held: false });
+    const held = await runCascade({ ticketId: 'h-2', subject: '', body: ordinary.body }, opts);
+    expect(held).toMatchObject({ kind: 'rate_limited', tier: 'cheap', held: true });
+    // Spread out: between the rest of the 3 s and half as long again.
+    expect(held.kind === 'rate_limited' && held.retryAfterMs).toBeGreaterThan(2_000);
+    expect(held.kind === 'rate_limited' && held.retryAfterMs).toBeLessThanOrEqual(4_500);
+    expect(callsTo(CHEAP)).toHaveLength(1);
   });
 
   it('an exhausted balance on the cheap tier is not a rate limit: the strong tier answers', async () => {
@@ -397,7 +410,7 @@ describe('provider errors', () => {
   it('a 429 on the strong tier is reported for that tier, with retry-after-ms', async () => {
     responders.cheap = () => technical(0.5);
     responders.strong = () => ({ status: 429, headers: { 'retry-after-ms': '750' } });
-    expect(await classify(ordinary)).toEqual({ kind: 'rate_limited', tier: 'strong', retryAfterMs: 750 });
+    expect(await classify(ordinary)).toEqual({ kind: 'rate_limited', tier: 'strong', retryAfterMs: 750, held: false });
   });
 });
 

@@ -64,11 +64,14 @@ export function startClassifier(config: ClassifierConfig, deps: ClassifierDeps):
       { ...base, tiers: plan.tiers, rateLimitIsUnavailable: deferrals >= config.maxRateLimitDeferrals },
     );
     if (result.kind === 'rate_limited') {
-      deps.ctx.metrics?.rateLimited(result.tier, modelOf(result.tier));
+      // Only a 429 the provider actually sent counts towards giving up on the tier; a ticket held back
+      // while the tier waits out an earlier 429 just waits its turn (moving it to strong would cost more).
+      const next = result.held ? deferrals : deferrals + 1;
+      if (!result.held) deps.ctx.metrics?.rateLimited(result.tier, modelOf(result.tier));
       // Only this ticket waits, as long as the provider asked, without spending an attempt; other
       // tickets (critical ones, rule hits) keep flowing.
-      log.warn({ tier: result.tier, retryAfterMs: result.retryAfterMs, deferrals: deferrals + 1 }, 'provider rate limit; ticket deferred');
-      await job.updateData({ ...data, deferrals: deferrals + 1 });
+      log[result.held ? 'debug' : 'warn']({ tier: result.tier, retryAfterMs: result.retryAfterMs, deferrals: next }, 'provider rate limit; ticket deferred');
+      await job.updateData({ ...data, deferrals: next });
       await job.moveToDelayed(Date.now() + result.retryAfterMs, token);
       throw new DelayedError();
     }

@@ -30,6 +30,8 @@ export interface RateLimited {
   kind: 'rate_limited';
   tier: Tier['name'];
   retryAfterMs: number;
+  /** No call was made: the tier is holding tickets back until the provider's Retry-After passes. */
+  held: boolean;
 }
 
 export type CascadeResult = { kind: 'record'; record: DecisionRecord } | RateLimited;
@@ -131,7 +133,7 @@ export async function runCascade(input: TierInput, opts: CascadeOptions): Promis
       const latency = opts.now() - t0;
       if (result.kind === 'rate_limited') {
         attempts.push(attemptOf(tier, result, latency, false));
-        if (!opts.rateLimitIsUnavailable) return { kind: 'rate_limited', tier: tier.name, retryAfterMs: result.retryAfterMs };
+        if (!opts.rateLimitIsUnavailable) return { kind: 'rate_limited', tier: tier.name, retryAfterMs: result.retryAfterMs, held: result.held ?? false };
         sawUnavailable = true;
         break;
       }

@@ -33,7 +33,8 @@ export type TierResult =
   | { kind: 'abstain' }
   | { kind: 'invalid'; error: string; raw: string | null; model: string; usage: Usage }
   | { kind: 'unavailable'; error: string; retryable: boolean; model: string }
-  | { kind: 'rate_limited'; retryAfterMs: number; model: string };
+  /** `held`: the tier did not call the provider, which had asked for quiet until then. */
+  | { kind: 'rate_limited'; retryAfterMs: number; model: string; held?: boolean };
 
 export interface Tier {
   name: TierName;

@@ -70,6 +70,9 @@ export function createOpenAITier(config: OpenAITierConfig, deps: OpenAITierDeps)
     maxRetries: 0,
     timeout: config.timeoutMs,
   });
+  // After a 429, the provider said when it will take calls again; until then every ticket of this
+  // process waits without calling, so deferred tickets do not all retry into another 429.
+  let quietUntil = 0;
   return {
     name: config.name,
     threshold: config.threshold,
@@ -77,6 +80,9 @@ export function createOpenAITier(config: OpenAITierConfig, deps: OpenAITierDeps)
     external: true,
     promptVersion: deps.prompt.version,
     async classify(input) {
+      const wait = quietUntil - Date.now();
+      // Spread over half the wait again, so the tickets held back do not all wake in the same instant.
+      if (wait > 0) return { kind: 'rate_limited', retryAfterMs: Math.ceil(wait * (1 + Math.random() * 0.5)), model: config.model, held: true };
       let completion: OpenAI.Chat.Completions.ChatCompletion;
       try {
         completion = await client.chat.completions.create({
@@ -90,7 +96,9 @@ export function createOpenAITier(config: OpenAITierConfig, deps: OpenAITierDeps)
           ],
         });
       } catch (err) {
-        return classifyError(err, config.model);
+        const result = classifyError(err, config.model);
+        if (result.kind === 'rate_limited') quietUntil = Math.max(quietUntil, Date.now() + result.retryAfterMs);
+        return result;
       }
       // Typed as a completion, but a gateway can answer 200 with an error object or an HTML page; reading
       // it as one would throw out of the cascade instead of letting the next tier answer.
