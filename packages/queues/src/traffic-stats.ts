@@ -7,6 +7,22 @@ import { utcDay } from './fallback-switch.js';
 /** Enough history for this week, last week and a month of weekly reports. */
 const STATS_TTL_SECONDS = 70 * 24 * 3600;
 
+// ARGV: ttl, number of integer fields, then field/amount pairs (integers first, then dollars).
+const RECORD = `
+local ints = tonumber(ARGV[2])
+local i = 3
+for n = 1, ints do
+  redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1])
+  i = i + 2
+end
+while i <= #ARGV do
+  redis.call('HINCRBYFLOAT', KEYS[1], ARGV[i], ARGV[i + 1])
+  i = i + 2
+end
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+return 1
+`;
+
 /** A day's counters: field → count (or dollars for `cost:<model>`). */
 export type DayCounters = Record<string, number>;
 
@@ -68,11 +84,11 @@ export class TrafficStats {
   async record(t: FinishedTicket): Promise<void> {
     const key = this.key(utcDay(t.routedAt));
     const { counts, costs } = this.fieldsOf(t);
-    const m = this.redis.multi();
-    for (const [f, n] of Object.entries(counts)) m.hincrby(key, f, n);
-    for (const [f, usd] of Object.entries(costs)) m.hincrbyfloat(key, f, usd);
-    m.expire(key, STATS_TTL_SECONDS);
-    await m.exec();
+    // One script call: an ioredis MULTI builds a pipeline object per call, which showed up as GC on the hot path.
+    const args: (string | number)[] = [STATS_TTL_SECONDS, Object.keys(counts).length];
+    for (const [f, n] of Object.entries(counts)) args.push(f, n);
+    for (const [f, usd] of Object.entries(costs)) args.push(f, usd);
+    await this.redis.eval(RECORD, 1, key, ...args);
   }
 
   /** A counter someone else owns (the review desk's overrides, for instance) on today's hash. */
