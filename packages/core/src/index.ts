@@ -17,3 +17,4 @@ export * from './rollout.js';
 export * from './stats.js';
 export * from './pii.js';
 export * from './circuit-breaker.js';
+export * from './html-escape.js';

@@ -1,7 +1,7 @@
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+import { escapeHtml } from '@switchboard/core';
 
 /** Everything interpolated into a report goes through here: set paths and model names are outside input. */
-export const esc = (s: string | number): string => String(s).replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
+export const esc = escapeHtml;
 
 /** A self-contained page: inline style, no script, nothing fetched. */
 export function htmlPage(title: string, body: string): string {

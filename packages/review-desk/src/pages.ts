@@ -1,11 +1,10 @@
-import { CATEGORIES, PRIORITIES, TEAMS, type RoutingTable } from '@switchboard/core';
+import { CATEGORIES, escapeHtml, PRIORITIES, TEAMS, type RoutingTable } from '@switchboard/core';
 import type { ReviewDeskConfig } from './config.js';
 import type { LiveAccuracy } from './ground-truth.js';
 import type { ReviewItem } from './review-list.js';
 
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 /** Ticket text is customer input: everything interpolated goes through here. */
-export const esc = (s: string | number | null | undefined): string => String(s ?? '').replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
+const esc = escapeHtml;
 
 export function waited(ms: number): string {
   const m = Math.floor(ms / 60_000);
