@@ -1,6 +1,6 @@
 import { REASON, type DecisionRecord, type Tier } from '@switchboard/core';
 import type { FallbackState, FallbackSwitch } from '@switchboard/queues';
-import type { Logger } from '@switchboard/runtime';
+import { polledRead, type Logger } from '@switchboard/runtime';
 
 export interface TierPlan {
   tiers: readonly Tier[];
@@ -13,7 +13,6 @@ export interface TierPlan {
 const CAP_NOTE = 'fallback_cost_cap_reached';
 
 interface Snapshot {
-  readAt: number;
   state: FallbackState | null;
   spent: number;
 }
@@ -24,29 +23,21 @@ interface Snapshot {
  * every process within one poll.
  */
 export class FallbackView {
-  private snapshot: Snapshot | undefined;
-  private pending: Promise<Snapshot> | undefined;
+  private readonly current: () => Promise<Snapshot>;
 
   constructor(
     private readonly sw: FallbackSwitch,
-    private readonly pollMs: number,
+    pollMs: number,
     private readonly log: Logger,
     private readonly clock: () => Date = () => new Date(),
-  ) {}
-
-  private async read(): Promise<Snapshot> {
-    const now = this.clock();
-    const [{ state, invalid }, spent] = await Promise.all([this.sw.get(), this.sw.spent(now)]);
-    if (invalid) this.log.error('the fallback switch in Redis is unreadable; treating the cheap tier as off with no strong budget');
-    return { readAt: now.getTime(), state, spent };
+  ) {
+    this.current = polledRead(() => this.read(), pollMs, () => this.clock().getTime());
   }
 
-  private async current(): Promise<Snapshot> {
-    const s = this.snapshot;
-    if (s && this.clock().getTime() - s.readAt < this.pollMs) return s;
-    this.pending ??= this.read().finally(() => (this.pending = undefined));
-    this.snapshot = await this.pending;
-    return this.snapshot;
+  private async read(): Promise<Snapshot> {
+    const [{ state, invalid }, spent] = await Promise.all([this.sw.get(), this.sw.spent(this.clock())]);
+    if (invalid) this.log.error('the fallback switch in Redis is unreadable; treating the cheap tier as off with no strong budget');
+    return { state, spent };
   }
 
   /** The tiers a ticket may use now: all of them, or without cheap (fallback), or without any paid tier (over the cap). */
@@ -77,6 +68,7 @@ export class FallbackView {
     const usd = record.attempts.filter((a) => a.tier === 'strong').reduce((sum, a) => sum + a.costUsd, 0);
     if (usd <= 0) return;
     const total = await this.sw.addSpend(usd, this.clock());
-    if (this.snapshot) this.snapshot.spent = total;
+    // This process's own spend shows at once, not after the next poll.
+    (await this.current()).spent = total;
   }
 }

@@ -1,41 +1,33 @@
 import { createLegacyRouter, deliveringRouter, ticketText, type DecisionRecord, type LegacyRule, type RolloutStage, type RoutingTable, type Ticket } from '@switchboard/core';
 import type { RolloutStageStore } from '@switchboard/queues';
-import type { Logger } from '@switchboard/runtime';
+import { polledRead, type Logger } from '@switchboard/runtime';
 
 /**
  * The pilot as a classifier sees it: the stage (from Redis, re-read at most once per `pollMs`, so
  * a change needs no restart) and the legacy router that decides beside the cascade.
  */
 export class RolloutView {
-  private cached: { at: number; stage: RolloutStage } | undefined;
-  private pending: Promise<RolloutStage> | undefined;
   private readonly legacy;
+  /** The stage in force now: Redis's, else the configured one. */
+  readonly stage: () => Promise<RolloutStage>;
 
   constructor(
     private readonly store: RolloutStageStore,
     private readonly defaultStage: RolloutStage,
     table: readonly LegacyRule[],
     routing: RoutingTable,
-    private readonly pollMs: number,
+    pollMs: number,
     private readonly log: Logger,
-    private readonly clock: () => number = Date.now,
+    clock: () => number = Date.now,
   ) {
     this.legacy = createLegacyRouter(table, routing);
+    this.stage = polledRead(() => this.read(), pollMs, clock);
   }
 
   private async read(): Promise<RolloutStage> {
     const { stored, invalid } = await this.store.get();
     if (invalid) this.log.error({ fallback: this.defaultStage }, 'the rollout stage in Redis is unreadable; using the configured stage');
     return stored?.stage ?? this.defaultStage;
-  }
-
-  async stage(): Promise<RolloutStage> {
-    const c = this.cached;
-    if (c && this.clock() - c.at < this.pollMs) return c.stage;
-    this.pending ??= this.read().finally(() => (this.pending = undefined));
-    const stage = await this.pending;
-    this.cached = { at: this.clock(), stage };
-    return stage;
   }
 
   /** Adds the legacy router's answer and which router delivers, while a pilot runs. */

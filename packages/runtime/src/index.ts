@@ -11,3 +11,4 @@ export * from './metrics-env.js';
 export * from './serve-metrics.js';
 export * from './bearer-token.js';
 export * from './review-metrics.js';
+export * from './polled-read.js';
