@@ -2,3 +2,4 @@ export * from './password.js';
 export * from './users.js';
 export * from './session.js';
 export * from './plugin.js';
+export * from './password-prompt.js';
