@@ -1,19 +1,7 @@
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { dropPrefix, TEST_REDIS_URL, uniquePrefix } from '@switchboard/testkit';
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
+import { dropPrefix, freePort, TEST_REDIS_URL, uniquePrefix } from '@switchboard/testkit';
 
 /** Runs `npm start`'s launcher to the end of its demo and returns what it printed. */
 async function runFleet(env: Record<string, string>): Promise<{ code: number | null; out: string }> {

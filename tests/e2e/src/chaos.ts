@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openFleetContext } from '@switchboard/queues';
 import { freePort, startFakeOpenAI, startRedisServer, testLogger, waitFor } from '@switchboard/testkit';
-import { kill, spawnApp } from './child-apps.js';
+import { kill, scenarioEnv, spawnApp } from './child-apps.js';
 import { destinations, postJson } from './fleet-harness.js';
-import { buildScenario, CHEAP, scenarioResponder, STRONG } from './scenario.js';
+import { buildScenario, scenarioResponder } from './scenario.js';
 
 const { values: args } = parseArgs({ options: { minutes: { type: 'string', default: '3' }, rate: { type: 'string', default: '40' } } });
 const minutes = Number(args.minutes);
@@ -30,19 +30,12 @@ let redis = await startRedis();
 let providerDown = false;
 const fake = await startFakeOpenAI((req, i) => (providerDown ? { status: 503 } : { ...scenarioResponder(req), delayMs: 20 + (i % 7) * 15 }));
 const ingestPort = await freePort();
-const env = {
-  REDIS_URL: `redis://127.0.0.1:${redisPort}`,
-  QUEUE_PREFIX: 'chaos',
-  INGEST_API_KEYS: KEY,
-  PORT: String(ingestPort),
-  MODEL_BASE_URL: fake.url,
-  MODEL_API_KEY: 'k',
-  CHEAP_MODEL: CHEAP,
-  STRONG_MODEL: STRONG,
-  LOCAL_MODEL_PATH: 'off',
-  WORKER_LOCK_DURATION_MS: '3000',
-  WORKER_STALLED_INTERVAL_MS: '1500',
-};
+const redisUrl = `redis://127.0.0.1:${redisPort}`;
+const prefix = 'chaos';
+const env = scenarioEnv(
+  { redisUrl, prefix, providerUrl: fake.url },
+  { INGEST_API_KEYS: KEY, PORT: String(ingestPort), WORKER_LOCK_DURATION_MS: '3000', WORKER_STALLED_INTERVAL_MS: '1500' },
+);
 const workers: { app: 'classifier' | 'escalation'; child: ChildProcess }[] = [];
 for (const app of ['classifier', 'classifier', 'escalation', 'escalation'] as const) workers.push({ app, child: spawnApp(app, env) });
 const ingest = spawnApp('ingest', env);
@@ -104,10 +97,10 @@ try {
   await chaos();
   running = false;
   await load;
-  const fleet = await openFleetContext({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, role: 'producer', logger: testLogger(), retentionDays: 8 });
+  const fleet = await openFleetContext({ redisUrl: redisUrl, prefix: prefix, role: 'producer', logger: testLogger(), retentionDays: 8 });
   const ended = async (): Promise<number> => (await Promise.all(accepted.map((id) => fleet.store.status(id)))).filter((s) => s === 'routed' || s === 'escalated').length;
   await waitFor(async () => ((await ended()) === accepted.length ? true : undefined), 180_000, 'every accepted ticket to end');
-  const where = await destinations(fleet.redis, env.QUEUE_PREFIX);
+  const where = await destinations(fleet.redis, prefix);
   const wrong = accepted.filter((id) => (where.get(id) ?? []).length !== 1);
   await fleet.close();
   console.log(`\nfaults: ${faults.length} (${faults.join(', ')})`);

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { CHEAP, STRONG } from './scenario.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -23,4 +24,19 @@ export function kill(child: ChildProcess, signal: NodeJS.Signals): Promise<void>
     child.once('exit', () => resolve());
     child.kill(signal);
   });
+}
+
+/** What the worker apps need to run the scripted scenario against the fake provider, on one prefix. */
+export function scenarioEnv(opts: { redisUrl: string; prefix: string; providerUrl: string }, over: Record<string, string> = {}): Record<string, string> {
+  return {
+    REDIS_URL: opts.redisUrl,
+    QUEUE_PREFIX: opts.prefix,
+    MODEL_BASE_URL: opts.providerUrl,
+    MODEL_API_KEY: 'test-key',
+    CHEAP_MODEL: CHEAP,
+    STRONG_MODEL: STRONG,
+    // The provider script decides every ticket; a local model in front would take some of them.
+    LOCAL_MODEL_PATH: 'off',
+    ...over,
+  };
 }

@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acceptTickets } from '@switchboard/ingest';
 import { decisionsQueue, humanReviewQueue, openFleetContext, openQueue, teamQueue, ticketsQueue, type FleetContext } from '@switchboard/queues';
 import { dropPrefix, startFakeOpenAI, testLogger, TEST_REDIS_URL, uniquePrefix, waitFor, type FakeProvider } from '@switchboard/testkit';
-import { buildScenario, CHEAP, expectedRoute, scenarioResponder, STRONG } from './scenario.js';
+import { buildScenario, CHEAP, expectedRoute, scenarioResponder } from './scenario.js';
 import { destinations } from './fleet-harness.js';
-import { kill, spawnApp } from './child-apps.js';
+import { kill, scenarioEnv, spawnApp } from './child-apps.js';
 
 describe('workers killed with SIGKILL mid-job', () => {
   const prefix = uniquePrefix('crash');
@@ -14,21 +14,12 @@ describe('workers killed with SIGKILL mid-job', () => {
   let fleet: FleetContext;
   const children: ChildProcess[] = [];
 
-  const env = (): Record<string, string> => ({
-    REDIS_URL: TEST_REDIS_URL,
-    QUEUE_PREFIX: prefix,
-    MODEL_BASE_URL: fake.url,
-    MODEL_API_KEY: 'test-key',
-    CHEAP_MODEL: CHEAP,
-    STRONG_MODEL: STRONG,
-    CLASSIFIER_CONCURRENCY: '8',
-    // The provider script decides every ticket; a local model in front would take some of them.
-    LOCAL_MODEL_PATH: 'off',
-    ESCALATION_CONCURRENCY: '4',
-    // Short locks so a dead worker's jobs come back within seconds, not the default 30 s.
-    WORKER_LOCK_DURATION_MS: '2000',
-    WORKER_STALLED_INTERVAL_MS: '1000',
-  });
+  const env = (): Record<string, string> =>
+    scenarioEnv(
+      { redisUrl: TEST_REDIS_URL, prefix, providerUrl: fake.url },
+      // Short locks so a dead worker's jobs come back within seconds, not the default 30 s.
+      { CLASSIFIER_CONCURRENCY: '8', ESCALATION_CONCURRENCY: '4', WORKER_LOCK_DURATION_MS: '2000', WORKER_STALLED_INTERVAL_MS: '1000' },
+    );
   const start = (app: 'classifier' | 'escalation'): ChildProcess => {
     const child = spawnApp(app, env());
     children.push(child);

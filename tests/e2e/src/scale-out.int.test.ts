@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acceptTickets } from '@switchboard/ingest';
 import { humanReviewQueue, openFleetContext, openQueue, teamQueue, ticketsQueue, type FleetContext } from '@switchboard/queues';
 import { dropPrefix, startFakeOpenAI, testLogger, TEST_REDIS_URL, uniquePrefix, waitFor, type FakeProvider } from '@switchboard/testkit';
-import { kill, spawnApp } from './child-apps.js';
+import { kill, scenarioEnv, spawnApp } from './child-apps.js';
 import { destinations } from './fleet-harness.js';
-import { buildScenario, CHEAP, expectedRoute, scenarioResponder, STRONG } from './scenario.js';
+import { buildScenario, expectedRoute, scenarioResponder } from './scenario.js';
 
 describe('scale-out: three classifier and three escalation processes on one Redis', () => {
   const prefix = uniquePrefix('scale');
@@ -27,17 +27,7 @@ describe('scale-out: three classifier and three escalation processes on one Redi
   });
 
   it('share the work, and every ticket is delivered exactly once to the right place', async () => {
-    const env = {
-      REDIS_URL: TEST_REDIS_URL,
-      QUEUE_PREFIX: prefix,
-      MODEL_BASE_URL: fake.url,
-      MODEL_API_KEY: 'test-key',
-      CHEAP_MODEL: CHEAP,
-      STRONG_MODEL: STRONG,
-      LOCAL_MODEL_PATH: 'off',
-      CLASSIFIER_CONCURRENCY: '4',
-      ESCALATION_CONCURRENCY: '4',
-    };
+    const env = scenarioEnv({ redisUrl: TEST_REDIS_URL, prefix, providerUrl: fake.url }, { CLASSIFIER_CONCURRENCY: '4', ESCALATION_CONCURRENCY: '4' });
     for (let i = 0; i < 3; i++) children.push(spawnApp('classifier', env), spawnApp('escalation', env));
     const scenario = buildScenario('scale', { hotword: 30, critical: 30, cheap: 120, 'cheap-unsure': 40, 'cheap-invalid': 20, 'high-unsure': 20, 'all-down': 10, injection: 10 });
     const tickets = openQueue(ticketsQueue, fleet.ctx);
