@@ -1,3 +1,5 @@
+import { foldCase } from './fold-case.js';
+
 /**
  * Whole-word, case-insensitive phrase matching. "asap" must not fire inside "wasapp", and a phrase
  * such as "production down" must match across any run of whitespace.
@@ -12,26 +14,20 @@ export interface KeywordMatcher {
 
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/**
- * Unicode case folding (what the `i` flag uses) keeps Turkish dotted İ apart from i, so "ACİL" would
- * never match "acil", and `toLowerCase` turns İ into i plus a combining dot. Both sides are folded the
- * same way; NFC first so a decomposed "ü" in the text is the same letter as the keyword's.
- */
-const fold = (s: string): string => s.normalize('NFC').replace(/[İı]/g, 'i');
-
 export function createKeywordMatcher(keywords: readonly string[]): KeywordMatcher {
-  const cleaned = keywords.map((k) => fold(k.trim()).toLowerCase()).filter((k) => k.length > 0);
+  // Both sides folded the same way, so "ACİL" matches "acil".
+  const cleaned = keywords.map((k) => foldCase(k.trim())).filter((k) => k.length > 0);
   const patterns = cleaned.map((keyword) => ({
     keyword,
     // \p{L}\p{N} boundaries instead of \b so that non-ASCII words (German, Turkish) are whole words too.
     re: new RegExp(
       `(?<![\\p{L}\\p{N}_])${keyword.split(/\s+/).map(escapeRegExp).join('\\s+')}(?![\\p{L}\\p{N}_])`,
-      'iu',
+      'u',
     ),
   }));
   return {
     first(text) {
-      const folded = (typeof text === 'string' ? [text] : text).map(fold);
+      const folded = (typeof text === 'string' ? [text] : text).map(foldCase);
       for (const { keyword, re } of patterns) {
         if (folded.some((t) => re.test(t))) return keyword;
       }

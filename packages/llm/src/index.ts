@@ -1,2 +1,3 @@
 export * from './prompt.js';
 export * from './openai-tier.js';
+export * from './pooled-fetch.js';

@@ -8,6 +8,7 @@ import {
   type TierName,
   type TierResult,
 } from '@switchboard/core';
+import { pooledFetch } from './pooled-fetch.js';
 import { renderTicket, type RoutingPrompt } from './prompt.js';
 
 export interface OpenAITierConfig {
@@ -69,6 +70,7 @@ export function createOpenAITier(config: OpenAITierConfig, deps: OpenAITierDeps)
     apiKey: config.apiKey,
     maxRetries: 0,
     timeout: config.timeoutMs,
+    fetch: pooledFetch(),
   });
   // After a 429, the provider said when it will take calls again; until then every ticket of this
   // process waits without calling, so deferred tickets do not all retry into another 429.

@@ -46,3 +46,15 @@ describe('logger', () => {
     for (const secret of ['mehmet@example.com.tr', 'x.y@corp.example', 'VIP', 'Ayşe']) expect(out).not.toContain(secret);
   });
 });
+
+describe('logger bindings and depth', () => {
+  it('censors sensitive fields bound on a child logger and objects nested past the walk', () => {
+    const { lines, stream } = capture();
+    let nested: Record<string, unknown> = { body: 'deep secret text' };
+    for (let i = 0; i < 12; i++) nested = { level: nested };
+    createLogger({ name: 't', level: 'info' }, stream).child({ subject: 'Refund for order 7', email: 'a@b.example', jobId: 'j-1' }).info({ nested }, 'bound');
+    const out = lines.join('');
+    for (const secret of ['Refund for order 7', 'a@b.example', 'deep secret text']) expect(out).not.toContain(secret);
+    expect(out).toContain('"jobId":"j-1"');
+  });
+});
