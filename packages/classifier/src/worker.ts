@@ -42,7 +42,8 @@ export function startClassifier(config: ClassifierConfig, deps: ClassifierDeps):
 
   const worker = startConsumer(ticketsQueue, deps.ctx, { concurrency: config.concurrency, onExhausted: deps.onExhausted }, async (data, job, log, token) => {
     const { ticket } = data;
-    const progress = await deps.store.progress(ticket.id);
+    // One round trip: what is already recorded, and the move to 'classifying' when nothing is.
+    const progress = await deps.store.beginClassifying(ticket.id, { receivedAt: ticket.receivedAt, classificationStartedAt: new Date().toISOString() });
     if (progress.status === 'routed' || progress.status === 'escalated' || progress.status === 'failed') {
       log.info({ ticketId: ticket.id, status: progress.status }, 'ticket already finished; nothing to do');
       return;
@@ -53,10 +54,6 @@ export function startClassifier(config: ClassifierConfig, deps: ClassifierDeps):
       log.info({ ticketId: ticket.id }, 'decision already recorded; handed on without a new classification');
       return;
     }
-    await deps.store.advance(ticket.id, 'classifying', {
-      receivedAt: ticket.receivedAt,
-      classificationStartedAt: new Date().toISOString(),
-    });
     const deferrals = data.deferrals ?? 0;
     const plan = deps.fallback ? await deps.fallback.plan(deps.tiers) : { tiers: deps.tiers, notes: [], metered: false };
     const result = await runCascade(

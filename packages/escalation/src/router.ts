@@ -46,19 +46,17 @@ export function startEscalation(config: EscalationConfig, deps: EscalationDeps):
   });
 
   const worker = startConsumer(decisionsQueue, deps.ctx, { concurrency: config.concurrency, onExhausted: deps.onExhausted }, async ({ ticket, record }, _job, log) => {
-    // The status alone: `progress` would also fetch the stored decision JSON, which escalation already has in the job.
-    const status = await deps.store.status(ticket.id);
-    if (status === 'routed' || status === 'escalated') {
-      // Delivered already (the status is set only after delivery): a repeat must not deliver again.
-      log.info({ ticketId: ticket.id, status }, 'decision for a ticket already delivered; nothing to do');
-      return;
-    }
     const text = ticketText({ subject: ticket.subject ?? '', body: ticket.body });
     const fresh = applyGuardrails(record, text, { critical, highPriorityMinConfidence: config.highPriorityMinConfidence });
     const proposed = JSON.stringify(fresh);
-    const stored = await deps.store.claimRoute(ticket.id, proposed);
+    const claim = await deps.store.claimRoute(ticket.id, proposed);
+    if (claim.status === 'routed' || claim.status === 'escalated') {
+      // Delivered already (the status is set only after delivery): a repeat must not deliver again.
+      log.info({ ticketId: ticket.id, status: claim.status }, 'decision for a ticket already delivered; nothing to do');
+      return;
+    }
     // Nearly always our own route comes back: only a route stored earlier (a redelivery) needs parsing.
-    const route = stored === proposed ? fresh : RouteSchema.parse(JSON.parse(stored));
+    const route = claim.route === proposed ? fresh : RouteSchema.parse(JSON.parse(claim.route));
     const routed: RoutedTicket = { ticket, record, route, routedAt: new Date().toISOString() };
     const jobId = jobIdForTicket(ticket.id);
     if (route.escalated) {

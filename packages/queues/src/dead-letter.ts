@@ -74,7 +74,7 @@ export function deadLetterWriter(
       } else {
         const routed = pipelineFailure(job.data, error);
         if (routed) {
-          const stored = await store.claimRoute(ticketId, JSON.stringify(routed.route));
+          const { route: stored } = await store.claimRoute(ticketId, JSON.stringify(routed.route));
           // Only if no route was stored before: a ticket already delivered must not also reach a human.
           const ours = stored === JSON.stringify(routed.route);
           if (ours) {

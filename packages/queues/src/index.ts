@@ -3,6 +3,7 @@ export * from './definitions.js';
 export * from './payloads.js';
 export * from './factory.js';
 export * from './ticket-store.js';
+export * from './lua-script.js';
 export * from './dead-letter.js';
 export * from './fleet-context.js';
 export * from './fallback-switch.js';

@@ -30,4 +30,33 @@ describe('ticket store', () => {
     expect(ttl).toBeLessThanOrEqual(3600);
     expect(await store.get('unknown')).toBeUndefined();
   });
+
+  it('starts classification in one call: a new ticket moves on, a decided or finished one is reported as found', async () => {
+    await store.markQueued('s3', '2026-11-25T10:00:00.000Z');
+    expect(await store.beginClassifying('s3', { classificationStartedAt: '2026-11-25T10:00:01.000Z' })).toEqual({ status: 'queued', decision: undefined });
+    expect(await store.get('s3')).toMatchObject({ status: 'classifying', timings: { classificationStartedAt: '2026-11-25T10:00:01.000Z' } });
+    // A redelivered job that finds no decision starts again.
+    expect(await store.beginClassifying('s3', { classificationStartedAt: '2026-11-25T10:05:00.000Z' })).toEqual({ status: 'classifying', decision: undefined });
+    await store.advance('s3', 'classifying', { decision: '{"d":1}' });
+    expect(await store.beginClassifying('s3', { classificationStartedAt: '2026-11-25T10:09:00.000Z' })).toEqual({ status: 'classifying', decision: '{"d":1}' });
+    expect(await redis.hget(store.key('s3'), 'classificationStartedAt')).toBe('2026-11-25T10:05:00.000Z');
+    await store.advance('s3', 'routed');
+    expect(await store.beginClassifying('s3', {})).toEqual({ status: 'routed', decision: '{"d":1}' });
+    expect(await store.status('s3')).toBe('routed');
+  });
+
+  it('keeps the first route claimed and reports the status with it', async () => {
+    await store.markQueued('s4', '2026-11-25T10:00:00.000Z');
+    expect(await store.claimRoute('s4', '{"team":"sales"}')).toEqual({ route: '{"team":"sales"}', status: 'queued' });
+    expect(await store.claimRoute('s4', '{"team":"billing"}')).toEqual({ route: '{"team":"sales"}', status: 'queued' });
+    await store.advance('s4', 'routed');
+    expect(await store.claimRoute('s4', '{"team":"billing"}')).toEqual({ route: '{"team":"sales"}', status: 'routed' });
+  });
+
+  it('sends scripts by hash once Redis has them, and loads them again after SCRIPT FLUSH', async () => {
+    await redis.script('FLUSH');
+    await store.markQueued('s5', '2026-11-25T10:00:00.000Z');
+    expect(await store.advance('s5', 'classifying')).toBe(true);
+    expect(await store.status('s5')).toBe('classifying');
+  });
 });

@@ -1,6 +1,7 @@
 import type { RedisClient as Redis } from './connection.js';
 import { z } from 'zod';
 import { DecisionRecord } from '@switchboard/core';
+import { luaScript, type LuaScript } from './lua-script.js';
 import { Resolution, RouteSchema } from './payloads.js';
 
 export const TICKET_STATUSES = ['queued', 'classifying', 'routed', 'escalated', 'failed'] as const;
@@ -27,22 +28,37 @@ export const TicketView = z.object({
 });
 export type TicketView = z.infer<typeof TicketView>;
 
-// Sets fields and the status only if the status moves forward; refreshes the retention either way.
-const ADVANCE = `
-local cur = redis.call('HGET', KEYS[1], 'rank')
-local rank = tonumber(ARGV[2])
-if cur and tonumber(cur) > rank then
-  return 0
+// Moves the status forward and sets fields with it, only if it moves forward; refreshes the retention
+// either way. ARGV: ttl, rank, status, then field/value pairs from `first`. Shared by ADVANCE and BEGIN.
+const ADVANCE_FN = `
+local function advance(key, ttl, rank, status, first)
+  local cur = redis.call('HGET', key, 'rank')
+  if cur and (tonumber(cur) > rank or (tonumber(cur) == rank and rank == 2)) then
+    redis.call('EXPIRE', key, ttl)
+    return 0
+  end
+  redis.call('HSET', key, 'status', status, 'rank', rank)
+  for i = first, #ARGV, 2 do
+    redis.call('HSET', key, ARGV[i], ARGV[i + 1])
+  end
+  redis.call('EXPIRE', key, ttl)
+  return 1
 end
-if cur and tonumber(cur) == rank and rank == 2 then
-  return 0
+`;
+
+const ADVANCE = `${ADVANCE_FN}
+return advance(KEYS[1], ARGV[1], tonumber(ARGV[2]), ARGV[3], 4)
+`;
+
+// The classifier's first step in one round trip: a finished ticket or a recorded decision is
+// returned as found; otherwise the ticket moves to 'classifying' with the given fields.
+const BEGIN = `${ADVANCE_FN}
+local found = redis.call('HMGET', KEYS[1], 'status', 'decision', 'rank')
+if (found[3] and tonumber(found[3]) >= 2) or found[2] then
+  return {found[1] or false, found[2] or false}
 end
-redis.call('HSET', KEYS[1], 'status', ARGV[3], 'rank', ARGV[2])
-for i = 4, #ARGV, 2 do
-  redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
-end
-redis.call('EXPIRE', KEYS[1], ARGV[1])
-return 1
+advance(KEYS[1], ARGV[1], 1, 'classifying', 2)
+return {found[1] or false, false}
 `;
 
 // Records a ticket as queued unless a record exists; returns 1 only for the call that created it.
@@ -55,23 +71,35 @@ redis.call('EXPIRE', KEYS[1], ARGV[1])
 return created
 `;
 
-// Stores the route if none is stored yet and returns whichever route is stored: the first decision wins.
+// Stores the route if none is stored yet and returns whichever route is stored (the first decision
+// wins), with the status, so escalation learns in the same round trip whether it already delivered.
 const CLAIM_ROUTE = `
 redis.call('HSETNX', KEYS[1], 'route', ARGV[2])
 redis.call('EXPIRE', KEYS[1], ARGV[1])
-return redis.call('HGET', KEYS[1], 'route')
+return redis.call('HMGET', KEYS[1], 'route', 'status')
 `;
+
+const asStatus = (v: unknown): TicketStatus | undefined => (typeof v === 'string' && (TICKET_STATUSES as readonly string[]).includes(v) ? (v as TicketStatus) : undefined);
 
 /**
  * The ticket's record: its status, decision and route, kept for `retentionSeconds` (30 days by default),
  * well past the BullMQ jobs. It is also what makes ingest idempotent: a known id is a known ticket.
  */
 export class TicketStore {
+  private readonly scripts: Record<'advance' | 'begin' | 'markQueued' | 'claimRoute', LuaScript>;
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
     private readonly retentionSeconds: number,
-  ) {}
+  ) {
+    this.scripts = {
+      advance: luaScript(redis, 'advance', 1, ADVANCE),
+      begin: luaScript(redis, 'begin', 1, BEGIN),
+      markQueued: luaScript(redis, 'markQueued', 1, MARK_QUEUED),
+      claimRoute: luaScript(redis, 'claimRoute', 1, CLAIM_ROUTE),
+    };
+  }
 
   key(ticketId: string): string {
     return `${this.prefix}:record:${ticketId}`;
@@ -89,7 +117,7 @@ export class TicketStore {
   async markQueued(ticketId: string, receivedAt: string): Promise<boolean> {
     // A script, not MULTI: equally atomic, but a MULTI builds an ioredis Pipeline, which copies every
     // command BullMQ defined on the shared connection; per ticket, that showed as ingest's GC time.
-    const res = await this.redis.eval(MARK_QUEUED, 1, this.key(ticketId), String(this.retentionSeconds), receivedAt);
+    const res = await this.scripts.markQueued([this.key(ticketId)], [this.retentionSeconds, receivedAt]);
     return res === 1;
   }
 
@@ -100,20 +128,31 @@ export class TicketStore {
 
   /** Moves the status forward and records fields with it. Returns false when the record was already further on. */
   async advance(ticketId: string, status: TicketStatus, fields: Record<string, string> = {}): Promise<boolean> {
-    const args = [String(this.retentionSeconds), String(RANK[status]), status, ...Object.entries(fields).flat()];
-    const res = await this.redis.eval(ADVANCE, 1, this.key(ticketId), ...args);
+    const res = await this.scripts.advance([this.key(ticketId)], [this.retentionSeconds, RANK[status], status, ...Object.entries(fields).flat()]);
     return res === 1;
+  }
+
+  /**
+   * The classifier's start: the status and any decision already recorded, as `progress` reads them;
+   * when the ticket is neither finished nor decided, it is moved to 'classifying' with `fields` in the
+   * same round trip.
+   */
+  async beginClassifying(ticketId: string, fields: Record<string, string>): Promise<{ status: TicketStatus | undefined; decision: string | undefined }> {
+    const res = await this.scripts.begin([this.key(ticketId)], [this.retentionSeconds, ...Object.entries(fields).flat()]);
+    const [status, decision] = Array.isArray(res) ? (res as unknown[]) : [];
+    return { status: asStatus(status), decision: typeof decision === 'string' ? decision : undefined };
   }
 
   /**
    * Escalation's exactly-once guard: the first route stored for a ticket is the only one it is ever
    * delivered by, so a redelivered decision (after a crash, or on a worker with newer config) cannot
-   * send the ticket to a second place. Returns the stored route as JSON.
+   * send the ticket to a second place. Returns the stored route as JSON and the ticket's status.
    */
-  async claimRoute(ticketId: string, routeJson: string): Promise<string> {
-    const stored = await this.redis.eval(CLAIM_ROUTE, 1, this.key(ticketId), String(this.retentionSeconds), routeJson);
-    if (typeof stored !== 'string') throw new Error(`route of ${ticketId} was not stored`);
-    return stored;
+  async claimRoute(ticketId: string, routeJson: string): Promise<{ route: string; status: TicketStatus | undefined }> {
+    const res = await this.scripts.claimRoute([this.key(ticketId)], [this.retentionSeconds, routeJson]);
+    const [route, status] = Array.isArray(res) ? (res as unknown[]) : [];
+    if (typeof route !== 'string') throw new Error(`route of ${ticketId} was not stored`);
+    return { route, status: asStatus(status) };
   }
 
   /** The decision already recorded for a ticket, so a redelivered job need not pay for the cascade again. */

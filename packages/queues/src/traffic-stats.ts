@@ -3,6 +3,7 @@ import type { DecisionRecord } from '@switchboard/core';
 import type { RouteSchema } from './payloads.js';
 import type { z } from 'zod';
 import { utcDay } from './fallback-switch.js';
+import { luaScript, type LuaScript } from './lua-script.js';
 
 /** Enough history for this week, last week and a month of weekly reports. */
 const STATS_TTL_SECONDS = 70 * 24 * 3600;
@@ -48,10 +49,14 @@ const confidenceBin = (c: number): number => Math.min(9, Math.max(0, Math.floor(
  * `dimension:value`, so a new value needs no schema change.
  */
 export class TrafficStats {
+  private readonly recordScript: LuaScript;
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
-  ) {}
+  ) {
+    this.recordScript = luaScript(redis, 'recordStats', 1, RECORD);
+  }
 
   private key(day: string): string {
     return `${this.prefix}:stats:day:${day}`;
@@ -88,7 +93,7 @@ export class TrafficStats {
     const args: (string | number)[] = [STATS_TTL_SECONDS, Object.keys(counts).length];
     for (const [f, n] of Object.entries(counts)) args.push(f, n);
     for (const [f, usd] of Object.entries(costs)) args.push(f, usd);
-    await this.redis.eval(RECORD, 1, key, ...args);
+    await this.recordScript([key], args);
   }
 
   /** A counter someone else owns (the review desk's overrides, for instance) on today's hash. */
