@@ -8,7 +8,8 @@ const fake = await startFakeModels(opts);
 process.on('message', (msg: unknown) => {
   if (msg === 'counts') {
     const { perSecondOk, ...rest } = fake.counts;
-    process.send?.({ counts: { ...rest, perSecondOk: [...perSecondOk.entries()] } });
+    const cpu = process.cpuUsage();
+    process.send?.({ counts: { ...rest, perSecondOk: [...perSecondOk.entries()], cpuMicros: cpu.user + cpu.system } });
   } else if (msg === 'close') {
     void fake.close().then(() => process.exit(0));
   }

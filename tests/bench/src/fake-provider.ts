@@ -8,6 +8,8 @@ export interface ProviderCounts {
   rateLimited: number;
   /** [unix second, cheap calls answered 200 in it] */
   perSecondOk: [number, number][];
+  /** CPU the provider process has used so far (user + system), so a scenario can bill it separately. */
+  cpuMicros: number;
 }
 
 export interface RemoteFakeProvider {
