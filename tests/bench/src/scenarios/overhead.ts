@@ -75,8 +75,24 @@ export async function runOverhead(ctx: BenchContext): Promise<ScenarioResult & {
   await fake.close();
   await dropPrefix(prefix, ctx.redisUrl);
 
+  // The same fleet with no model tier (rules, then people): what the queues, records, guardrails,
+  // logs and metrics cost without the HTTP call to a provider, which the bare chain does not make.
+  const noModelPrefix = `${ctx.prefix}-overhead-nomodel`;
+  const noModel = await startBenchFleet({
+    redisUrl: ctx.redisUrl,
+    prefix: noModelPrefix,
+    logger: ctx.logger,
+    promptPath: ctx.promptPath,
+    classifier: { concurrency: CLASSIFIER_CONCURRENCY },
+    escalationConcurrency: ESCALATION_CONCURRENCY,
+  });
+  const noModelRun = await timeRun((from, k) => noModel.enqueue(Array.from({ length: k }, (_, i) => ticketAt(ctx.corpus, `${runId}n`, from + i))), () => noModel.finished.length, n);
+  await noModel.close();
+  await dropPrefix(noModelPrefix, ctx.redisUrl);
+
   const [bareRate, fleetRate] = [bareRun.rate, fleetRun.rate];
   const ratio = fleetRate / bareRate;
+  const noModelRatio = noModelRun.rate / bareRate;
   return {
     finished,
     rows: [
@@ -88,6 +104,11 @@ export async function runOverhead(ctx: BenchContext): Promise<ScenarioResult & {
         metric: 'CPU per ticket: bare / fleet / fake provider (µs)',
         value: `${fmt(bareRun.cpuMicrosPerTicket)} / ${fmt(fleetRun.cpuMicrosPerTicket)} / ${fmt(providerCpuPerTicket)}`,
       },
+      {
+        scenario: '1 overhead',
+        metric: 'fleet with no model tier: tickets/s, / bare, CPU µs/ticket',
+        value: `${fmt(noModelRun.rate)}, ${fmt(noModelRatio, 2)}, ${fmt(noModelRun.cpuMicrosPerTicket)}`,
+      },
       { scenario: '1 overhead', metric: 'failed job attempts', value: String(failed), target: '0', pass: failed === 0 },
     ],
     data: {
@@ -97,6 +118,7 @@ export async function runOverhead(ctx: BenchContext): Promise<ScenarioResult & {
       fleetTicketsPerSec: fleetRate,
       ratio,
       cpuMicrosPerTicket: { bare: bareRun.cpuMicrosPerTicket, fleet: fleetRun.cpuMicrosPerTicket, fakeProvider: providerCpuPerTicket },
+      noModelTier: { ticketsPerSec: noModelRun.rate, ratio: noModelRatio, cpuMicrosPerTicket: noModelRun.cpuMicrosPerTicket },
       failedAttempts: failed,
       loadAvg: { bare: bareLoad, fleet: fleetLoad },
     },
