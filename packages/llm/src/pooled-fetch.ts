@@ -1,4 +1,4 @@
-import { Agent, request, type Dispatcher } from 'undici';
+import { Agent, request } from 'undici';
 
 // Statuses whose Response must have a null body (the Response constructor throws otherwise).
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
@@ -19,7 +19,7 @@ export function pooledFetch(opts: { keepAliveTimeoutMs?: number } = {}): typeof 
       return fetch(input, init);
     }
     const res = await request(input, {
-      method: (init.method ?? 'GET') as Dispatcher.HttpMethod,
+      method: init.method ?? 'GET',
       // A list of pairs would be read by undici as a flat list; a Headers object or a record is passed as is.
       headers: Array.isArray(init.headers) ? new Headers(init.headers) : (init.headers as Headers | Record<string, string> | undefined),
       body: body ?? undefined,
@@ -34,5 +34,5 @@ export function pooledFetch(opts: { keepAliveTimeoutMs?: number } = {}): typeof 
     const text = await res.body.text();
     return new Response(NULL_BODY_STATUSES.has(res.statusCode) ? null : text, { status: res.statusCode, headers });
   };
-  return pooled as typeof fetch;
+  return pooled;
 }
