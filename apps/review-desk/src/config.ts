@@ -20,6 +20,8 @@ export const ReviewDeskEnv = workerEnv.extend({
   REVIEW_DESK_SECURE_COOKIE: z.enum(['true', 'false']).default('true'),
   REVIEW_LEASE_MS: Ms.optional(),
   REVIEW_RENEW_MS: Ms.optional(),
+  /** How many of the most urgent waiting tickets the list shows; the total is always shown. */
+  REVIEW_LIST_LIMIT: z.coerce.number().int().positive().max(5_000).optional(),
   /** JSON {"high": ms, "medium": ms, "low": ms}: waiting longer shows as an SLA breach. */
   REVIEW_SLA_MS: jsonOf(z.object({ high: z.number().int().positive(), medium: z.number().int().positive(), low: z.number().int().positive() })).optional(),
   ROUTING_TABLE: jsonOf(RoutingTable).optional(),
@@ -33,6 +35,6 @@ export type ReviewDeskEnv = z.infer<typeof ReviewDeskEnv>;
 
 export function reviewDeskConfigFromEnv(raw: Record<string, string | undefined>): { env: ReviewDeskEnv; config: ReviewDeskConfig } {
   const env = parseEnv(ReviewDeskEnv, raw);
-  const config = parseEnv(ReviewDeskConfig, { leaseMs: env.REVIEW_LEASE_MS, renewEveryMs: env.REVIEW_RENEW_MS, slaMs: env.REVIEW_SLA_MS, retentionDays: Math.max(90, env.RECORD_RETENTION_DAYS) });
+  const config = parseEnv(ReviewDeskConfig, { leaseMs: env.REVIEW_LEASE_MS, renewEveryMs: env.REVIEW_RENEW_MS, listLimit: env.REVIEW_LIST_LIMIT, slaMs: env.REVIEW_SLA_MS, retentionDays: Math.max(90, env.RECORD_RETENTION_DAYS) });
   return { env, config };
 }

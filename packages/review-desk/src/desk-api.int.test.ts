@@ -85,3 +85,20 @@ describe('review desk JSON API', () => {
     expect((await api('GET', '/queue')).json<{ items: { claim: unknown }[] }>().items[0]?.claim).toBeNull();
   });
 });
+
+describe('review desk after an outage: more waiting than one page', () => {
+  let rig: DeskRig;
+  beforeAll(async () => {
+    rig = await startDeskRig({ listLimit: 1 });
+  });
+  afterAll(() => rig.close());
+
+  it('lists the most urgent ticket, and reports every waiting ticket in the total and the gauge', async () => {
+    const res = await rig.app.inject({ method: 'GET', url: '/api/queue', headers: { authorization: basic('ana') } });
+    const body = res.json<{ total: number; items: { ticketId: string }[] }>();
+    expect(body.items.map((i) => i.ticketId)).toEqual([CRITICAL.ticket.id]);
+    expect(body.total).toBe(2);
+    const gauge = await rig.metrics.registry.getSingleMetric('switchboard_review_waiting_tickets')?.get();
+    expect(gauge?.values[0]?.value).toBe(2);
+  });
+});

@@ -8,7 +8,7 @@ import type { Logger, ReviewMetrics } from '@switchboard/runtime';
 import { ClaimStore, type Claim } from './claims.js';
 import type { ReviewDeskConfig } from './config.js';
 import { GroundTruth, type LiveAccuracy } from './ground-truth.js';
-import { listWaiting, toItem, type ReviewItem } from './review-list.js';
+import { listWaiting, toItem, type ReviewItem, type WaitingList } from './review-list.js';
 
 /** What a reviewer submits: the correct labels (prefilled from the suggestion) and an optional note. */
 export const ResolveInput = z.strictObject({
@@ -66,9 +66,10 @@ export class ReviewDesk {
     return this.deps.routing;
   }
 
-  async list(): Promise<{ items: ReviewItem[]; unreadable: number }> {
+  async list(): Promise<WaitingList> {
     const listed = await listWaiting(this.queue, this.claims, this.config, this.clock().getTime());
-    this.deps.metrics?.waiting(listed.items.length, listed.items.filter((i) => i.slaBreached).length);
+    // All that wait, not the page: on-call must see the real backlog after an outage.
+    this.deps.metrics?.waiting(listed.total, listed.items.filter((i) => i.slaBreached).length);
     return listed;
   }
 

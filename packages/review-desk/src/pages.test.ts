@@ -25,7 +25,7 @@ const item: ReviewItem = {
 
 describe('review desk pages', () => {
   it('escape ticket text, subject and model rationale everywhere', () => {
-    for (const html of [listPage('', 'ana', [item], 0, { byTier: [], byCategory: [] }), ticketPage('', 'ana', item, DEFAULT_ROUTING_TABLE, ReviewDeskConfig.parse({}))]) {
+    for (const html of [listPage('', 'ana', { items: [item], unreadable: 0, total: 1 }, { byTier: [], byCategory: [] }), ticketPage('', 'ana', item, DEFAULT_ROUTING_TABLE, ReviewDeskConfig.parse({}))]) {
       expect(html).not.toContain('<script>alert');
       expect(html).not.toContain('<img src=x');
       expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
@@ -33,7 +33,7 @@ describe('review desk pages', () => {
   });
 
   it('mark an SLA breach and prefill the form with the suggestion for the reviewer who holds the ticket', () => {
-    expect(listPage('', 'ana', [item], 0, { byTier: [], byCategory: [] })).toContain('class="breach">1 h 30 min · SLA breached');
+    expect(listPage('', 'ana', { items: [item], unreadable: 0, total: 1 }, { byTier: [], byCategory: [] })).toContain('class="breach">1 h 30 min · SLA breached');
     const mine = ticketPage('/desk', 'ana', { ...item, claim: { reviewer: 'ana', claimedAt: '2026-11-25T09:00:00.000Z', expiresAt: '2026-11-25T09:15:00.000Z' } }, DEFAULT_ROUTING_TABLE, ReviewDeskConfig.parse({}));
     expect(mine).toContain('<option value="billing" selected>');
     expect(mine).toContain('<option value="billing_support" selected>');
@@ -47,5 +47,12 @@ describe('review desk pages', () => {
     expect(waited(59_000)).toBe('0 min');
     expect(waited(3 * 3_600_000 + 5 * 60_000)).toBe('3 h 5 min');
     expect(waited(50 * 3_600_000)).toBe('2 d 2 h');
+  });
+
+  it('says how many more wait behind the page when the queue holds more than the list shows', () => {
+    const html = listPage('', 'ana', { items: [item], unreadable: 0, total: 1_250 }, { byTier: [], byCategory: [] });
+    expect(html).toContain('Waiting for a person (1250)');
+    expect(html).toContain('Showing the 1 most urgent; 1249 more wait behind them');
+    expect(listPage('', 'ana', { items: [item], unreadable: 0, total: 1 }, { byTier: [], byCategory: [] })).not.toContain('more wait behind');
   });
 });

@@ -1,7 +1,7 @@
 import { CATEGORIES, escapeHtml, PRIORITIES, TEAMS, type RoutingTable } from '@switchboard/core';
 import type { ReviewDeskConfig } from './config.js';
 import type { LiveAccuracy } from './ground-truth.js';
-import type { ReviewItem } from './review-list.js';
+import type { ReviewItem, WaitingList } from './review-list.js';
 
 /** Ticket text is customer input: everything interpolated goes through here. */
 const esc = escapeHtml;
@@ -33,7 +33,9 @@ select,textarea{font:inherit;padding:.25rem}textarea{width:100%;min-height:4rem}
 
 const reasons = (rs: readonly string[]): string => rs.map((r) => `<span class="tag">${esc(r)}</span>`).join('');
 
-export function listPage(base: string, user: string, items: readonly ReviewItem[], unreadable: number, accuracy: LiveAccuracy, flash?: string): string {
+export function listPage(base: string, user: string, listed: WaitingList, accuracy: LiveAccuracy, flash?: string): string {
+  const { items, unreadable, total } = listed;
+  const unlisted = total - items.length - unreadable;
   const rows = items
     .map((it) => {
       const d = it.routed.record.decision;
@@ -55,7 +57,8 @@ export function listPage(base: string, user: string, items: readonly ReviewItem[
     'Waiting',
     user,
     `${flash ? `<p class="ok" role="status">${esc(flash)}</p>` : ''}
-<h1>Waiting for a person (${items.length})</h1>
+<h1>Waiting for a person (${total})</h1>
+${unlisted > 0 ? `<p class="error" role="status">Showing the ${items.length} most urgent; ${unlisted} more wait behind them and appear as these are resolved.</p>` : ''}
 ${unreadable ? `<p class="error">${unreadable} job(s) in the review queue could not be read; see the dead-letter tools.</p>` : ''}
 ${items.length ? `<table><thead><tr><th>priority</th><th>ticket</th><th>machine suggestion</th><th>why a person</th><th>waiting</th><th></th></tr></thead><tbody>${rows}</tbody></table>` : '<p>Nothing is waiting. </p>'}
 ${acc}`,

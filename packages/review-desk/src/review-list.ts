@@ -26,13 +26,25 @@ export function toItem(job: Job, claim: Claim | null, config: ReviewDeskConfig, 
   return { ticketId: ticketIdFromJobId(job.id), routed, priority, waitingMs, slaBreached: waitingMs > config.slaMs[priority], claim };
 }
 
+export interface WaitingList {
+  /** The most urgent `listLimit` tickets, highest priority first, then oldest first. */
+  items: ReviewItem[];
+  unreadable: number;
+  /** Everything waiting, listed or not: after an outage it can be far more than a page shows. */
+  total: number;
+}
+
 /**
  * The tickets waiting for a person, highest priority first, then oldest first. They are the
  * human-review queue's waiting jobs: nobody consumes that queue with a worker, so no job lock is
- * held while a person reads; a resolution removes the job.
+ * held while a person reads; a resolution removes the job. BullMQ keeps prioritized jobs by
+ * priority, then arrival, so the first `listLimit` read are the most urgent.
  */
-export async function listWaiting(queue: Queue, claims: ClaimStore, config: ReviewDeskConfig, now: number): Promise<{ items: ReviewItem[]; unreadable: number }> {
-  const jobs = (await queue.getJobs(['prioritized', 'waiting'], 0, config.listLimit - 1)).filter((j): j is Job => Boolean(j));
+export async function listWaiting(queue: Queue, claims: ClaimStore, config: ReviewDeskConfig, now: number): Promise<WaitingList> {
+  // Ascending: highest priority (lowest number), then oldest. BullMQ's default order is the reverse,
+  // which past the limit would have listed the least urgent tickets and hidden the urgent ones.
+  const [listed, total] = await Promise.all([queue.getJobs(['prioritized', 'waiting'], 0, config.listLimit - 1, true), queue.getJobCountByTypes('prioritized', 'waiting')]);
+  const jobs = listed.filter((j): j is Job => Boolean(j));
   const held = await claims.getMany(jobs.map((j) => ticketIdFromJobId(j.id ?? '')));
   const items: ReviewItem[] = [];
   let unreadable = 0;
@@ -42,5 +54,5 @@ export async function listWaiting(queue: Queue, claims: ClaimStore, config: Revi
     else unreadable++;
   });
   items.sort((a, b) => RANK[a.priority] - RANK[b.priority] || b.waitingMs - a.waitingMs);
-  return { items, unreadable };
+  return { items, unreadable, total };
 }

@@ -44,10 +44,10 @@ export async function buildReviewServer(opts: ReviewServerOptions): Promise<Fast
 
   // Pages.
   app.get(`${base}/`, { preHandler: reviewer }, async (req, reply) => {
-    const [{ items, unreadable }, accuracy] = await Promise.all([desk.list(), desk.accuracy()]);
+    const [listed, accuracy] = await Promise.all([desk.list(), desk.accuracy()]);
     const q = req.query as Record<string, unknown>;
     const flash = typeof q.resolved === 'string' ? `Ticket ${q.resolved} resolved and delivered.` : typeof q.released === 'string' ? `Ticket ${q.released} handed back.` : undefined;
-    return reply.type('text/html').send(listPage(base, user(req), items, unreadable, accuracy, flash));
+    return reply.type('text/html').send(listPage(base, user(req), listed, accuracy, flash));
   });
 
   app.get(`${base}/tickets/:id`, { preHandler: reviewer }, async (req, reply) => {
@@ -92,8 +92,8 @@ export async function buildReviewServer(opts: ReviewServerOptions): Promise<Fast
 
   // JSON API: the same operations for other tools (HTTP Basic or the session cookie).
   app.get(`${base}/api/queue`, { preHandler: reviewer }, async () => {
-    const { items, unreadable } = await desk.list();
-    return { unreadable, items: items.map((it) => ({ ticketId: it.ticketId, priority: it.priority, waitingMs: it.waitingMs, slaBreached: it.slaBreached, claim: it.claim, ticket: it.routed.ticket, suggestion: it.routed.record.decision, tier: it.routed.record.tier, reasons: it.routed.route.reasons })) };
+    const { items, unreadable, total } = await desk.list();
+    return { total, unreadable, items: items.map((it) => ({ ticketId: it.ticketId, priority: it.priority, waitingMs: it.waitingMs, slaBreached: it.slaBreached, claim: it.claim, ticket: it.routed.ticket, suggestion: it.routed.record.decision, tier: it.routed.record.tier, reasons: it.routed.route.reasons })) };
   });
   app.get(`${base}/api/tickets/:id`, { preHandler: reviewer }, async (req, reply) => {
     const id = idOf(req.params);

@@ -18,8 +18,8 @@ export function createReviewMetrics(registry: Registry): ReviewMetrics {
     labelNames: ['changed'] as const,
     registers,
   });
-  const waiting = new Gauge({ name: 'switchboard_review_waiting_tickets', help: 'Tickets waiting for a person when the list was last read.', registers });
-  const breached = new Gauge({ name: 'switchboard_review_sla_breached_tickets', help: 'Waiting tickets past their SLA when the list was last read.', registers });
+  const waiting = new Gauge({ name: 'switchboard_review_waiting_tickets', help: 'Tickets waiting for a person when the list was last read (all of them, not only the page listed).', registers });
+  const breached = new Gauge({ name: 'switchboard_review_sla_breached_tickets', help: 'Listed waiting tickets (the most urgent, up to the list limit) past their SLA when the list was last read.', registers });
   return {
     claimed: () => actions.inc({ action: 'claim' }),
     released: () => actions.inc({ action: 'release' }),
