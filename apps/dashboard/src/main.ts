@@ -1,4 +1,5 @@
 import { buildDashboardServer, openBoardQueues, OPERATOR_BOARD_PATH, VIEWER_BOARD_PATH } from '@switchboard/dashboard';
+import { redisSessionStore } from '@switchboard/web-auth';
 import { createAppMetrics, createLogger, installShutdown, logLevelOf, parseEnv, runApp, serveMetrics } from '@switchboard/runtime';
 import { DashboardEnv } from './config.js';
 
@@ -14,6 +15,7 @@ await runApp(logger, async () => {
     users: env.DASHBOARD_USERS,
     sessionSecret: env.DASHBOARD_SESSION_SECRET,
     sessionTtlMs: env.DASHBOARD_SESSION_TTL_MINUTES * 60_000,
+    sessions: redisSessionStore(board.redis, `${env.QUEUE_PREFIX}:web-session:dashboard`),
     secureCookie: env.DASHBOARD_SECURE_COOKIE,
     logger,
   });

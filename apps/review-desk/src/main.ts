@@ -3,6 +3,7 @@ import { teamDelivery } from '@switchboard/escalation';
 import { openFleetContext } from '@switchboard/queues';
 import { buildReviewServer, ReviewDesk } from '@switchboard/review-desk';
 import { createAppMetrics, createLogger, createReviewMetrics, installShutdown, logLevelOf, runApp, serveMetrics } from '@switchboard/runtime';
+import { redisSessionStore } from '@switchboard/web-auth';
 import { reviewDeskConfigFromEnv } from './config.js';
 
 const logger = createLogger({ name: 'review-desk', level: logLevelOf(process.env.LOG_LEVEL) });
@@ -17,7 +18,9 @@ await runApp(logger, async () => {
     desk,
     logger,
     basePath: env.REVIEW_DESK_BASE_PATH,
-    auth: { users: env.REVIEW_DESK_USERS, secret: env.REVIEW_DESK_SESSION_SECRET, sessionTtlMs: env.REVIEW_DESK_SESSION_HOURS * 3_600_000, secureCookie: env.REVIEW_DESK_SECURE_COOKIE === 'true' },
+    auth: { users: env.REVIEW_DESK_USERS, secret: env.REVIEW_DESK_SESSION_SECRET, sessionTtlMs: env.REVIEW_DESK_SESSION_HOURS * 3_600_000,
+      sessions: redisSessionStore(fleet.redis, `${env.QUEUE_PREFIX}:web-session:review-desk`),
+      secureCookie: env.REVIEW_DESK_SECURE_COOKIE === 'true' },
   });
   await app.listen({ port: env.REVIEW_DESK_PORT, host: env.REVIEW_DESK_HOST });
   const metricsServer = await serveMetrics(metrics, env, logger);

@@ -1,3 +1,4 @@
+import { redisSessionStore } from '@switchboard/web-auth';
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +24,7 @@ describe('dashboard in a real browser', { timeout: 60_000 }, () => {
 
   beforeAll(async () => {
     board = await openBoardQueues({ redisUrl: TEST_REDIS_URL, prefix, logger: testLogger('dashboard') });
-    app = await buildDashboardServer({ queues: board.queues, redis: board.redis, users: await testUsers(), sessionSecret: SESSION_SECRET, sessionTtlMs: 600_000, secureCookie: false, logger: testLogger('dashboard') });
+    app = await buildDashboardServer({ queues: board.queues, redis: board.redis, users: await testUsers(), sessionSecret: SESSION_SECRET, sessionTtlMs: 600_000, sessions: redisSessionStore(board.redis, `${prefix}:web-session:dashboard`), secureCookie: false, logger: testLogger('dashboard') });
     await app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
     jobs = await seedJobs(board.queues, prefix);

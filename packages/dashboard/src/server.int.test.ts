@@ -1,3 +1,4 @@
+import { redisSessionStore } from '@switchboard/web-auth';
 import { Writable } from 'node:stream';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,7 +35,7 @@ describe('dashboard', { timeout: 30_000 }, () => {
 
   beforeAll(async () => {
     board = await openBoardQueues({ redisUrl: TEST_REDIS_URL, prefix, logger: testLogger('dashboard') });
-    app = await buildDashboardServer({ queues: board.queues, redis: board.redis, users: await testUsers(), sessionSecret: SESSION_SECRET, sessionTtlMs: 600_000, secureCookie: false, logger });
+    app = await buildDashboardServer({ queues: board.queues, redis: board.redis, users: await testUsers(), sessionSecret: SESSION_SECRET, sessionTtlMs: 600_000, sessions: redisSessionStore(board.redis, `${prefix}:web-session:dashboard`), secureCookie: false, logger });
     await app.ready();
     jobs = await seedJobs(board.queues, prefix);
     cookies.viewer = cookieOf(await login('vera', PASSWORDS.viewer));
@@ -66,11 +67,16 @@ describe('dashboard', { timeout: 30_000 }, () => {
       expect((await login('vera', 'not it')).statusCode).toBe(401);
     });
 
-    it('signs out through a form that posts, and answers health checks without a session', async () => {
+    it('signs out through a form that posts, for good, and answers health checks without a session', async () => {
       expect((await app.inject({ url: '/logout' })).body).toContain('<form method="post" action="/logout">');
-      const out = await app.inject({ method: 'POST', url: '/logout', headers: { cookie: cookies.viewer } });
+      // A session of its own: the other tests go on using theirs.
+      const leaving = cookieOf(await login('vera', PASSWORDS.viewer));
+      expect((await get('/view/', leaving)).statusCode).toBe(200);
+      const out = await app.inject({ method: 'POST', url: '/logout', headers: { cookie: leaving } });
       expect(out.statusCode).toBe(303);
       expect(String(out.headers['set-cookie'])).toMatch(/sb_session=;/);
+      // The cookie as it was before signing out (kept by another tab, or copied) opens nothing now.
+      expect((await get('/view/', leaving)).statusCode).toBe(401);
       expect((await app.inject({ url: '/healthz' })).json()).toEqual({ status: 'ok' });
       expect((await app.inject({ url: '/readyz' })).json()).toEqual({ status: 'ready' });
     });

@@ -2,7 +2,7 @@ import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import type { Queue } from 'bullmq';
 import type { RedisClient as Redis } from '@switchboard/queues';
 import type { Logger } from '@switchboard/runtime';
-import { registerAuth, requireRole, type WebUser } from '@switchboard/web-auth';
+import { registerAuth, requireRole, type SessionStore, type WebUser } from '@switchboard/web-auth';
 import { mountBoard } from './mount-board.js';
 import { signOutPage } from './sign-out-page.js';
 
@@ -20,6 +20,8 @@ export interface DashboardOptions {
   /** Signs the session cookie; at least 32 characters. */
   sessionSecret: string;
   sessionTtlMs: number;
+  /** Server-side sessions (`redisSessionStore`), so signing out ends a session everywhere. */
+  sessions: SessionStore;
   /** Send the cookie only over HTTPS; off only for local development. */
   secureCookie: boolean;
   logger: Logger;
@@ -51,6 +53,7 @@ export async function buildDashboardServer(opts: DashboardOptions) {
     users: opts.users,
     secret: opts.sessionSecret,
     sessionTtlMs: opts.sessionTtlMs,
+    sessions: opts.sessions,
     secureCookie: opts.secureCookie,
   });
 

@@ -3,7 +3,7 @@ import { DEFAULT_ROUTING_TABLE, type DecisionRecord, type Ticket } from '@switch
 import { EscalationConfig, startEscalation, teamDelivery, type TeamDelivery } from '@switchboard/escalation';
 import { decisionsQueue, humanReviewQueue, jobIdForTicket, openFleetContext, openQueue, type FleetContext } from '@switchboard/queues';
 import { dropPrefix, testLogger, TEST_REDIS_URL, uniquePrefix, waitFor } from '@switchboard/testkit';
-import { hashPassword } from '@switchboard/web-auth';
+import { hashPassword, redisSessionStore } from '@switchboard/web-auth';
 import { createAppMetrics, createReviewMetrics, type AppMetrics } from '@switchboard/runtime';
 import { Queue } from 'bullmq';
 import { ReviewDeskConfig, type ReviewDeskConfigInput } from './config.js';
@@ -84,6 +84,7 @@ export async function startDeskRig(over: ReviewDeskConfigInput = {}): Promise<De
       ],
       secret: 'review-desk-test-secret-0123456789abcdef',
       sessionTtlMs: 3_600_000,
+      sessions: redisSessionStore(fleet.redis, `${prefix}:web-session:review-desk`),
       secureCookie: false,
     },
   });

@@ -4,7 +4,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHook
 import { z } from 'zod';
 import { loginPage } from './login-page.js';
 import { verifyPassword } from './password.js';
-import { decodeSession, encodeSession, type SessionUser } from './session.js';
+import type { SessionUser } from './session.js';
+import type { SessionStore } from './session-store.js';
 import type { Role, WebUser } from './users.js';
 
 declare module 'fastify' {
@@ -19,6 +20,8 @@ export interface AuthOptions {
   /** Signs the session cookie; at least 32 characters. */
   secret: string;
   sessionTtlMs: number;
+  /** Where sessions live (`redisSessionStore`): the cookie holds only a signed session id. */
+  sessions: SessionStore;
   /** Send the cookie only over HTTPS; on for anything but local development. */
   secureCookie: boolean;
   /** Where the app is mounted, so login links and the cookie path stay inside it. */
@@ -33,9 +36,11 @@ const LoginForm = z.object({ username: z.string().max(64), password: z.string().
 const safeNext = (next: string | undefined, base: string): string => (next && next.startsWith(`${base}/`) && !next.startsWith('//') && !next.includes('\\') ? next : `${base}/`);
 
 /**
- * Login for the fleet's web apps: a form that sets a signed, http-only session cookie, and HTTP
- * Basic with the same users for tools that call the JSON API. Passwords are checked against
- * scrypt hashes in constant time; an unknown user costs the same as a wrong password.
+ * Login for the fleet's web apps: a form that starts a server-side session and sets its id in a
+ * signed, http-only cookie, and HTTP Basic with the same users for tools that call the JSON API.
+ * Passwords are checked against scrypt hashes in constant time; an unknown user costs the same as a
+ * wrong password. A session carries no roles: they are read from the user list on every request, so
+ * removing a user or a role takes effect at the next restart, not when the cookie expires.
  */
 export async function registerAuth(app: FastifyInstance, opts: AuthOptions): Promise<void> {
   if (opts.secret.length < 32) throw new Error('the session secret must be at least 32 characters');
@@ -55,11 +60,19 @@ export async function registerAuth(app: FastifyInstance, opts: AuthOptions): Pro
   await app.register(formbody);
   app.decorateRequest('user', null);
 
-  app.addHook('onRequest', async (req) => {
+  const sessionIdOf = (req: FastifyRequest): string | null => {
     const signed = req.cookies[COOKIE];
-    if (signed) {
-      const { valid, value } = req.unsignCookie(signed);
-      if (valid && value) req.user = decodeSession(value, clock());
+    if (!signed) return null;
+    const { valid, value } = req.unsignCookie(signed);
+    return valid && value ? value : null;
+  };
+
+  app.addHook('onRequest', async (req) => {
+    const id = sessionIdOf(req);
+    if (id) {
+      const session = await opts.sessions.get(id);
+      const user = session && session.exp > clock() ? byName.get(session.username) : undefined;
+      if (session && user) req.user = { username: user.username, roles: user.roles, exp: session.exp };
     }
     const auth = req.headers.authorization;
     if (!req.user && auth?.startsWith('Basic ')) {
@@ -82,14 +95,19 @@ export async function registerAuth(app: FastifyInstance, opts: AuthOptions): Pro
     const next = safeNext(form.success ? form.data.next : undefined, base);
     const user = form.success ? await check(form.data.username, form.data.password) : null;
     if (!user) return reply.code(401).type('text/html').send(loginPage(opts.appName, next, 'Wrong username or password.'));
-    const session = encodeSession({ username: user.username, roles: user.roles, exp: clock() + opts.sessionTtlMs });
+    const session = await opts.sessions.create({ username: user.username, exp: clock() + opts.sessionTtlMs }, opts.sessionTtlMs);
     req.log.info({ username: user.username }, 'signed in');
     return reply
       .setCookie(COOKIE, session, { signed: true, httpOnly: true, sameSite: 'strict', secure: opts.secureCookie, path: base || '/', maxAge: Math.floor(opts.sessionTtlMs / 1000) })
       .redirect(next, 303);
   });
 
-  app.post(`${base}/logout`, async (_req, reply) => reply.clearCookie(COOKIE, { path: base || '/' }).redirect(`${base}/login`, 303));
+  app.post(`${base}/logout`, async (req, reply) => {
+    const id = sessionIdOf(req);
+    if (id) await opts.sessions.revoke(id);
+    if (req.user) req.log.info({ username: req.user.username }, 'signed out');
+    return reply.clearCookie(COOKIE, { path: base || '/' }).redirect(`${base}/login`, 303);
+  });
 }
 
 const wantsHtml = (req: FastifyRequest): boolean => (req.headers.accept ?? '').includes('text/html');

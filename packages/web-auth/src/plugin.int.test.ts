@@ -1,31 +1,42 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dropPrefix, TEST_REDIS_URL, uniquePrefix } from '@switchboard/testkit';
 import { hashPassword, verifyPassword } from './password.js';
-import { registerAuth, requireRole } from './plugin.js';
+import { registerAuth, requireRole, type AuthOptions } from './plugin.js';
+import { redisSessionStore } from './session-store.js';
+import type { WebUser } from './users.js';
 
 const FAST = { N: 1024, r: 8, p: 1 };
+const prefix = uniquePrefix('web-auth');
+const redis = new Redis(TEST_REDIS_URL);
+const sessions = redisSessionStore(redis, `${prefix}:web-session:desk`);
+afterAll(async () => {
+  await dropPrefix(prefix);
+  redis.disconnect();
+});
+
+/** An app instance as the desk builds it; several can share one session store, as replicas do. */
+async function deskApp(users: readonly WebUser[], over: Partial<AuthOptions> = {}): Promise<FastifyInstance> {
+  const app = Fastify();
+  await registerAuth(app, { appName: 'Review desk', users, secret: 'x'.repeat(32), sessionTtlMs: 60_000, secureCookie: false, basePath: '/desk', sessions, ...over });
+  app.get('/desk/', { preHandler: requireRole(['reviewer'], '/desk') }, (req) => ({ hello: req.user?.username }));
+  await app.ready();
+  return app;
+}
 
 describe('web login', () => {
   let app: FastifyInstance;
   let now = 1_000_000;
   const cookieOf = (setCookie: string | string[] | undefined): string => String(Array.isArray(setCookie) ? setCookie[0] : setCookie).split(';')[0] ?? '';
 
+  let users: WebUser[];
   beforeAll(async () => {
-    app = Fastify();
-    await registerAuth(app, {
-      appName: 'Review desk',
-      users: [
-        { username: 'ana', roles: ['reviewer'], passwordHash: await hashPassword('correct horse', FAST) },
-        { username: 'obi', roles: ['viewer'], passwordHash: await hashPassword('battery staple', FAST) },
-      ],
-      secret: 'x'.repeat(32),
-      sessionTtlMs: 60_000,
-      secureCookie: false,
-      basePath: '/desk',
-      clock: () => now,
-    });
-    app.get('/desk/', { preHandler: requireRole(['reviewer'], '/desk') }, (req) => ({ hello: req.user?.username }));
-    await app.ready();
+    users = [
+      { username: 'ana', roles: ['reviewer'], passwordHash: await hashPassword('correct horse', FAST) },
+      { username: 'obi', roles: ['viewer'], passwordHash: await hashPassword('battery staple', FAST) },
+    ];
+    app = await deskApp(users, { clock: () => now });
   });
   afterAll(() => app.close());
 
@@ -61,8 +72,10 @@ describe('web login', () => {
     expect((await login('nobody', 'correct horse')).statusCode).toBe(401);
     const good = cookieOf((await login('ana', 'correct horse')).headers['set-cookie']);
     const [name, value = ''] = good.split('=');
-    const forged = `${name}=${Buffer.from(JSON.stringify({ username: 'ana', roles: ['reviewer'], exp: 9e15 })).toString('base64url')}.${value.split('.')[1] ?? ''}`;
+    // A made-up session id with a borrowed signature, and a real id whose signature was stripped.
+    const forged = `${name}=${'A'.repeat(43)}.${value.split('.')[1] ?? ''}`;
     expect((await app.inject({ url: '/desk/', headers: { cookie: forged } })).statusCode).toBe(401);
+    expect((await app.inject({ url: '/desk/', headers: { cookie: `${name}=${value.split('.')[0] ?? ''}` } })).statusCode).toBe(401);
     now += 61_000;
     expect((await app.inject({ url: '/desk/', headers: { cookie: good } })).statusCode).toBe(401);
   });
@@ -81,5 +94,28 @@ describe('web login', () => {
       expect((await login('ana', 'correct horse', next)).headers.location).toBe('/desk/');
     }
     expect((await login('ana', 'correct horse', '/desk/tickets/7')).headers.location).toBe('/desk/tickets/7');
+  });
+
+  it('signing out ends the session for good: a copy of the cookie taken before opens nothing', async () => {
+    const cookie = cookieOf((await login('ana', 'correct horse')).headers['set-cookie']);
+    expect((await app.inject({ url: '/desk/', headers: { cookie } })).statusCode).toBe(200);
+    const out = await app.inject({ method: 'POST', url: '/desk/logout', headers: { cookie } });
+    expect(out.statusCode).toBe(303);
+    expect((await app.inject({ url: '/desk/', headers: { cookie } })).statusCode).toBe(401);
+  });
+
+  it('a session is good on every replica, and follows the user list: a removed role or user loses access', async () => {
+    const cookie = cookieOf((await login('ana', 'correct horse')).headers['set-cookie']);
+    const clock = { clock: () => now };
+    const replica = await deskApp(users, clock);
+    const demoted = await deskApp(users.map((u) => (u.username === 'ana' ? { ...u, roles: ['viewer' as const] } : u)), clock);
+    const removed = await deskApp(users.filter((u) => u.username !== 'ana'), clock);
+    try {
+      expect((await replica.inject({ url: '/desk/', headers: { cookie } })).json()).toEqual({ hello: 'ana' });
+      expect((await demoted.inject({ url: '/desk/', headers: { cookie } })).statusCode).toBe(403);
+      expect((await removed.inject({ url: '/desk/', headers: { cookie } })).statusCode).toBe(401);
+    } finally {
+      await Promise.all([replica.close(), demoted.close(), removed.close()]);
+    }
   });
 });
