@@ -27,7 +27,7 @@ describe('the pipeline on a Redis Cluster of three local masters', () => {
   let fake: FakeProvider;
   let producer: FleetContext;
   let worker: FleetContext;
-  let closeAll: () => Promise<void>;
+  let closeAll: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'sb-cluster-'));
@@ -35,11 +35,15 @@ describe('the pipeline on a Redis Cluster of three local masters', () => {
     for (const port of ports) nodes.push(await startRedisServer(port, ['--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`), '--dir', dir]));
     await new Promise((r) => setTimeout(r, 500));
     await run('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes']);
-    await waitFor(async () => ((await run('redis-cli', ['-p', String(ports[0]), 'cluster', 'info'])).stdout.includes('cluster_state:ok') ? true : undefined), 20_000, 'cluster_state:ok');
+    // Every node, not just the first: a client that asks a node still learning the slot map is refused.
+    for (const port of ports) {
+      await waitFor(async () => ((await run('redis-cli', ['-p', String(port), 'cluster', 'info'])).stdout.includes('cluster_state:ok') ? true : undefined), 20_000, `cluster_state:ok on ${port}`);
+    }
     const url = `redis://127.0.0.1:${ports[0]}`;
     fake = await startFakeOpenAI(scenarioResponder);
-    producer = await openFleetContext({ redisUrl: url, prefix: PREFIX, role: 'producer', logger, retentionDays: 8, cluster: true });
-    worker = await openFleetContext({ redisUrl: url, prefix: PREFIX, role: 'worker', logger, retentionDays: 8, cluster: true });
+    // A loaded CI machine can take more than the default 10 s to hand a new cluster's slot map around.
+    producer = await openFleetContext({ redisUrl: url, prefix: PREFIX, role: 'producer', logger, retentionDays: 8, cluster: true, connectTimeoutMs: 30_000 });
+    worker = await openFleetContext({ redisUrl: url, prefix: PREFIX, role: 'worker', logger, retentionDays: 8, cluster: true, connectTimeoutMs: 30_000 });
     const model = (name: string, threshold: number) => ({ baseURL: fake.url, apiKey: 'k', model: name, threshold, timeoutMs: 5_000 });
     const config = ClassifierConfig.parse({ promptPath: PROMPT, concurrency: 8, backoffBaseMs: 5, cheap: model(CHEAP, 0.75), strong: model(STRONG, 0), circuitBreaker: { failures: 1_000_000 } });
     const classifier = startClassifier(config, { ctx: worker.ctx, store: worker.store, tiers: buildTiers(config, await loadPrompt(PROMPT)), onExhausted: worker.deadLetter });
@@ -51,9 +55,9 @@ describe('the pipeline on a Redis Cluster of three local masters', () => {
       await worker.close();
       await fake.close();
     };
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
-    await closeAll();
+    await closeAll?.();
     for (const n of nodes) await stopRedisServer(n);
     await rm(dir, { recursive: true, force: true });
   });
