@@ -7,7 +7,7 @@ import { foldCase } from './fold-case.js';
  * normal request) and cover the languages the desk serves. They are written in folded lower case
  * (see foldCase: no dotless ı) and run on folded text, so they need no `i` flag.
  */
-const PATTERNS: readonly RegExp[] = [
+export const INJECTION_PATTERNS: readonly RegExp[] = [
   /\b(ignore|disregard|forget|override|bypass)\b[^.!?\n]{0,40}\b(previous|prior|above|earlier|all|any|your|system|the)\b[^.!?\n]{0,25}\b(instructions?|rules?|prompts?|directions?|guidelines?)\b/u,
   /\b(system|developer)\s+(prompt|message|instructions?)\b/u,
   /\byou are now\b/u,
@@ -42,6 +42,6 @@ const PATTERNS: readonly RegExp[] = [
 export function looksLikePromptInjection(texts: readonly string[]): boolean {
   return texts.some((t) => {
     const folded = foldCase(t);
-    return PATTERNS.some((re) => re.test(folded));
+    return INJECTION_PATTERNS.some((re) => re.test(folded));
   });
 }

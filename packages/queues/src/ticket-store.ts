@@ -29,7 +29,7 @@ export const TicketView = z.object({
 export type TicketView = z.infer<typeof TicketView>;
 
 // Moves the status forward and sets fields with it, only if it moves forward; refreshes the retention
-// either way. ARGV: ttl, rank, status, then field/value pairs from `first`. Shared by ADVANCE and BEGIN.
+// either way. The fields are ARGV's field/value pairs from index `first` on. Shared by ADVANCE and BEGIN.
 const ADVANCE_FN = `
 local function advance(key, ttl, rank, status, first)
   local cur = redis.call('HGET', key, 'rank')
@@ -106,8 +106,7 @@ export class TicketStore {
   }
 
   async status(ticketId: string): Promise<TicketStatus | undefined> {
-    const s = await this.redis.hget(this.key(ticketId), 'status');
-    return s === null ? undefined : (s as TicketStatus);
+    return asStatus(await this.redis.hget(this.key(ticketId), 'status'));
   }
 
   /**
@@ -155,10 +154,10 @@ export class TicketStore {
     return { route, status: asStatus(status) };
   }
 
-  /** The decision already recorded for a ticket, so a redelivered job need not pay for the cascade again. */
+  /** The status and the decision recorded so far, read without changing anything (tools and tests). */
   async progress(ticketId: string): Promise<{ status: TicketStatus | undefined; decision: string | undefined }> {
     const [status, decision] = await this.redis.hmget(this.key(ticketId), 'status', 'decision');
-    return { status: (status ?? undefined) as TicketStatus | undefined, decision: decision ?? undefined };
+    return { status: asStatus(status), decision: decision ?? undefined };
   }
 
   /** Lets a replayed ticket move through the statuses again, clearing how it ended last time. */

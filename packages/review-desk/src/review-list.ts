@@ -54,5 +54,6 @@ export async function listWaiting(queue: Queue, claims: ClaimStore, config: Revi
     else unreadable++;
   });
   items.sort((a, b) => RANK[a.priority] - RANK[b.priority] || b.waitingMs - a.waitingMs);
-  return { items, unreadable, total };
+  // BullMQ applies the range to each state, so two states can return up to twice the limit.
+  return { items: items.slice(0, config.listLimit), unreadable, total };
 }

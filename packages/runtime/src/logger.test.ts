@@ -57,4 +57,27 @@ describe('logger bindings and depth', () => {
     for (const secret of ['Refund for order 7', 'a@b.example', 'deep secret text']) expect(out).not.toContain(secret);
     expect(out).toContain('"jobId":"j-1"');
   });
+
+  it('censors nested bindings of children and grandchildren, keeping the fields of each level', () => {
+    const { lines, stream } = capture();
+    const child = createLogger({ name: 't', level: 'info' }, stream).child({ queue: 'tickets', ticket: { id: 'T-9', subject: 'Chargeback on 4111' } });
+    child.child({ jobId: 'j-2', customer: { email: 'x@y.example' } }).info('grandchild');
+    const out = lines.join('');
+    for (const secret of ['Chargeback', 'x@y.example']) expect(out).not.toContain(secret);
+    expect(out).toContain('"queue":"tickets"');
+    expect(out).toContain('"jobId":"j-2"');
+    expect(out).toContain('"id":"T-9"');
+  });
+
+  it('walks the own fields of an error, under err or any other key', () => {
+    const { lines, stream } = capture();
+    const log = createLogger({ name: 't', level: 'info' }, stream);
+    const withBody = Object.assign(new Error('upstream said no'), { body: 'ticket text: my invoice', statusCode: 400, detail: 'mail me at a@b.example' });
+    log.error({ err: withBody }, 'call failed');
+    log.warn({ cause: withBody }, 'kept for later');
+    const out = lines.join('');
+    for (const secret of ['my invoice', 'a@b.example']) expect(out).not.toContain(secret);
+    expect(out).toContain('"message":"upstream said no"');
+    expect(out).toContain('"statusCode":400');
+  });
 });

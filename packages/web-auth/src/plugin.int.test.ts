@@ -118,4 +118,17 @@ describe('web login', () => {
       await Promise.all([replica.close(), demoted.close(), removed.close()]);
     }
   });
+
+  it('a new password ends the sessions started with the old one, and signing in again ends the older session of that browser', async () => {
+    const first = cookieOf((await login('ana', 'correct horse')).headers['set-cookie']);
+    const second = cookieOf((await app.inject({ method: 'POST', url: '/desk/login', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: first }, payload: new URLSearchParams({ username: 'ana', password: 'correct horse', next: '/desk/' }).toString() })).headers['set-cookie']);
+    expect((await app.inject({ url: '/desk/', headers: { cookie: first } })).statusCode).toBe(401);
+    expect((await app.inject({ url: '/desk/', headers: { cookie: second } })).statusCode).toBe(200);
+    const rotated = await deskApp(users.map((u) => (u.username === 'ana' ? { ...u, passwordHash: 'scrypt$1024$8$1$bmV3c2FsdA$bmV3aGFzaA' } : u)), { clock: () => now });
+    try {
+      expect((await rotated.inject({ url: '/desk/', headers: { cookie: second } })).statusCode).toBe(401);
+    } finally {
+      await rotated.close();
+    }
+  });
 });

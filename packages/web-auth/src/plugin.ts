@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
@@ -30,6 +31,9 @@ export interface AuthOptions {
 }
 
 const COOKIE = 'sb_session';
+
+/** A fingerprint of the password hash a session was started with; not the hash itself. */
+const credentialOf = (user: WebUser): string => createHash('sha256').update(user.passwordHash).digest('base64url').slice(0, 22);
 const LoginForm = z.object({ username: z.string().max(64), password: z.string().max(1024), next: z.string().max(2048).optional() });
 
 /** Only same-app paths: a `next` pointing elsewhere would make the login page an open redirect. */
@@ -72,7 +76,7 @@ export async function registerAuth(app: FastifyInstance, opts: AuthOptions): Pro
     if (id) {
       const session = await opts.sessions.get(id);
       const user = session && session.exp > clock() ? byName.get(session.username) : undefined;
-      if (session && user) req.user = { username: user.username, roles: user.roles, exp: session.exp };
+      if (session && user && session.credential === credentialOf(user)) req.user = { username: user.username, roles: user.roles, exp: session.exp };
     }
     const auth = req.headers.authorization;
     if (!req.user && auth?.startsWith('Basic ')) {
@@ -95,7 +99,10 @@ export async function registerAuth(app: FastifyInstance, opts: AuthOptions): Pro
     const next = safeNext(form.success ? form.data.next : undefined, base);
     const user = form.success ? await check(form.data.username, form.data.password) : null;
     if (!user) return reply.code(401).type('text/html').send(loginPage(opts.appName, next, 'Wrong username or password.'));
-    const session = await opts.sessions.create({ username: user.username, exp: clock() + opts.sessionTtlMs }, opts.sessionTtlMs);
+    // A browser that signs in again leaves no older session of its own behind.
+    const previous = sessionIdOf(req);
+    if (previous) await opts.sessions.revoke(previous);
+    const session = await opts.sessions.create({ username: user.username, exp: clock() + opts.sessionTtlMs, credential: credentialOf(user) }, opts.sessionTtlMs);
     req.log.info({ username: user.username }, 'signed in');
     return reply
       .setCookie(COOKIE, session, { signed: true, httpOnly: true, sameSite: 'strict', secure: opts.secureCookie, path: base || '/', maxAge: Math.floor(opts.sessionTtlMs / 1000) })
@@ -104,7 +111,12 @@ export async function registerAuth(app: FastifyInstance, opts: AuthOptions): Pro
 
   app.post(`${base}/logout`, async (req, reply) => {
     const id = sessionIdOf(req);
-    if (id) await opts.sessions.revoke(id);
+    try {
+      if (id) await opts.sessions.revoke(id);
+    } catch (err) {
+      // The browser still loses its cookie; the session itself ends at its expiry.
+      req.log.error({ err }, 'could not end the session in the store; it stays valid until it expires');
+    }
     if (req.user) req.log.info({ username: req.user.username }, 'signed out');
     return reply.clearCookie(COOKIE, { path: base || '/' }).redirect(`${base}/login`, 303);
   });

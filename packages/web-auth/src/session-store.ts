@@ -2,8 +2,12 @@ import { randomBytes } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import { z } from 'zod';
 
-/** What the server keeps for a signed-in browser; the roles are not kept: they come from the user list. */
-const StoredSession = z.object({ username: z.string(), exp: z.number() });
+/**
+ * What the server keeps for a signed-in browser. The roles are not kept: they come from the user
+ * list. `credential` fingerprints the password hash the user signed in with, so a new password
+ * (after a leak, say) ends every session started with the old one.
+ */
+const StoredSession = z.object({ username: z.string(), exp: z.number(), credential: z.string() });
 export type StoredSession = z.infer<typeof StoredSession>;
 
 export interface SessionStore {
