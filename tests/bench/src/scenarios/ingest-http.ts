@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { ticketsQueue } from '@switchboard/queues';
 import { dropPrefix } from '@switchboard/testkit';
 import type { BenchContext, ScenarioResult } from '../bench-context.js';
-import { startIngestChild } from '../ingest-child.js';
+import { startIngestChild } from '../app-child.js';
 import { fmt } from '../table.js';
 import { ticketAt } from '../tickets.js';
 

@@ -1,36 +1,19 @@
 import { loadavg } from 'node:os';
 import { dropPrefix } from '@switchboard/testkit';
 import { startBareChain } from '../bare-chain.js';
-import { waitUntil, type BenchContext, type ScenarioResult } from '../bench-context.js';
+import type { BenchContext, ScenarioResult } from '../bench-context.js';
 import { CHEAP_MODEL, STRONG_MODEL } from '../fake-models.js';
 import { startFakeProvider } from '../fake-provider.js';
 import { startBenchFleet, type Finished } from '../fleet.js';
 import { fmt } from '../table.js';
 import { ticketAt } from '../tickets.js';
+import { timeRun, WARMUP } from '../time-run.js';
+import { runOverheadAsProcesses } from './overhead-processes.js';
 
 export const CLASSIFIER_CONCURRENCY = 8;
 export const ESCALATION_CONCURRENCY = 16;
-const WARMUP = 300;
 
 export const modelTier = (url: string, model: string, threshold: number) => ({ baseURL: url, apiKey: 'bench', model, threshold, timeoutMs: 20_000 });
-
-/**
- * Tickets per second from the first enqueue to the last finish, after a warm-up the JIT needs, and
- * the CPU this process spent per ticket meanwhile: on a shared machine the rate moves with the
- * neighbours, the CPU per ticket much less, so it shows where a change helped.
- */
-async function timeRun(enqueue: (from: number, n: number) => Promise<void>, done: () => number, n: number, afterWarmup?: () => Promise<void>): Promise<{ rate: number; cpuMicrosPerTicket: number }> {
-  await enqueue(0, WARMUP);
-  await waitUntil(() => done() >= WARMUP, 60_000);
-  await afterWarmup?.();
-  const cpu = process.cpuUsage();
-  const start = performance.now();
-  await enqueue(WARMUP, n);
-  await waitUntil(() => done() >= WARMUP + n, 120_000);
-  const used = process.cpuUsage(cpu);
-  const finished = done() - WARMUP;
-  return { rate: finished / ((performance.now() - start) / 1000), cpuMicrosPerTicket: (used.user + used.system) / finished };
-}
 
 /**
  * Scenario 1: the same tickets through the bare chain and through the fleet, both with the default
@@ -90,6 +73,8 @@ export async function runOverhead(ctx: BenchContext): Promise<ScenarioResult & {
   await noModel.close();
   await dropPrefix(noModelPrefix, ctx.redisUrl);
 
+  const processes = await runOverheadAsProcesses(ctx, [CLASSIFIER_CONCURRENCY, ESCALATION_CONCURRENCY], n);
+
   const [bareRate, fleetRate] = [bareRun.rate, fleetRun.rate];
   const ratio = fleetRate / bareRate;
   const noModelRatio = noModelRun.rate / bareRate;
@@ -109,6 +94,11 @@ export async function runOverhead(ctx: BenchContext): Promise<ScenarioResult & {
         metric: 'fleet with no model tier: tickets/s, / bare, CPU µs/ticket',
         value: `${fmt(noModelRun.rate)}, ${fmt(noModelRatio, 2)}, ${fmt(noModelRun.cpuMicrosPerTicket)}`,
       },
+      {
+        scenario: '1 overhead',
+        metric: 'as processes (npm start): bare, fleet (tickets/s), ratio',
+        value: `${fmt(processes.bareTicketsPerSec)}, ${fmt(processes.fleetTicketsPerSec)}, ${fmt(processes.ratio, 2)}`,
+      },
       { scenario: '1 overhead', metric: 'failed job attempts', value: String(failed), target: '0', pass: failed === 0 },
     ],
     data: {
@@ -119,6 +109,7 @@ export async function runOverhead(ctx: BenchContext): Promise<ScenarioResult & {
       ratio,
       cpuMicrosPerTicket: { bare: bareRun.cpuMicrosPerTicket, fleet: fleetRun.cpuMicrosPerTicket, fakeProvider: providerCpuPerTicket },
       noModelTier: { ticketsPerSec: noModelRun.rate, ratio: noModelRatio, cpuMicrosPerTicket: noModelRun.cpuMicrosPerTicket },
+      asProcesses: processes,
       failedAttempts: failed,
       loadAvg: { bare: bareLoad, fleet: fleetLoad },
     },
