@@ -15,12 +15,16 @@ export const BARE_QUEUES = ['bare-in', 'bare-mid', 'bare-out'] as const;
 
 const queueOf = (redis: Redis, prefix: string, name: string): Queue => new Queue(name, { connection: redis, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
 
-/** One hop of the bare chain: a worker on `from` whose no-op processor passes the job to `to`. */
-export function startHop(redis: Redis, prefix: string, hop: 0 | 1, concurrency: number): { worker: Worker; close(): Promise<void> } {
+/** Work a hop does before passing the ticket on; none in the baseline proper. */
+export type HopWork = (ticket: Ticket) => Promise<void>;
+
+/** One hop of the bare chain: a worker on `from` whose processor (a no-op unless given work) passes the job to `to`. */
+export function startHop(redis: Redis, prefix: string, hop: 0 | 1, concurrency: number, work?: HopWork): { worker: Worker; close(): Promise<void> } {
   const to = queueOf(redis, prefix, BARE_QUEUES[hop + 1] ?? 'bare-out');
   const worker = new Worker(
     BARE_QUEUES[hop],
     async (job: Job<{ ticket: Ticket }>) => {
+      if (work) await work(job.data.ticket);
       await to.add('hop', job.data, { jobId: job.id });
     },
     { connection: redis, prefix, concurrency, maxStalledCount: 2 },
@@ -55,10 +59,10 @@ function producer(redis: Redis, prefix: string): Pick<BareChain, 'enqueue'> & { 
  * no-op processors that only pass the ticket on, the same job options, ids, payload and concurrency.
  * What the fleet loses against it is the cost of its own work per job.
  */
-export function startBareChain(opts: { redisUrl: string; prefix: string; concurrency: [number, number] }): BareChain {
+export function startBareChain(opts: { redisUrl: string; prefix: string; concurrency: [number, number]; firstHopWork?: HopWork }): BareChain {
   const redis = createRedis(opts.redisUrl, 'worker');
   const input = producer(redis, opts.prefix);
-  const hops = [startHop(redis, opts.prefix, 0, opts.concurrency[0]), startHop(redis, opts.prefix, 1, opts.concurrency[1])];
+  const hops = [startHop(redis, opts.prefix, 0, opts.concurrency[0], opts.firstHopWork), startHop(redis, opts.prefix, 1, opts.concurrency[1])];
   let done = 0;
   hops[1]?.worker.on('completed', () => done++);
   return {

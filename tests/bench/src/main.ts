@@ -63,7 +63,7 @@ try {
   await step('cost', () => runCost(ctx, finished));
 } finally {
   // Whatever a failed scenario left behind under this run's prefixes (each scenario has its own).
-  for (const s of ['bare', 'bare-processes', 'overhead', 'overhead-nomodel', 'overhead-processes', 'ingest', 'realistic', 'burst', 'ratelimit', 'cost']) await dropPrefix(`${ctx.prefix}-${s}`, ctx.redisUrl);
+  for (const s of ['bare', 'bare-processes', 'bare-with-call', 'overhead', 'overhead-nomodel', 'overhead-processes', 'ingest', 'realistic', 'burst', 'ratelimit', 'cost']) await dropPrefix(`${ctx.prefix}-${s}`, ctx.redisUrl);
 }
 
 const totalSeconds = (Date.now() - started) / 1000;

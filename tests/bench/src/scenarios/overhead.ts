@@ -1,5 +1,7 @@
 import { loadavg } from 'node:os';
 import { dropPrefix } from '@switchboard/testkit';
+import { DEFAULT_PRICES, DEFAULT_ROUTING_TABLE } from '@switchboard/core';
+import { createOpenAITier, loadPrompt } from '@switchboard/llm';
 import { startBareChain } from '../bare-chain.js';
 import type { BenchContext, ScenarioResult } from '../bench-context.js';
 import { CHEAP_MODEL, STRONG_MODEL } from '../fake-models.js';
@@ -55,8 +57,25 @@ export async function runOverhead(ctx: BenchContext): Promise<ScenarioResult & {
   const finished = [...fleet.finished];
   const failed = fleet.failed;
   await fleet.close();
-  await fake.close();
   await dropPrefix(prefix, ctx.redisUrl);
+
+  // The bare chain again, its first hop making the cheap-tier call the fleet makes (the project's
+  // OpenAI tier: SDK, HTTP, answer parsing) and nothing else: what the fleet costs beyond a pipeline
+  // that also asks a model.
+  const withCallPrefix = `${ctx.prefix}-bare-with-call`;
+  const tier = createOpenAITier({ name: 'cheap', ...modelTier(fake.url, CHEAP_MODEL, 0.75), maxTokens: 300 }, { prompt: await loadPrompt(ctx.promptPath), routing: DEFAULT_ROUTING_TABLE, prices: DEFAULT_PRICES });
+  const withCall = startBareChain({
+    redisUrl: ctx.redisUrl,
+    prefix: withCallPrefix,
+    concurrency: [CLASSIFIER_CONCURRENCY, ESCALATION_CONCURRENCY],
+    firstHopWork: async (t) => {
+      await tier.classify({ ticketId: t.id, subject: t.subject ?? '', body: t.body, language: t.language });
+    },
+  });
+  const withCallRun = await timeRun((from, k) => withCall.enqueue(Array.from({ length: k }, (_, i) => ticketAt(ctx.corpus, `${runId}c`, from + i))), () => withCall.done(), n);
+  await withCall.close();
+  await fake.close();
+  await dropPrefix(withCallPrefix, ctx.redisUrl);
 
   // The same fleet with no model tier (rules, then people): what the queues, records, guardrails,
   // logs and metrics cost without the HTTP call to a provider, which the bare chain does not make.
@@ -78,6 +97,7 @@ export async function runOverhead(ctx: BenchContext): Promise<ScenarioResult & {
   const [bareRate, fleetRate] = [bareRun.rate, fleetRun.rate];
   const ratio = fleetRate / bareRate;
   const noModelRatio = noModelRun.rate / bareRate;
+  const withCallRatio = fleetRate / withCallRun.rate;
   return {
     finished,
     rows: [
@@ -96,6 +116,11 @@ export async function runOverhead(ctx: BenchContext): Promise<ScenarioResult & {
       },
       {
         scenario: '1 overhead',
+        metric: 'bare chain + the same model call: tickets/s, fleet / it',
+        value: `${fmt(withCallRun.rate)}, ${fmt(withCallRatio, 2)}`,
+      },
+      {
+        scenario: '1 overhead',
         metric: 'as processes (npm start): bare, fleet (tickets/s), ratio',
         value: `${fmt(processes.bareTicketsPerSec)}, ${fmt(processes.fleetTicketsPerSec)}, ${fmt(processes.ratio, 2)}`,
       },
@@ -110,6 +135,7 @@ export async function runOverhead(ctx: BenchContext): Promise<ScenarioResult & {
       cpuMicrosPerTicket: { bare: bareRun.cpuMicrosPerTicket, fleet: fleetRun.cpuMicrosPerTicket, fakeProvider: providerCpuPerTicket },
       noModelTier: { ticketsPerSec: noModelRun.rate, ratio: noModelRatio, cpuMicrosPerTicket: noModelRun.cpuMicrosPerTicket },
       asProcesses: processes,
+      bareWithModelCall: { ticketsPerSec: withCallRun.rate, fleetRatio: withCallRatio, cpuMicrosPerTicket: withCallRun.cpuMicrosPerTicket },
       failedAttempts: failed,
       loadAvg: { bare: bareLoad, fleet: fleetLoad },
     },
