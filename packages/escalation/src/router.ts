@@ -64,14 +64,16 @@ export function startEscalation(config: EscalationConfig, deps: EscalationDeps):
     } else {
       await delivery.deliver(routed);
     }
-    const moved = await deps.store.advance(ticket.id, route.escalated ? 'escalated' : 'routed', { finishedAt: routed.routedAt });
+    const status = route.escalated ? 'escalated' : 'routed';
+    const fields = { finishedAt: routed.routedAt };
+    // The day's traffic counters go with the final status, in one script, and only from the call
+    // that moved it there: a redelivered decision is not counted twice.
+    const moved = deps.stats
+      ? await deps.store.finish(ticket.id, status, fields, deps.stats.incrementFor({ language: ticket.language, record, route, routedAt: new Date(routed.routedAt) }))
+      : await deps.store.advance(ticket.id, status, fields);
     // Idempotent (a sorted-set member), so a redelivery that already did it changes nothing.
     if (record.pilot) await deps.pilot?.add(ticket.id, new Date(routed.routedAt));
-    // Counted only by the worker that finished the ticket, so a redelivered decision is not counted twice.
-    if (moved) {
-      deps.ctx.metrics?.routed(route);
-      await deps.stats?.record({ language: ticket.language, record, route, routedAt: new Date(routed.routedAt) });
-    }
+    if (moved) deps.ctx.metrics?.routed(route);
     log.info({ ticketId: ticket.id, team: route.team, via: route.via, escalated: route.escalated, reasons: route.reasons }, 'routed');
   });
 

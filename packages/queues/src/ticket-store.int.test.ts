@@ -2,6 +2,8 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dropPrefix, TEST_REDIS_URL, uniquePrefix } from '@switchboard/testkit';
 import { TicketStore } from './ticket-store.js';
+import { TrafficStats, type FinishedTicket } from './traffic-stats.js';
+import { DecisionRecord } from '@switchboard/core';
 
 describe('ticket store', () => {
   const prefix = uniquePrefix('store');
@@ -58,5 +60,18 @@ describe('ticket store', () => {
     await store.markQueued('s5', '2026-11-25T10:00:00.000Z');
     expect(await store.advance('s5', 'classifying')).toBe(true);
     expect(await store.status('s5')).toBe('classifying');
+  });
+
+  it('finishes a ticket and counts it in the same call, once, however often the decision comes back', async () => {
+    const stats = new TrafficStats(redis, prefix);
+    const at = new Date('2026-11-25T10:00:03.000Z');
+    const record = DecisionRecord.parse({ outcome: 'decided', tier: 'cheap', model: 'gpt-4o-mini', promptVersion: 'v1', decision: { category: 'billing', priority: 'low', team: 'billing_support', confidence: 0.9, escalation_required: false, rationale: 'r' }, raw: null, criticalKeyword: null, failureReasons: [], notes: [], attempts: [], totals: { latencyMs: 1, promptTokens: 1, completionTokens: 1, costUsd: 0 }, decidedAt: at.toISOString() });
+    const finished: FinishedTicket = { language: 'en', record, route: { team: 'billing_support', via: 'cheap', escalated: false, reasons: [] }, routedAt: at };
+    await store.markQueued('s6', '2026-11-25T10:00:00.000Z');
+    expect(await store.finish('s6', 'routed', { finishedAt: at.toISOString() }, stats.incrementFor(finished))).toBe(true);
+    expect(await store.finish('s6', 'routed', { finishedAt: at.toISOString() }, stats.incrementFor(finished))).toBe(false);
+    expect(await store.get('s6')).toMatchObject({ status: 'routed', timings: { finishedAt: at.toISOString() } });
+    const day = await stats.range(new Date('2026-11-25T00:00:00.000Z'), new Date('2026-11-26T00:00:00.000Z'));
+    expect(day.total).toMatchObject({ tickets: 1, 'via:cheap': 1, 'category:billing': 1, 'lang:en': 1 });
   });
 });

@@ -2,6 +2,7 @@ import type { RedisClient as Redis } from './connection.js';
 import { z } from 'zod';
 import { DecisionRecord } from '@switchboard/core';
 import { luaScript, type LuaScript } from './lua-script.js';
+import { RECORD_STATS_FN, type StatsIncrement } from './traffic-stats.js';
 import { Resolution, RouteSchema } from './payloads.js';
 
 export const TICKET_STATUSES = ['queued', 'classifying', 'routed', 'escalated', 'failed'] as const;
@@ -29,16 +30,17 @@ export const TicketView = z.object({
 export type TicketView = z.infer<typeof TicketView>;
 
 // Moves the status forward and sets fields with it, only if it moves forward; refreshes the retention
-// either way. The fields are ARGV's field/value pairs from index `first` on. Shared by ADVANCE and BEGIN.
+// either way. The fields are ARGV's field/value pairs from `first` to `last`. Shared by ADVANCE,
+// BEGIN and FINISH.
 const ADVANCE_FN = `
-local function advance(key, ttl, rank, status, first)
+local function advance(key, ttl, rank, status, first, last)
   local cur = redis.call('HGET', key, 'rank')
   if cur and (tonumber(cur) > rank or (tonumber(cur) == rank and rank == 2)) then
     redis.call('EXPIRE', key, ttl)
     return 0
   end
   redis.call('HSET', key, 'status', status, 'rank', rank)
-  for i = first, #ARGV, 2 do
+  for i = first, last, 2 do
     redis.call('HSET', key, ARGV[i], ARGV[i + 1])
   end
   redis.call('EXPIRE', key, ttl)
@@ -47,7 +49,20 @@ end
 `;
 
 const ADVANCE = `${ADVANCE_FN}
-return advance(KEYS[1], ARGV[1], tonumber(ARGV[2]), ARGV[3], 4)
+return advance(KEYS[1], ARGV[1], tonumber(ARGV[2]), ARGV[3], 4, #ARGV)
+`;
+
+// Escalation's last step in one round trip: the final status, and, only when this call moved it
+// there, the day's traffic counters, so a redelivered decision is never counted twice and a crash
+// between the two cannot lose the count. ARGV: ttl, rank, status, number of field pairs, the pairs,
+// then the counters' arguments (see RECORD_STATS_FN); KEYS: the record, the day's counters.
+const FINISH = `${ADVANCE_FN}${RECORD_STATS_FN}
+local last = 4 + tonumber(ARGV[4]) * 2
+local moved = advance(KEYS[1], ARGV[1], tonumber(ARGV[2]), ARGV[3], 5, last)
+if moved == 1 then
+  record_stats(KEYS[2], last + 1)
+end
+return moved
 `;
 
 // The classifier's first step in one round trip: a finished ticket or a recorded decision is
@@ -57,7 +72,7 @@ local found = redis.call('HMGET', KEYS[1], 'status', 'decision', 'rank')
 if (found[3] and tonumber(found[3]) >= 2) or found[2] then
   return {found[1] or false, found[2] or false}
 end
-advance(KEYS[1], ARGV[1], 1, 'classifying', 2)
+advance(KEYS[1], ARGV[1], 1, 'classifying', 2, #ARGV)
 return {found[1] or false, false}
 `;
 
@@ -86,7 +101,7 @@ const asStatus = (v: unknown): TicketStatus | undefined => (typeof v === 'string
  * well past the BullMQ jobs. It is also what makes ingest idempotent: a known id is a known ticket.
  */
 export class TicketStore {
-  private readonly scripts: Record<'advance' | 'begin' | 'markQueued' | 'claimRoute', LuaScript>;
+  private readonly scripts: Record<'advance' | 'begin' | 'finish' | 'markQueued' | 'claimRoute', LuaScript>;
 
   constructor(
     private readonly redis: Redis,
@@ -96,6 +111,7 @@ export class TicketStore {
     this.scripts = {
       advance: luaScript(redis, 'advance', 1, ADVANCE),
       begin: luaScript(redis, 'begin', 1, BEGIN),
+      finish: luaScript(redis, 'finish', 2, FINISH),
       markQueued: luaScript(redis, 'markQueued', 1, MARK_QUEUED),
       claimRoute: luaScript(redis, 'claimRoute', 1, CLAIM_ROUTE),
     };
@@ -128,6 +144,16 @@ export class TicketStore {
   /** Moves the status forward and records fields with it. Returns false when the record was already further on. */
   async advance(ticketId: string, status: TicketStatus, fields: Record<string, string> = {}): Promise<boolean> {
     const res = await this.scripts.advance([this.key(ticketId)], [this.retentionSeconds, RANK[status], status, ...Object.entries(fields).flat()]);
+    return res === 1;
+  }
+
+  /**
+   * Moves the ticket to its final status and, only if this call moved it, adds its traffic counters
+   * (`TrafficStats.incrementFor`): one round trip, and a ticket counted exactly once.
+   */
+  async finish(ticketId: string, status: 'routed' | 'escalated', fields: Record<string, string>, stats: StatsIncrement): Promise<boolean> {
+    const pairs = Object.entries(fields).flat();
+    const res = await this.scripts.finish([this.key(ticketId), stats.key], [this.retentionSeconds, RANK[status], status, pairs.length / 2, ...pairs, ...stats.args]);
     return res === 1;
   }
 

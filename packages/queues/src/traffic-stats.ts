@@ -8,21 +8,35 @@ import { luaScript, type LuaScript } from './lua-script.js';
 /** Enough history for this week, last week and a month of weekly reports. */
 const STATS_TTL_SECONDS = 70 * 24 * 3600;
 
-// ARGV: ttl, number of integer fields, then field/amount pairs (integers first, then dollars).
-const RECORD = `
-local ints = tonumber(ARGV[2])
-local i = 3
-for n = 1, ints do
-  redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1])
-  i = i + 2
+// From ARGV[first]: ttl, number of integer fields, then field/amount pairs to the end (integers
+// first, then dollars). A function, so the ticket store can count a finished ticket in the same
+// script that records it as finished.
+export const RECORD_STATS_FN = `
+local function record_stats(key, first)
+  local ints = tonumber(ARGV[first + 1])
+  local i = first + 2
+  for n = 1, ints do
+    redis.call('HINCRBY', key, ARGV[i], ARGV[i + 1])
+    i = i + 2
+  end
+  while i <= #ARGV do
+    redis.call('HINCRBYFLOAT', key, ARGV[i], ARGV[i + 1])
+    i = i + 2
+  end
+  redis.call('EXPIRE', key, ARGV[first])
 end
-while i <= #ARGV do
-  redis.call('HINCRBYFLOAT', KEYS[1], ARGV[i], ARGV[i + 1])
-  i = i + 2
-end
-redis.call('EXPIRE', KEYS[1], ARGV[1])
+`;
+
+const RECORD = `${RECORD_STATS_FN}
+record_stats(KEYS[1], 1)
 return 1
 `;
+
+/** A finished ticket's counters as the record script takes them: the day's key and its arguments. */
+export interface StatsIncrement {
+  key: string;
+  args: (string | number)[];
+}
 
 /** A day's counters: field → count (or dollars for `cost:<model>`). */
 export type DayCounters = Record<string, number>;
@@ -86,13 +100,18 @@ export class TrafficStats {
     return { counts, costs };
   }
 
-  async record(t: FinishedTicket): Promise<void> {
-    const key = this.key(utcDay(t.routedAt));
+  /** The counters of a finished ticket, for `record` or for the ticket store's `finish`. */
+  incrementFor(t: FinishedTicket): StatsIncrement {
     const { counts, costs } = this.fieldsOf(t);
-    // One script call: an ioredis MULTI builds a pipeline object per call, which showed up as GC on the hot path.
     const args: (string | number)[] = [STATS_TTL_SECONDS, Object.keys(counts).length];
     for (const [f, n] of Object.entries(counts)) args.push(f, n);
     for (const [f, usd] of Object.entries(costs)) args.push(f, usd);
+    return { key: this.key(utcDay(t.routedAt)), args };
+  }
+
+  async record(t: FinishedTicket): Promise<void> {
+    const { key, args } = this.incrementFor(t);
+    // One script call: an ioredis MULTI builds a pipeline object per call, which showed up as GC on the hot path.
     await this.recordScript([key], args);
   }
 
