@@ -6,7 +6,7 @@ import { buildTiers, FallbackView, startClassifier, type ClassifierService } fro
 import { DecisionRecord } from '@switchboard/core';
 import { promoteToBaseline } from '@switchboard/eval';
 import { loadPrompt } from '@switchboard/llm';
-import { jobIdForTicket, openFleetContext, openQueue, ticketsQueue, type FleetContext } from '@switchboard/queues';
+import { jobIdForTicket, openFleetContext, openQueue, ticketsQueue, type FinishedTicket, type FleetContext } from '@switchboard/queues';
 import { createAppMetrics, createDriftMetrics } from '@switchboard/runtime';
 import { dropPrefix, startFakeSlack, testLogger, TEST_REDIS_URL, uniquePrefix, waitFor, type FakeSlack } from '@switchboard/testkit';
 import { alertsProducer, startAlertsWorker, type Alerts } from './alerts.js';
@@ -43,8 +43,7 @@ describe('weekly drift check against a degrading provider', () => {
     const q = tickets();
     await q.add(jobIdForTicket(id), { ticket: { id, body, receivedAt: new Date().toISOString() } });
     await q.close();
-    const stored = await waitFor(async () => (await fleet.store.progress(id)).decision, 10_000, `decision for ${id}`);
-    return DecisionRecord.parse(JSON.parse(stored));
+    return waitFor(async () => (await fleet.store.get(id))?.decision, 10_000, `decision for ${id}`);
   };
 
   beforeAll(async () => {
@@ -178,9 +177,11 @@ describe('weekly drift check against a degrading provider', () => {
       });
     // Inside the week the report covers: the seven whole UTC days before today.
     const at = new Date(reportWeeks(new Date()).thisWeek[0].getTime() + 12 * 3_600_000);
-    for (let i = 0; i < 8; i++) await fleet.stats.record({ language: 'en', record: record('cheap', 0.01), route: { team: 'billing_support', via: 'cheap', escalated: false, reasons: [] }, routedAt: at });
-    await fleet.stats.record({ language: 'de', record: record('rule', 0), route: { team: 'billing_support', via: 'rule', escalated: false, reasons: [] }, routedAt: at });
-    await fleet.stats.record({ language: 'en', record: record(null, 0), route: { team: 'triage', via: 'human', escalated: true, reasons: ['critical_keyword:urgent'] }, routedAt: at });
+    // Counted as escalation counts a finished ticket: with its final status, once per ticket.
+    const finish = (id: string, t: FinishedTicket) => fleet.store.finish(id, t.route.escalated ? 'escalated' : 'routed', {}, fleet.stats.incrementFor(t));
+    for (let i = 0; i < 8; i++) await finish(`week-cheap-${i}`, { language: 'en', record: record('cheap', 0.01), route: { team: 'billing_support', via: 'cheap', escalated: false, reasons: [] }, routedAt: at });
+    await finish('week-rule', { language: 'de', record: record('rule', 0), route: { team: 'billing_support', via: 'rule', escalated: false, reasons: [] }, routedAt: at });
+    await finish('week-critical', { language: 'en', record: record(null, 0), route: { team: 'triage', via: 'human', escalated: true, reasons: ['critical_keyword:urgent'] }, routedAt: at });
     const r = await check();
     const md = await readFile(r.files.markdown, 'utf8');
     expect(md).toContain('## Eval set drift');

@@ -180,12 +180,6 @@ export class TicketStore {
     return { route, status: asStatus(status) };
   }
 
-  /** The status and the decision recorded so far, read without changing anything (tools and tests). */
-  async progress(ticketId: string): Promise<{ status: TicketStatus | undefined; decision: string | undefined }> {
-    const [status, decision] = await this.redis.hmget(this.key(ticketId), 'status', 'decision');
-    return { status: asStatus(status), decision: decision ?? undefined };
-  }
-
   /** Lets a replayed ticket move through the statuses again, clearing how it ended last time. */
   async reopen(ticketId: string): Promise<void> {
     const key = this.key(ticketId);

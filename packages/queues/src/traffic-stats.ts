@@ -3,14 +3,13 @@ import type { DecisionRecord } from '@switchboard/core';
 import type { RouteSchema } from './payloads.js';
 import type { z } from 'zod';
 import { utcDay } from './fallback-switch.js';
-import { luaScript, type LuaScript } from './lua-script.js';
 
 /** Enough history for this week, last week and a month of weekly reports. */
 const STATS_TTL_SECONDS = 70 * 24 * 3600;
 
 // From ARGV[first]: ttl, number of integer fields, then field/amount pairs to the end (integers
-// first, then dollars). A function, so the ticket store can count a finished ticket in the same
-// script that records it as finished.
+// first, then dollars). Run by the ticket store's FINISH script, so a finished ticket is counted in
+// the same call that records it as finished.
 export const RECORD_STATS_FN = `
 local function record_stats(key, first)
   local ints = tonumber(ARGV[first + 1])
@@ -25,11 +24,6 @@ local function record_stats(key, first)
   end
   redis.call('EXPIRE', key, ARGV[first])
 end
-`;
-
-const RECORD = `${RECORD_STATS_FN}
-record_stats(KEYS[1], 1)
-return 1
 `;
 
 /** A finished ticket's counters as the record script takes them: the day's key and its arguments. */
@@ -59,18 +53,14 @@ const confidenceBin = (c: number): number => Math.min(9, Math.max(0, Math.floor(
 
 /**
  * Daily counters of finished tickets, with no ticket text: enough for production drift (this week
- * against last), the weekly report, and throughput, at one round trip per ticket. Fields are
+ * against last), the weekly report, and throughput, added in the round trip that finishes a ticket. Fields are
  * `dimension:value`, so a new value needs no schema change.
  */
 export class TrafficStats {
-  private readonly recordScript: LuaScript;
-
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
-  ) {
-    this.recordScript = luaScript(redis, 'recordStats', 1, RECORD);
-  }
+  ) {}
 
   private key(day: string): string {
     return `${this.prefix}:stats:day:${day}`;
@@ -100,19 +90,13 @@ export class TrafficStats {
     return { counts, costs };
   }
 
-  /** The counters of a finished ticket, for `record` or for the ticket store's `finish`. */
+  /** The counters of a finished ticket, as the ticket store's `finish` adds them. */
   incrementFor(t: FinishedTicket): StatsIncrement {
     const { counts, costs } = this.fieldsOf(t);
     const args: (string | number)[] = [STATS_TTL_SECONDS, Object.keys(counts).length];
     for (const [f, n] of Object.entries(counts)) args.push(f, n);
     for (const [f, usd] of Object.entries(costs)) args.push(f, usd);
     return { key: this.key(utcDay(t.routedAt)), args };
-  }
-
-  async record(t: FinishedTicket): Promise<void> {
-    const { key, args } = this.incrementFor(t);
-    // One script call: an ioredis MULTI builds a pipeline object per call, which showed up as GC on the hot path.
-    await this.recordScript([key], args);
   }
 
   /** A counter someone else owns (the review desk's overrides, for instance) on today's hash. */
