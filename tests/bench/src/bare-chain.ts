@@ -4,6 +4,7 @@ import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Ticket } from '@switchboard/core';
 import { createRedis, DEFAULT_JOB_OPTIONS, jobIdForTicket } from '@switchboard/queues';
+import { inBatches } from './tickets.js';
 
 export interface BareChain {
   enqueue(tickets: readonly Ticket[]): Promise<void>;
@@ -46,11 +47,10 @@ function producer(redis: Redis, prefix: string): Pick<BareChain, 'enqueue'> & { 
   queue.on('error', () => undefined);
   return {
     queue,
-    async enqueue(tickets) {
-      for (let i = 0; i < tickets.length; i += 500) {
-        await queue.addBulk(tickets.slice(i, i + 500).map((ticket) => ({ name: 'hop', data: { ticket }, opts: { jobId: jobIdForTicket(ticket.id) } })));
-      }
-    },
+    enqueue: (tickets) =>
+      inBatches(tickets, async (batch) => {
+        await queue.addBulk(batch.map((ticket) => ({ name: 'hop', data: { ticket }, opts: { jobId: jobIdForTicket(ticket.id) } })));
+      }),
   };
 }
 

@@ -3,8 +3,24 @@ import { buildTiers, ClassifierConfig, FallbackView, RolloutView, startClassifie
 import type { DecisionRecord, Ticket } from '@switchboard/core';
 import { EscalationConfig, startEscalation } from '@switchboard/escalation';
 import { loadPrompt } from '@switchboard/llm';
-import { jobIdForTicket, openFleetContext, openQueue, ticketsQueue, type FleetContext } from '@switchboard/queues';
+import { jobIdForTicket, openFleetContext, openQueue, ticketsQueue, type FleetContext, type Producer } from '@switchboard/queues';
 import { createAppMetrics, type Logger } from '@switchboard/runtime';
+import type { BenchContext } from './bench-context.js';
+import { CHEAP_MODEL, STRONG_MODEL } from './fake-models.js';
+import { inBatches } from './tickets.js';
+
+/** The apps' default concurrency, which every scenario but the realistic one runs at. */
+export const CLASSIFIER_CONCURRENCY = 8;
+export const ESCALATION_CONCURRENCY = 16;
+
+export const modelTier = (url: string, model: string, threshold: number) => ({ baseURL: url, apiKey: 'bench', model, threshold, timeoutMs: 20_000 });
+
+/** The cheap and strong tiers, both on the fake provider, with the thresholds every scenario uses. */
+export const fakeTiers = (url: string) => ({ cheap: modelTier(url, CHEAP_MODEL, 0.75), strong: modelTier(url, STRONG_MODEL, 0.6) });
+
+/** The project's producer for the tickets queue, as ingest uses it, in ingest's largest batches. */
+export const enqueueTickets = (producer: Producer<typeof ticketsQueue.jobName, typeof ticketsQueue.schema>, tickets: readonly Ticket[]): Promise<void> =>
+  inBatches(tickets, (batch) => producer.addMany(batch.map((ticket) => ({ jobId: jobIdForTicket(ticket.id), data: { ticket } }))));
 
 /** One ticket that left the pipeline: when, and with what decision. */
 export interface Finished {
@@ -80,12 +96,7 @@ export async function startBenchFleet(opts: FleetOptions): Promise<BenchFleet> {
   }
   return {
     producerFleet,
-    async enqueue(tickets) {
-      // Chunks of 500, ingest's largest batch: one addBulk round trip each, as a batch POST makes.
-      for (let i = 0; i < tickets.length; i += 500) {
-        await producer.addMany(tickets.slice(i, i + 500).map((ticket) => ({ jobId: jobIdForTicket(ticket.id), data: { ticket } })));
-      }
-    },
+    enqueue: (tickets) => enqueueTickets(producer, tickets),
     finished,
     get failed() {
       return state.failed;
@@ -98,4 +109,14 @@ export async function startBenchFleet(opts: FleetOptions): Promise<BenchFleet> {
       await Promise.all([producerFleet.close(), cFleet.close(), eFleet.close()]);
     },
   };
+}
+
+/**
+ * A scenario's fleet under its own key prefix (`<run prefix>-<suffix>`, which the scenario drops
+ * when done), with the run's logger and prompt and escalation at its default concurrency.
+ */
+export async function startScenarioFleet(ctx: BenchContext, suffix: string, classifier: FleetOptions['classifier']): Promise<BenchFleet & { prefix: string }> {
+  const prefix = `${ctx.prefix}-${suffix}`;
+  const fleet = await startBenchFleet({ redisUrl: ctx.redisUrl, prefix, logger: ctx.logger, promptPath: ctx.promptPath, classifier, escalationConcurrency: ESCALATION_CONCURRENCY });
+  return Object.assign(fleet, { prefix });
 }

@@ -51,3 +51,10 @@ export function ticketAt(corpus: Corpus, runId: string, n: number, receivedAt = 
     ...(text.language !== undefined ? { language: text.language } : {}),
   };
 }
+
+/** Ingest's largest batch: the bench adds tickets in chunks of it, one round trip each, as a batch POST does. */
+export const BATCH = 500;
+
+export async function inBatches<T>(items: readonly T[], add: (batch: T[]) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += BATCH) await add(items.slice(i, i + BATCH));
+}

@@ -5,13 +5,11 @@ import { deadLetterQueue, humanReviewQueue, teamQueue } from '@switchboard/queue
 import { TEAMS } from '@switchboard/core';
 import { dropPrefix } from '@switchboard/testkit';
 import { waitUntil, type BenchContext, type ScenarioResult } from '../bench-context.js';
-import { CHEAP_MODEL, STRONG_MODEL } from '../fake-models.js';
 import { startFakeProvider } from '../fake-provider.js';
-import { startBenchFleet } from '../fleet.js';
 import { sampleMemory, usedMemory } from '../redis-probe.js';
 import { fmt } from '../table.js';
 import { ticketAt } from '../tickets.js';
-import { CLASSIFIER_CONCURRENCY, ESCALATION_CONCURRENCY, modelTier } from './overhead.js';
+import { CLASSIFIER_CONCURRENCY, fakeTiers, startScenarioFleet } from '../fleet.js';
 
 const MiB = 2 ** 20;
 
@@ -35,15 +33,8 @@ async function countEnds(connection: Redis, prefix: string): Promise<{ delivered
 export async function runBurst(ctx: BenchContext): Promise<ScenarioResult> {
   const n = Math.round(20_000 * ctx.scale);
   const fake = await startFakeProvider({ cheapDelayMs: 0, strongDelayMs: 0, strongShare: 0.1 });
-  const prefix = `${ctx.prefix}-burst`;
-  const fleet = await startBenchFleet({
-    redisUrl: ctx.redisUrl,
-    prefix,
-    logger: ctx.logger,
-    promptPath: ctx.promptPath,
-    classifier: { concurrency: CLASSIFIER_CONCURRENCY, cheap: modelTier(fake.url, CHEAP_MODEL, 0.75), strong: modelTier(fake.url, STRONG_MODEL, 0.6) },
-    escalationConcurrency: ESCALATION_CONCURRENCY,
-  });
+  const fleet = await startScenarioFleet(ctx, 'burst', { concurrency: CLASSIFIER_CONCURRENCY, ...fakeTiers(fake.url) });
+  const { prefix } = fleet;
   // A connection of its own for INFO and counts: the probe must not queue behind the fleet's commands.
   const redis = new Redis(ctx.redisUrl);
   const idle = await usedMemory(redis);

@@ -1,11 +1,9 @@
 import { dropPrefix } from '@switchboard/testkit';
 import { waitUntil, type BenchContext, type ScenarioResult } from '../bench-context.js';
-import { STRONG_MODEL } from '../fake-models.js';
 import { startFakeProvider } from '../fake-provider.js';
-import { startBenchFleet, type Finished } from '../fleet.js';
+import { CLASSIFIER_CONCURRENCY, fakeTiers, startScenarioFleet, type Finished } from '../fleet.js';
 import { fmt } from '../table.js';
 import { ticketAt } from '../tickets.js';
-import { CLASSIFIER_CONCURRENCY, modelTier } from './overhead.js';
 
 const SAMPLE = 1_000;
 const indexOf = (ticketId: string): number => Number(ticketId.slice(ticketId.lastIndexOf('-') + 1));
@@ -20,14 +18,8 @@ export async function runCost(ctx: BenchContext, mix: readonly Finished[]): Prom
   const sample = mix.filter((f) => indexOf(f.ticketId) < SAMPLE);
   if (sample.length === 0) return { rows: [{ scenario: '6 cost', metric: 'needs the overhead scenario in the same run', value: '—' }], data: {} };
   const fake = await startFakeProvider({ cheapDelayMs: 0, strongDelayMs: 0, strongShare: 0 });
-  const prefix = `${ctx.prefix}-cost`;
-  const fleet = await startBenchFleet({
-    redisUrl: ctx.redisUrl,
-    prefix,
-    logger: ctx.logger,
-    promptPath: ctx.promptPath,
-    classifier: { concurrency: CLASSIFIER_CONCURRENCY, hotwords: [], criticalKeywords: [], strong: modelTier(fake.url, STRONG_MODEL, 0.6) },
-  });
+  const fleet = await startScenarioFleet(ctx, 'cost', { concurrency: CLASSIFIER_CONCURRENCY, hotwords: [], criticalKeywords: [], strong: fakeTiers(fake.url).strong });
+  const { prefix } = fleet;
   await fleet.enqueue(Array.from({ length: sample.length }, (_, i) => ticketAt(ctx.corpus, `${ctx.runId}c`, i)));
   await waitUntil(() => fleet.finished.length >= sample.length, 120_000);
   const allStrong = fleet.finished.reduce((s, f) => s + f.record.totals.costUsd, 0);

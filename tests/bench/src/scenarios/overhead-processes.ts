@@ -1,10 +1,11 @@
 import { dropPrefix } from '@switchboard/testkit';
-import { decisionsQueue, jobIdForTicket, openFleetContext, openQueue, ticketsQueue } from '@switchboard/queues';
+import { decisionsQueue, openFleetContext, openQueue, ticketsQueue } from '@switchboard/queues';
 import { spawnAppChild, type AppChild } from '../app-child.js';
 import { startBareChainProcesses } from '../bare-chain.js';
 import { waitUntil, type BenchContext } from '../bench-context.js';
 import { CHEAP_MODEL, STRONG_MODEL } from '../fake-models.js';
 import { startFakeProvider } from '../fake-provider.js';
+import { enqueueTickets } from '../fleet.js';
 import { ticketAt } from '../tickets.js';
 import { timeRun } from '../time-run.js';
 
@@ -56,14 +57,7 @@ export async function runOverheadAsProcesses(ctx: BenchContext, concurrency: [nu
     const since = new Date(Date.now() - 86_400_000);
     // Escalation counts every ticket it finishes in the day's traffic counters: one read, any process.
     const finished = async (): Promise<number> => (await producer.stats.range(since, new Date(Date.now() + 86_400_000))).total.tickets ?? 0;
-    const enqueue = async (from: number, k: number): Promise<void> => {
-      // Chunks of 500, as the in-process run and a batch POST add them.
-      for (let i = 0; i < k; i += 500) {
-        const chunk = Array.from({ length: Math.min(500, k - i) }, (_, j) => ticketAt(ctx.corpus, runId, from + i + j));
-        await tickets.addMany(chunk.map((ticket) => ({ jobId: jobIdForTicket(ticket.id), data: { ticket } })));
-      }
-    };
-    const fleetRun = await timeRun(enqueue, finished, n);
+    const fleetRun = await timeRun((from, k) => enqueueTickets(tickets, Array.from({ length: k }, (_, i) => ticketAt(ctx.corpus, runId, from + i))), finished, n);
     return { bareTicketsPerSec: bareRun.rate, fleetTicketsPerSec: fleetRun.rate, ratio: fleetRun.rate / bareRun.rate };
   } finally {
     for (const a of apps) await a.stop();

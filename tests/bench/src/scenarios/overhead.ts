@@ -4,18 +4,14 @@ import { DEFAULT_PRICES, DEFAULT_ROUTING_TABLE } from '@switchboard/core';
 import { createOpenAITier, loadPrompt } from '@switchboard/llm';
 import { startBareChain } from '../bare-chain.js';
 import type { BenchContext, ScenarioResult } from '../bench-context.js';
-import { CHEAP_MODEL, STRONG_MODEL } from '../fake-models.js';
 import { startFakeProvider } from '../fake-provider.js';
-import { startBenchFleet, type Finished } from '../fleet.js';
+import { CLASSIFIER_CONCURRENCY, ESCALATION_CONCURRENCY, fakeTiers, startScenarioFleet, type Finished } from '../fleet.js';
 import { fmt } from '../table.js';
 import { ticketAt } from '../tickets.js';
 import { timeRun, WARMUP } from '../time-run.js';
 import { runOverheadAsProcesses } from './overhead-processes.js';
 
-export const CLASSIFIER_CONCURRENCY = 8;
-export const ESCALATION_CONCURRENCY = 16;
 
-export const modelTier = (url: string, model: string, threshold: number) => ({ baseURL: url, apiKey: 'bench', model, threshold, timeoutMs: 20_000 });
 
 /**
  * Scenario 1: the same tickets through the bare chain and through the fleet, both with the default
@@ -34,15 +30,7 @@ export async function runOverhead(ctx: BenchContext): Promise<ScenarioResult & {
   await dropPrefix(barePrefix, ctx.redisUrl);
 
   const fake = await startFakeProvider({ cheapDelayMs: 0, strongDelayMs: 0, strongShare: 0.1 });
-  const prefix = `${ctx.prefix}-overhead`;
-  const fleet = await startBenchFleet({
-    redisUrl: ctx.redisUrl,
-    prefix,
-    logger: ctx.logger,
-    promptPath: ctx.promptPath,
-    classifier: { concurrency: CLASSIFIER_CONCURRENCY, cheap: modelTier(fake.url, CHEAP_MODEL, 0.75), strong: modelTier(fake.url, STRONG_MODEL, 0.6) },
-    escalationConcurrency: ESCALATION_CONCURRENCY,
-  });
+  const fleet = await startScenarioFleet(ctx, 'overhead', { concurrency: CLASSIFIER_CONCURRENCY, ...fakeTiers(fake.url) });
   const fleetLoad = loadavg()[0] ?? 0;
   let providerCpuAtStart = 0;
   const fleetRun = await timeRun(
@@ -57,13 +45,13 @@ export async function runOverhead(ctx: BenchContext): Promise<ScenarioResult & {
   const finished = [...fleet.finished];
   const failed = fleet.failed;
   await fleet.close();
-  await dropPrefix(prefix, ctx.redisUrl);
+  await dropPrefix(fleet.prefix, ctx.redisUrl);
 
   // The bare chain again, its first hop making the cheap-tier call the fleet makes (the project's
   // OpenAI tier: SDK, HTTP, answer parsing) and nothing else: what the fleet costs beyond a pipeline
   // that also asks a model.
   const withCallPrefix = `${ctx.prefix}-bare-with-call`;
-  const tier = createOpenAITier({ name: 'cheap', ...modelTier(fake.url, CHEAP_MODEL, 0.75), maxTokens: 300 }, { prompt: await loadPrompt(ctx.promptPath), routing: DEFAULT_ROUTING_TABLE, prices: DEFAULT_PRICES });
+  const tier = createOpenAITier({ name: 'cheap', ...fakeTiers(fake.url).cheap, maxTokens: 300 }, { prompt: await loadPrompt(ctx.promptPath), routing: DEFAULT_ROUTING_TABLE, prices: DEFAULT_PRICES });
   const withCall = startBareChain({
     redisUrl: ctx.redisUrl,
     prefix: withCallPrefix,
@@ -79,18 +67,10 @@ export async function runOverhead(ctx: BenchContext): Promise<ScenarioResult & {
 
   // The same fleet with no model tier (rules, then people): what the queues, records, guardrails,
   // logs and metrics cost without the HTTP call to a provider, which the bare chain does not make.
-  const noModelPrefix = `${ctx.prefix}-overhead-nomodel`;
-  const noModel = await startBenchFleet({
-    redisUrl: ctx.redisUrl,
-    prefix: noModelPrefix,
-    logger: ctx.logger,
-    promptPath: ctx.promptPath,
-    classifier: { concurrency: CLASSIFIER_CONCURRENCY },
-    escalationConcurrency: ESCALATION_CONCURRENCY,
-  });
+  const noModel = await startScenarioFleet(ctx, 'overhead-nomodel', { concurrency: CLASSIFIER_CONCURRENCY });
   const noModelRun = await timeRun((from, k) => noModel.enqueue(Array.from({ length: k }, (_, i) => ticketAt(ctx.corpus, `${runId}n`, from + i))), () => noModel.finished.length, n);
   await noModel.close();
-  await dropPrefix(noModelPrefix, ctx.redisUrl);
+  await dropPrefix(noModel.prefix, ctx.redisUrl);
 
   const processes = await runOverheadAsProcesses(ctx, [CLASSIFIER_CONCURRENCY, ESCALATION_CONCURRENCY], n);
 

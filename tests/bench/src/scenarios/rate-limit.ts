@@ -1,13 +1,11 @@
 import { loadavg } from 'node:os';
 import { dropPrefix } from '@switchboard/testkit';
 import { waitUntil, type BenchContext, type ScenarioResult } from '../bench-context.js';
-import { CHEAP_MODEL, STRONG_MODEL } from '../fake-models.js';
 import { startFakeProvider } from '../fake-provider.js';
-import { startBenchFleet } from '../fleet.js';
 import { percentile } from '../stats.js';
 import { fmt } from '../table.js';
 import { ticketAt } from '../tickets.js';
-import { CLASSIFIER_CONCURRENCY, ESCALATION_CONCURRENCY, modelTier } from './overhead.js';
+import { CLASSIFIER_CONCURRENCY, fakeTiers, startScenarioFleet } from '../fleet.js';
 
 export const CHEAP_LIMIT_PER_S = 20;
 
@@ -19,15 +17,8 @@ export const CHEAP_LIMIT_PER_S = 20;
 export async function runRateLimit(ctx: BenchContext): Promise<ScenarioResult> {
   const n = Math.round(400 * ctx.scale);
   const fake = await startFakeProvider({ cheapDelayMs: 50, strongDelayMs: 50, strongShare: 0, cheapLimitPerSecond: CHEAP_LIMIT_PER_S });
-  const prefix = `${ctx.prefix}-ratelimit`;
-  const fleet = await startBenchFleet({
-    redisUrl: ctx.redisUrl,
-    prefix,
-    logger: ctx.logger,
-    promptPath: ctx.promptPath,
-    classifier: { concurrency: CLASSIFIER_CONCURRENCY, cheap: modelTier(fake.url, CHEAP_MODEL, 0.75), strong: modelTier(fake.url, STRONG_MODEL, 0.6) },
-    escalationConcurrency: ESCALATION_CONCURRENCY,
-  });
+  const fleet = await startScenarioFleet(ctx, 'ratelimit', { concurrency: CLASSIFIER_CONCURRENCY, ...fakeTiers(fake.url) });
+  const { prefix } = fleet;
   const load = loadavg()[0] ?? 0;
   const start = performance.now();
   await fleet.enqueue(Array.from({ length: n }, (_, i) => ticketAt(ctx.corpus, `${ctx.runId}l`, i)));

@@ -1,13 +1,11 @@
 import { loadavg } from 'node:os';
 import { dropPrefix } from '@switchboard/testkit';
 import { waitUntil, type BenchContext, type ScenarioResult } from '../bench-context.js';
-import { CHEAP_MODEL, STRONG_MODEL } from '../fake-models.js';
 import { startFakeProvider } from '../fake-provider.js';
-import { startBenchFleet } from '../fleet.js';
 import { summarize } from '../stats.js';
 import { fmt } from '../table.js';
 import { ticketAt } from '../tickets.js';
-import { ESCALATION_CONCURRENCY, modelTier } from './overhead.js';
+import { fakeTiers, startScenarioFleet } from '../fleet.js';
 
 /** Model calls are I/O: a classifier facing 0.4–2 s providers is run wider than the CPU-bound default. */
 export const REALISTIC_CONCURRENCY = 32;
@@ -26,15 +24,8 @@ const CHEAP_DELAY_MS = 400;
 export async function runRealistic(ctx: BenchContext): Promise<ScenarioResult> {
   const durationMs = 30_000 * ctx.scale;
   const fake = await startFakeProvider({ cheapDelayMs: CHEAP_DELAY_MS, strongDelayMs: 2_000, strongShare: 0.1 });
-  const prefix = `${ctx.prefix}-realistic`;
-  const fleet = await startBenchFleet({
-    redisUrl: ctx.redisUrl,
-    prefix,
-    logger: ctx.logger,
-    promptPath: ctx.promptPath,
-    classifier: { concurrency: REALISTIC_CONCURRENCY, cheap: modelTier(fake.url, CHEAP_MODEL, 0.75), strong: modelTier(fake.url, STRONG_MODEL, 0.6) },
-    escalationConcurrency: ESCALATION_CONCURRENCY,
-  });
+  const fleet = await startScenarioFleet(ctx, 'realistic', { concurrency: REALISTIC_CONCURRENCY, ...fakeTiers(fake.url) });
+  const { prefix } = fleet;
   const load = loadavg()[0] ?? 0;
   let next = 0;
   let feeding = true;
