@@ -1,10 +1,9 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openFleetContext, openQueue, ticketsQueue, type FleetContext } from '@switchboard/queues';
-import { TEST_REDIS_URL, dropPrefix, testLogger, uniquePrefix } from '@switchboard/testkit';
-import type { TicketProducer } from './accept.js';
-import { buildIngestServer, type IngestServer } from './server.js';
+import { dropPrefix, uniquePrefix } from '@switchboard/testkit';
+import type { IngestServer } from './server.js';
+import { startIngestRig, type IngestRig } from './test-rig.js';
 
 const KEY = 'fuzz-key-0123456789abcdef';
 
@@ -55,21 +54,16 @@ function body(r: () => number): unknown {
 
 describe('fuzzing the HTTP API', { timeout: 120_000 }, () => {
   let prefix: string;
-  let fleet: FleetContext;
-  let tickets: TicketProducer & { close(): Promise<void> };
   let app: IngestServer;
+  let rig: IngestRig;
 
   beforeAll(async () => {
     prefix = uniquePrefix('fuzz');
-    fleet = await openFleetContext({ redisUrl: TEST_REDIS_URL, prefix, role: 'producer', logger: testLogger(), retentionDays: 30 });
-    tickets = openQueue(ticketsQueue, fleet.ctx);
-    app = buildIngestServer({ apiKeys: [KEY], tickets, store: fleet.store, redis: fleet.redis, logger: testLogger(), redisTimeoutMs: 5_000 });
-    await app.ready();
+    rig = await startIngestRig({ prefix, apiKeys: [KEY], redisTimeoutMs: 5_000 });
+    ({ app } = rig);
   });
   afterAll(async () => {
-    await app.close();
-    await tickets.close();
-    await fleet.close();
+    await rig.close();
     await dropPrefix(prefix);
   });
 

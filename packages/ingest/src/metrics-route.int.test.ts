@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { openFleetContext, openQueue, ticketsQueue, type FleetContext } from '@switchboard/queues';
 import { createAppMetrics } from '@switchboard/runtime';
-import { TEST_REDIS_URL, dropPrefix, testLogger, uniquePrefix } from '@switchboard/testkit';
-import type { TicketProducer } from './accept.js';
-import { buildIngestServer, type IngestOptions, type IngestServer } from './server.js';
+import { dropPrefix, testLogger, uniquePrefix } from '@switchboard/testkit';
+import { type IngestOptions, type IngestServer } from './server.js';
+import { startIngestRig, type IngestRig } from './test-rig.js';
 
 const KEY = 'test-key-0123456789abcdef';
 const SCRAPE_TOKEN = 'scrape-token-0123456789';
@@ -11,25 +10,18 @@ const auth = { authorization: `Bearer ${KEY}` };
 
 describe('ingest /metrics', { timeout: 30_000 }, () => {
   let prefix: string;
-  let fleet: FleetContext;
-  let tickets: TicketProducer;
   let app: IngestServer;
+  let rig: IngestRig;
 
   const start = async (extra: Partial<IngestOptions>): Promise<IngestServer> => {
     prefix = uniquePrefix('ingest-metrics');
-    const logger = testLogger('ingest');
-    const metrics = extra.metrics;
-    fleet = await openFleetContext({ redisUrl: TEST_REDIS_URL, prefix, role: 'producer', logger, retentionDays: 30, metrics: metrics?.pipeline });
-    tickets = openQueue(ticketsQueue, fleet.ctx);
-    app = buildIngestServer({ apiKeys: [KEY], tickets, store: fleet.store, redis: fleet.redis, logger, redisTimeoutMs: 3_000, ...extra });
-    await app.ready();
+    rig = await startIngestRig({ prefix, apiKeys: [KEY], redisTimeoutMs: 3_000, logger: testLogger('ingest'), metrics: extra.metrics, server: () => extra });
+    ({ app } = rig);
     return app;
   };
 
   afterEach(async () => {
-    await app.close();
-    await tickets.close();
-    await fleet.close();
+    await rig.close();
     await dropPrefix(prefix);
   });
 

@@ -1,9 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openFleetContext, openQueue, ticketsQueue, type FleetContext } from '@switchboard/queues';
 import { dropPrefix, freePort, startRedisServer, stopRedisServer, testLogger, uniquePrefix, waitFor } from '@switchboard/testkit';
-import type { TicketProducer } from './accept.js';
-import { buildIngestServer, type IngestServer } from './server.js';
+import type { IngestServer } from './server.js';
+import { startIngestRig, type IngestRig } from './test-rig.js';
 
 const KEY = 'test-key-0123456789abcdef';
 const auth = { authorization: `Bearer ${KEY}` };
@@ -15,26 +14,21 @@ describe('ingest when Redis goes away', { timeout: 30_000 }, () => {
   let url: string;
   let prefix: string;
   let redisProcess: ChildProcess | undefined;
-  let fleet: FleetContext;
-  let tickets: TicketProducer;
+  let tickets: IngestRig['tickets'];
   let app: IngestServer;
+  let rig: IngestRig;
 
   beforeEach(async () => {
     port = await freePort();
     url = `redis://127.0.0.1:${port}`;
     prefix = uniquePrefix('ingest-down');
     redisProcess = await startRedisServer(port);
-    const logger = testLogger('ingest-down');
-    fleet = await openFleetContext({ redisUrl: url, prefix, role: 'producer', logger, retentionDays: 30 });
-    tickets = openQueue(ticketsQueue, fleet.ctx);
-    app = buildIngestServer({ apiKeys: [KEY], tickets, store: fleet.store, redis: fleet.redis, logger, redisTimeoutMs: 1_000 });
-    await app.ready();
+    rig = await startIngestRig({ redisUrl: url, prefix, apiKeys: [KEY], redisTimeoutMs: 1_000, logger: testLogger('ingest-down') });
+    ({ tickets, app } = rig);
   });
 
   afterEach(async () => {
-    await app.close();
-    await tickets.close();
-    await fleet.close();
+    await rig.close();
     if (redisProcess && redisProcess.exitCode === null && redisProcess.signalCode === null) await dropPrefix(prefix, url);
     await stopRedisServer(redisProcess);
   });

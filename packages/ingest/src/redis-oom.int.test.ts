@@ -1,10 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openFleetContext, openQueue, ticketsQueue, type FleetContext } from '@switchboard/queues';
-import { freePort, startRedisServer, stopRedisServer, testLogger } from '@switchboard/testkit';
-import type { TicketProducer } from './accept.js';
-import { buildIngestServer, type IngestServer } from './server.js';
+import { freePort, startRedisServer, stopRedisServer } from '@switchboard/testkit';
+import type { IngestServer } from './server.js';
+import { startIngestRig, type IngestRig } from './test-rig.js';
 
 const KEY = 'oom-key-0123456789abcdef';
 const auth = { authorization: `Bearer ${KEY}` };
@@ -12,25 +11,20 @@ const auth = { authorization: `Bearer ${KEY}` };
 describe('Redis out of memory (maxmemory with noeviction)', { timeout: 60_000 }, () => {
   let redis: ChildProcess;
   let port: number;
-  let fleet: FleetContext;
-  let tickets: TicketProducer & { close(): Promise<void> };
   let app: IngestServer;
+  let rig: IngestRig;
   let filler: Redis;
 
   beforeAll(async () => {
     port = await freePort();
     redis = await startRedisServer(port, ['--maxmemory', '4mb', '--maxmemory-policy', 'noeviction']);
     const url = `redis://127.0.0.1:${port}`;
-    fleet = await openFleetContext({ redisUrl: url, prefix: 'oom', role: 'producer', logger: testLogger(), retentionDays: 30 });
-    tickets = openQueue(ticketsQueue, fleet.ctx);
-    app = buildIngestServer({ apiKeys: [KEY], tickets, store: fleet.store, redis: fleet.redis, logger: testLogger(), redisTimeoutMs: 2_000 });
-    await app.ready();
+    rig = await startIngestRig({ redisUrl: url, prefix: 'oom', apiKeys: [KEY], redisTimeoutMs: 2_000 });
+    ({ app } = rig);
     filler = new Redis(url, { maxRetriesPerRequest: 1 });
   });
   afterAll(async () => {
-    await app.close();
-    await tickets.close();
-    await fleet.close();
+    await rig.close();
     filler.disconnect();
     await stopRedisServer(redis);
   });

@@ -1,21 +1,16 @@
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES } from '@switchboard/core';
-import { jobIdForTicket, openFleetContext, openQueue, ticketsQueue, type FleetContext, type TicketJob } from '@switchboard/queues';
-import { TEST_REDIS_URL, dropPrefix, testLogger, uniquePrefix } from '@switchboard/testkit';
-import type { TicketProducer } from './accept.js';
-import { MAX_BATCH, buildIngestServer, type IngestServer } from './server.js';
+import { jobIdForTicket, type TicketJob } from '@switchboard/queues';
+import { dropPrefix, testLogger, uniquePrefix } from '@switchboard/testkit';
+import { MAX_BATCH } from './server.js';
+import { startIngestRig, type IngestRig } from './test-rig.js';
 
 const KEY = 'test-key-0123456789abcdef';
 const OTHER_KEY = 'other-key-0123456789abcdef';
 const auth = { authorization: `Bearer ${KEY}` };
 
-interface Harness {
-  prefix: string;
-  fleet: FleetContext;
-  tickets: TicketProducer;
-  app: IngestServer;
-}
+type Harness = IngestRig & { prefix: string };
 
 const ticket = (id: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
   id,
@@ -30,18 +25,12 @@ describe('ingest HTTP API', { timeout: 30_000 }, () => {
 
   beforeEach(async () => {
     const prefix = uniquePrefix('ingest');
-    const logger = testLogger('ingest');
-    const fleet = await openFleetContext({ redisUrl: TEST_REDIS_URL, prefix, role: 'producer', logger, retentionDays: 30 });
-    const tickets = openQueue(ticketsQueue, fleet.ctx);
-    const app = buildIngestServer({ apiKeys: [KEY, OTHER_KEY], tickets, store: fleet.store, redis: fleet.redis, logger, redisTimeoutMs: 3_000 });
-    await app.ready();
-    h = { prefix, fleet, tickets, app };
+    const rig = await startIngestRig({ prefix, apiKeys: [KEY, OTHER_KEY], redisTimeoutMs: 3_000, logger: testLogger('ingest') });
+    h = { prefix, ...rig };
   });
 
   afterEach(async () => {
-    await h.app.close();
-    await h.tickets.close();
-    await h.fleet.close();
+    await h.close();
     await dropPrefix(h.prefix);
   });
 

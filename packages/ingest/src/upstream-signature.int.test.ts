@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openFleetContext, openQueue, ticketsQueue, type FleetContext } from '@switchboard/queues';
-import { TEST_REDIS_URL, dropPrefix, testLogger, uniquePrefix } from '@switchboard/testkit';
-import type { TicketProducer } from './accept.js';
-import { buildIngestServer, type IngestServer } from './server.js';
+import { dropPrefix, uniquePrefix } from '@switchboard/testkit';
+import type { IngestServer } from './server.js';
+import { startIngestRig, type IngestRig } from './test-rig.js';
 import { signUpstream } from './upstream-signature.js';
 
 const KEY = 'sig-key-0123456789abcdef';
@@ -11,29 +10,22 @@ const NOW = Date.parse('2026-11-25T12:00:00Z');
 
 describe('signed upstream webhooks (Zendesk scheme)', () => {
   let prefix: string;
-  let fleet: FleetContext;
-  let tickets: TicketProducer & { close(): Promise<void> };
+  let fleet: IngestRig['fleet'];
   let app: IngestServer;
+  let rig: IngestRig;
 
   beforeAll(async () => {
     prefix = uniquePrefix('sig');
-    fleet = await openFleetContext({ redisUrl: TEST_REDIS_URL, prefix, role: 'producer', logger: testLogger(), retentionDays: 30 });
-    tickets = openQueue(ticketsQueue, fleet.ctx);
-    app = buildIngestServer({
+    rig = await startIngestRig({
+      prefix,
       apiKeys: [KEY],
-      tickets,
-      store: fleet.store,
-      redis: fleet.redis,
-      logger: testLogger(),
       redisTimeoutMs: 5_000,
-      signature: { secrets: ['old-secret-being-rotated', SECRET], windowSeconds: 300, redis: fleet.redis, prefix, clock: () => NOW },
+      server: (f) => ({ signature: { secrets: ['old-secret-being-rotated', SECRET], windowSeconds: 300, redis: f.redis, prefix, clock: () => NOW } }),
     });
-    await app.ready();
+    ({ fleet, app } = rig);
   });
   afterAll(async () => {
-    await app.close();
-    await tickets.close();
-    await fleet.close();
+    await rig.close();
     await dropPrefix(prefix);
   });
 

@@ -158,7 +158,7 @@ export class TicketStore {
   }
 
   /**
-   * The classifier's start: the status and any decision already recorded, as `progress` reads them;
+   * The classifier's start: the status and any decision already recorded, as they were found;
    * when the ticket is neither finished nor decided, it is moved to 'classifying' with `fields` in the
    * same round trip.
    */
