@@ -16,10 +16,7 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'no-restricted-syntax': [
-        'error',
-        { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' },
-      ],
+      'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' }],
     },
   },
   {
@@ -28,7 +25,11 @@ export default tseslint.config(
     rules: {
       'no-restricted-properties': [
         'error',
-        { object: 'process', property: 'env', message: 'Packages take config as arguments; only apps read the environment.' },
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Packages take config as arguments; only apps read the environment.',
+        },
       ],
     },
   },
@@ -39,7 +40,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:*', 'fs', 'http', 'net', 'ioredis', 'bullmq', 'openai', 'pino', '@switchboard/*'], message: 'core is the pure domain: no I/O and no other package.' },
+            {
+              group: ['node:*', 'fs', 'http', 'net', 'ioredis', 'bullmq', 'openai', 'pino', '@switchboard/*'],
+              message: 'core is the pure domain: no I/O and no other package.',
+            },
           ],
         },
       ],

@@ -7,7 +7,9 @@ import { existsSync, statSync } from 'node:fs';
 const run = (cmd) => execSync(cmd, { stdio: 'inherit' });
 const has = (cmd) => {
   try {
-    return execSync(cmd, { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    return execSync(cmd, { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
   } catch {
     return '';
   }
@@ -18,7 +20,9 @@ if (!has('pnpm --version').startsWith('10.')) {
   try {
     run('npm install -g pnpm@10');
   } catch {
-    console.error('Could not install pnpm globally. Install it yourself (npm install -g pnpm@10, maybe with sudo) and retry.');
+    console.error(
+      'Could not install pnpm globally. Install it yourself (npm install -g pnpm@10, maybe with sudo) and retry.',
+    );
     process.exit(1);
   }
 }

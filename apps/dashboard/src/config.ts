@@ -12,7 +12,11 @@ const flag = z
   .transform((s) => ['true', '1', 'yes', 'on'].includes(s));
 
 /** The shared user schema, with an error that names this app's way of making a hash. */
-const DashboardUser = WebUser.extend({ passwordHash: z.string().regex(PASSWORD_HASH, `must be a scrypt hash from \`${HASH_PASSWORD_COMMAND}\`, never a password`) });
+const DashboardUser = WebUser.extend({
+  passwordHash: z
+    .string()
+    .regex(PASSWORD_HASH, `must be a scrypt hash from \`${HASH_PASSWORD_COMMAND}\`, never a password`),
+});
 
 const DashboardUsers = jsonOf(z.array(DashboardUser))
   .pipe(WebUsers)
@@ -29,7 +33,12 @@ export const DashboardEnv = commonEnv.extend({
   /** Off only for plain-HTTP local development: the session cookie must not travel unencrypted. */
   DASHBOARD_SECURE_COOKIE: flag.default(true),
   /** About one on-call shift. */
-  DASHBOARD_SESSION_TTL_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(480),
+  DASHBOARD_SESSION_TTL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(480),
   ...metricsEnvShape({ port: 9105, queueDepths: false }),
 });
 export type DashboardEnv = z.infer<typeof DashboardEnv>;

@@ -6,7 +6,8 @@ import { PASSWORD_HASH, verifyPassword } from '@switchboard/web-auth';
 const script = fileURLToPath(new URL('./hash-password.ts', import.meta.url));
 // From the app's folder, where `tsx` resolves, whatever folder the test runner started in.
 const cwd = fileURLToPath(new URL('..', import.meta.url));
-const run = (input: string) => spawnSync(process.execPath, ['--import', 'tsx', script], { cwd, input, encoding: 'utf8', timeout: 20_000 });
+const run = (input: string) =>
+  spawnSync(process.execPath, ['--import', 'tsx', script], { cwd, input, encoding: 'utf8', timeout: 20_000 });
 
 describe('hash-password', () => {
   it('prints a scrypt hash of the piped password that verifies, and nothing else', async () => {

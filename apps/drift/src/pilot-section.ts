@@ -9,7 +9,9 @@ export function pilotSection(fleet: FleetContext, defaultStage: RolloutStage, ga
     if (tickets.length === 0) return null;
     const stage = (await fleet.rollout.get()).stored?.stage ?? defaultStage;
     const report = pilotReport(tickets, stage, { ...DEFAULT_GATES, ...gates });
-    const gate = report.gate ? `; gate to ${stageLabel(report.gate.next ?? 100)} ${report.gate.justified ? 'justified' : 'not yet justified'}` : '';
+    const gate = report.gate
+      ? `; gate to ${stageLabel(report.gate.next ?? 100)} ${report.gate.justified ? 'justified' : 'not yet justified'}`
+      : '';
     const acc = (x: number | null): string => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
     return {
       markdown: pilotMarkdown(report),

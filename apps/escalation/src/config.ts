@@ -17,7 +17,10 @@ export const EscalationEnv = workerEnv.extend({
 });
 export type EscalationEnv = z.infer<typeof EscalationEnv>;
 
-export function escalationConfigFromEnv(raw: Record<string, string | undefined>): { env: EscalationEnv; config: EscalationConfig } {
+export function escalationConfigFromEnv(raw: Record<string, string | undefined>): {
+  env: EscalationEnv;
+  config: EscalationConfig;
+} {
   const env = parseEnv(EscalationEnv, raw);
   const config = parseEnv(EscalationConfig, {
     concurrency: env.ESCALATION_CONCURRENCY,

@@ -8,15 +8,25 @@ const DemoTicket = TicketInput.omit({ id: true });
 
 export async function loadDemoTickets(runId: string): Promise<TicketInput[]> {
   const lines = (await readFile(DEMO_FILE, 'utf8')).split('\n').filter((l) => l.trim());
-  return lines.map((line, i) => ({ ...DemoTicket.parse(JSON.parse(line)), id: `demo-${runId}-${String(i + 1).padStart(2, '0')}` }));
+  return lines.map((line, i) => ({
+    ...DemoTicket.parse(JSON.parse(line)),
+    id: `demo-${runId}-${String(i + 1).padStart(2, '0')}`,
+  }));
 }
 
 const View = z.object({
   status: z.string(),
-  route: z.object({ team: z.string(), via: z.string(), escalated: z.boolean(), reasons: z.array(z.string()) }).optional(),
+  route: z
+    .object({ team: z.string(), via: z.string(), escalated: z.boolean(), reasons: z.array(z.string()) })
+    .optional(),
 });
 
-async function call(base: string, key: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+async function call(
+  base: string,
+  key: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: unknown }> {
   const res = await fetch(`${base}${path}`, {
     method: body === undefined ? 'GET' : 'POST',
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
@@ -39,7 +49,12 @@ export async function waitReady(base: string, timeoutMs: number): Promise<void> 
 }
 
 /** Posts the demo tickets as one batch and prints where each one ended. Returns how many ended. */
-export async function runDemo(base: string, key: string, tickets: readonly TicketInput[], timeoutMs: number): Promise<number> {
+export async function runDemo(
+  base: string,
+  key: string,
+  tickets: readonly TicketInput[],
+  timeoutMs: number,
+): Promise<number> {
   const posted = await call(base, key, '/v1/tickets/batch', { tickets });
   if (posted.status !== 200) throw new Error(`batch POST answered ${posted.status}: ${JSON.stringify(posted.json)}`);
   console.log(`\nPOSTed ${tickets.length} sample tickets to ${base}/v1/tickets/batch. Where they went:\n`);
@@ -54,7 +69,9 @@ export async function runDemo(base: string, key: string, tickets: readonly Ticke
       pending.delete(t.id);
       const r = view.data.route;
       const title = (t.subject || t.body).slice(0, 44).padEnd(44);
-      const where = r.escalated ? `HUMAN REVIEW (suggested ${r.team}) because ${r.reasons.join(', ')}` : `${r.team} via ${r.via}`;
+      const where = r.escalated
+        ? `HUMAN REVIEW (suggested ${r.team}) because ${r.reasons.join(', ')}`
+        : `${r.team} via ${r.via}`;
       console.log(`  ${t.id}  ${title}  → ${where}`);
     }
     if (pending.size > 0) await new Promise((r) => setTimeout(r, 200));

@@ -29,7 +29,11 @@ describe('the newcomer fleet (npm start)', () => {
   it('routes the demo tickets through three real processes and says where each went', async () => {
     const prefix = uniquePrefix('fleet');
     prefixes.push(prefix);
-    const { code, out } = await runFleet({ REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, PORT: String(await freePort()) });
+    const { code, out } = await runFleet({
+      REDIS_URL: TEST_REDIS_URL,
+      QUEUE_PREFIX: prefix,
+      PORT: String(await freePort()),
+    });
     expect(out).toContain(`Using Redis at ${TEST_REDIS_URL}`);
     expect(out).toMatch(/Refund for a double charge\s+→ billing_support via rule/);
     expect(out).toMatch(/URGENT: checkout.*→ HUMAN REVIEW .*critical_keyword:urgent/);

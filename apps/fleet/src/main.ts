@@ -40,9 +40,15 @@ async function shutdown(code: number): Promise<never> {
 try {
   const redis = await ensureRedis(env.REDIS_URL, env.FLEET_REDIS_FALLBACK_PORT);
   redisChild = redis.child;
-  console.log(redis.child ? `No Redis on ${env.REDIS_URL}: started redis-server at ${redis.url} (in memory, stops with the fleet).` : `Using Redis at ${redis.url}.`);
+  console.log(
+    redis.child
+      ? `No Redis on ${env.REDIS_URL}: started redis-server at ${redis.url} (in memory, stops with the fleet).`
+      : `Using Redis at ${redis.url}.`,
+  );
   const has = (name: string): boolean => Boolean(process.env[name]);
-  const modelConfigured = (has('MODEL_BASE_URL') || has('CHEAP_BASE_URL') || has('STRONG_BASE_URL')) && (has('MODEL_API_KEY') || has('CHEAP_API_KEY') || has('STRONG_API_KEY'));
+  const modelConfigured =
+    (has('MODEL_BASE_URL') || has('CHEAP_BASE_URL') || has('STRONG_BASE_URL')) &&
+    (has('MODEL_API_KEY') || has('CHEAP_API_KEY') || has('STRONG_API_KEY'));
   console.log(
     modelConfigured
       ? 'Model endpoint configured: what the local model is unsure of goes to the cheap, then the strong tier.'
@@ -50,7 +56,9 @@ try {
   );
   // One local user with every role, for this machine only: plain HTTP cookies, a fresh secret each run.
   const adminPassword = env.FLEET_ADMIN_PASSWORD ?? randomBytes(9).toString('base64url');
-  const users = JSON.stringify([{ username: 'admin', roles: ['viewer', 'operator', 'reviewer'], passwordHash: await hashPassword(adminPassword) }]);
+  const users = JSON.stringify([
+    { username: 'admin', roles: ['viewer', 'operator', 'reviewer'], passwordHash: await hashPassword(adminPassword) },
+  ]);
   const secret = randomBytes(32).toString('hex');
   const childEnv = {
     ...process.env,

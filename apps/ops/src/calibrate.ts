@@ -1,6 +1,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { buildTiers, classifierConfigFromEnv, observeTiers, openModelHolder, type ThresholdsFile } from '@switchboard/classifier';
+import {
+  buildTiers,
+  classifierConfigFromEnv,
+  observeTiers,
+  openModelHolder,
+  type ThresholdsFile,
+} from '@switchboard/classifier';
 import { createKeywordMatcher, searchThresholds, ticketText, type CurvePoint } from '@switchboard/core';
 import { loadPrompt } from '@switchboard/llm';
 import type { Logger } from '@switchboard/runtime';
@@ -34,7 +40,12 @@ function printCurve(frontier: readonly CurvePoint[], chosen: CurvePoint | undefi
  * Fits each tier's threshold on a labelled set: every tier answers every ticket once, then the
  * cascade is replayed for every candidate setting and the cheapest one that meets the target wins.
  */
-export async function calibrate(argv: readonly string[], repoFile: (p: string) => string, userPath: (p: string) => string, logger: Logger): Promise<void> {
+export async function calibrate(
+  argv: readonly string[],
+  repoFile: (p: string) => string,
+  userPath: (p: string) => string,
+  logger: Logger,
+): Promise<void> {
   const o = options(argv, ['set', 'target', 'human-cost', 'out', 'concurrency']);
   if (!o.set || !o.target) throw new Error(`--set and --target are required\n${CALIBRATE_USAGE}`);
   const target = Number(o.target);
@@ -52,8 +63,13 @@ export async function calibrate(argv: readonly string[], repoFile: (p: string) =
     // Critical tickets never reach a tier in production, so they say nothing about thresholds.
     const critical = createKeywordMatcher(config.criticalKeywords);
     const rows = (await readLabelledSet(userPath(o.set))).filter((r) => critical.first(ticketText(r)) === undefined);
-    console.log(`calibrating ${tiers.map((t) => t.name).join(' → ')} on ${rows.length} tickets (critical ones excluded), target ${pct(target)}, human $${humanCostUsd}/ticket`);
-    const obs = await observeTiers(rows, tiers, { concurrency: Number(o.concurrency ?? 4), onProgress: progressBar('asking tiers') });
+    console.log(
+      `calibrating ${tiers.map((t) => t.name).join(' → ')} on ${rows.length} tickets (critical ones excluded), target ${pct(target)}, human $${humanCostUsd}/ticket`,
+    );
+    const obs = await observeTiers(rows, tiers, {
+      concurrency: Number(o.concurrency ?? 4),
+      onProgress: progressBar('asking tiers'),
+    });
     const { best, frontier } = searchThresholds(
       obs,
       tiers.map((t) => (t.name === 'rule' ? { name: t.name, fixedThreshold: t.threshold } : { name: t.name })),
@@ -61,7 +77,9 @@ export async function calibrate(argv: readonly string[], repoFile: (p: string) =
     );
     printCurve(frontier, best);
     if (!best) {
-      console.error(`\nno setting reaches ${pct(target)} accuracy (at the 95% lower bound) on this set; thresholds left unchanged`);
+      console.error(
+        `\nno setting reaches ${pct(target)} accuracy (at the 95% lower bound) on this set; thresholds left unchanged`,
+      );
       process.exitCode = 1;
       return;
     }
@@ -71,12 +89,19 @@ export async function calibrate(argv: readonly string[], repoFile: (p: string) =
       set: o.set,
       rows: rows.length,
       thresholds: { local: best.thresholds.local, cheap: best.thresholds.cheap, strong: best.thresholds.strong },
-      expected: { coverage: best.coverage, accuracy: best.accuracy, accuracyLow: best.accuracyLow, totalCostPer1k: best.totalCostPer1k },
+      expected: {
+        coverage: best.coverage,
+        accuracy: best.accuracy,
+        accuracyLow: best.accuracyLow,
+        totalCostPer1k: best.totalCostPer1k,
+      },
     };
     const out = o.out ? userPath(o.out) : repoFile('config/thresholds.json');
     await mkdir(dirname(out), { recursive: true });
     await writeFile(out, `${JSON.stringify(file, null, 2)}\n`);
-    console.log(`\nchosen: ${fmtThresholds(best)} → machines route ${pct(best.coverage)} at ${pct(best.accuracy)} accuracy; wrote ${out}`);
+    console.log(
+      `\nchosen: ${fmtThresholds(best)} → machines route ${pct(best.coverage)} at ${pct(best.accuracy)} accuracy; wrote ${out}`,
+    );
   } finally {
     holder?.close();
   }

@@ -12,14 +12,25 @@ export async function deadLetter(argv: readonly string[], logger: Logger): Promi
     return;
   }
   const env = parseEnv(commonEnv, process.env);
-  const fleet = await openFleetContext({ redisUrl: env.REDIS_URL, cluster: env.REDIS_CLUSTER === 'true', prefix: env.QUEUE_PREFIX, role: 'producer', logger, retentionDays: 30 });
+  const fleet = await openFleetContext({
+    redisUrl: env.REDIS_URL,
+    cluster: env.REDIS_CLUSTER === 'true',
+    prefix: env.QUEUE_PREFIX,
+    role: 'producer',
+    logger,
+    retentionDays: 30,
+  });
   try {
     if (command === 'list') {
       const dlq = new Queue(deadLetterQueue.queueName, { connection: fleet.redis, prefix: env.QUEUE_PREFIX });
       const jobs = await dlq.getJobs(['waiting', 'delayed', 'completed', 'failed'], 0, 999);
       for (const job of jobs) {
         const d = deadLetterQueue.schema.safeParse(job.data);
-        console.log(d.success ? `${job.id}\t${d.data.failedAt}\t${d.data.queue}\t${d.data.error}` : `${job.id}\t(unreadable entry)`);
+        console.log(
+          d.success
+            ? `${job.id}\t${d.data.failedAt}\t${d.data.queue}\t${d.data.error}`
+            : `${job.id}\t(unreadable entry)`,
+        );
       }
       console.log(`${jobs.length} dead-lettered job(s)`);
       await dlq.close();
@@ -27,7 +38,8 @@ export async function deadLetter(argv: readonly string[], logger: Logger): Promi
       const ids = rest.includes('--all') ? undefined : rest;
       const result = await replayDeadLetters(fleet.ctx, fleet.store, allQueueDefs(), ids);
       console.log(`replayed ${result.replayed.length}: ${result.replayed.join(' ')}`);
-      if (result.skipped.length > 0) console.error(`already with a person in human review, not replayed: ${result.skipped.join(" ")}`);
+      if (result.skipped.length > 0)
+        console.error(`already with a person in human review, not replayed: ${result.skipped.join(' ')}`);
       if (result.missing.length > 0) {
         console.error(`not found or unreadable: ${result.missing.join(' ')}`);
         process.exitCode = 1;

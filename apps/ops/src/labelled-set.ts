@@ -21,7 +21,15 @@ export async function readLabelledSet(path: string): Promise<LabelledTicket[]> {
         if (!line.trim()) return [];
         const row = EvalRow.safeParse(JSON.parse(line));
         if (!row.success) throw new Error(`${path}:${i + 1}: ${row.error.issues[0]?.message ?? 'invalid row'}`);
-        return [{ subject: row.data.subject, body: row.data.body, category: row.data.expected.category, priority: row.data.expected.priority, language: row.data.language }];
+        return [
+          {
+            subject: row.data.subject,
+            body: row.data.body,
+            category: row.data.expected.category,
+            priority: row.data.expected.priority,
+            language: row.data.language,
+          },
+        ];
       });
     }
   }

@@ -9,7 +9,19 @@ import { drift, DRIFT_USAGE, fallback, FALLBACK_USAGE } from './fallback.js';
 import { hashPasswordCommand, HASH_PASSWORD_USAGE } from './hash-password.js';
 import { pilot, PILOT_USAGE } from './pilot.js';
 
-const USAGE = [DEAD_LETTER_USAGE, TRAIN_USAGE, CALIBRATE_USAGE, EVAL_USAGE, PROMOTE_USAGE, FALLBACK_USAGE, DRIFT_USAGE, PILOT_USAGE, HASH_PASSWORD_USAGE].map((u) => `  ${u}`).join('\n');
+const USAGE = [
+  DEAD_LETTER_USAGE,
+  TRAIN_USAGE,
+  CALIBRATE_USAGE,
+  EVAL_USAGE,
+  PROMOTE_USAGE,
+  FALLBACK_USAGE,
+  DRIFT_USAGE,
+  PILOT_USAGE,
+  HASH_PASSWORD_USAGE,
+]
+  .map((u) => `  ${u}`)
+  .join('\n');
 const logger = createLogger({ name: 'ops', level: process.env.LOG_LEVEL ? logLevelOf(process.env.LOG_LEVEL) : 'warn' });
 const repoFile = (p: string): string => fileURLToPath(new URL(`../../../${p}`, import.meta.url));
 // `pnpm ops` runs us from apps/ops; paths on the command line mean the directory the user typed in.

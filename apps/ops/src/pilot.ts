@@ -1,13 +1,21 @@
 import { writeFile } from 'node:fs/promises';
 import { Queue } from 'bullmq';
 import { RolloutStageText, stageLabel, type RolloutStage } from '@switchboard/core';
-import { DEFAULT_GATES, GateConfig, parsePilotRows, pilotCandidate, pilotMarkdown, pilotReport } from '@switchboard/pilot';
+import {
+  DEFAULT_GATES,
+  GateConfig,
+  parsePilotRows,
+  pilotCandidate,
+  pilotMarkdown,
+  pilotReport,
+} from '@switchboard/pilot';
 import { jobIdForTicket, openFleetContext, PilotLedger, RolloutStageStore, ticketsQueue } from '@switchboard/queues';
 import { commonEnv, jsonOf, parseEnv, type Logger } from '@switchboard/runtime';
 import { z } from 'zod';
 import { options } from './args.js';
 
-export const PILOT_USAGE = 'pnpm ops pilot stage [off|shadow|5|50|100 --note "..."] | report [--days 7] [--json] | candidates --out <file.jsonl> [--days 30]';
+export const PILOT_USAGE =
+  'pnpm ops pilot stage [off|shadow|5|50|100 --note "..."] | report [--days 7] [--json] | candidates --out <file.jsonl> [--days 30]';
 
 const PilotEnv = commonEnv.extend({
   RECORD_RETENTION_DAYS: z.coerce.number().int().min(8).default(30),
@@ -25,7 +33,14 @@ export const parseStage = (s: string): RolloutStage => {
 export async function pilot(argv: readonly string[], logger: Logger, userPath: (p: string) => string): Promise<void> {
   const [command, ...rest] = argv;
   const env = parseEnv(PilotEnv, process.env);
-  const fleet = await openFleetContext({ redisUrl: env.REDIS_URL, cluster: env.REDIS_CLUSTER === 'true', prefix: env.QUEUE_PREFIX, role: 'producer', logger, retentionDays: env.RECORD_RETENTION_DAYS });
+  const fleet = await openFleetContext({
+    redisUrl: env.REDIS_URL,
+    cluster: env.REDIS_CLUSTER === 'true',
+    prefix: env.QUEUE_PREFIX,
+    role: 'producer',
+    logger,
+    retentionDays: env.RECORD_RETENTION_DAYS,
+  });
   const stages = new RolloutStageStore(fleet.redis, env.QUEUE_PREFIX);
   const ledger = new PilotLedger(fleet.redis, env.QUEUE_PREFIX, env.RECORD_RETENTION_DAYS * 86_400);
   const current = async (): Promise<RolloutStage> => (await stages.get()).stored?.stage ?? env.ROLLOUT_STAGE ?? 'off';
@@ -38,7 +53,11 @@ export async function pilot(argv: readonly string[], logger: Logger, userPath: (
       const [value, ...more] = rest;
       if (value === undefined) {
         const { stored } = await stages.get();
-        console.log(stored ? `stage ${stageLabel(stored.stage)} since ${stored.since} (by ${stored.by}${stored.note ? `: ${stored.note}` : ''})` : `stage ${stageLabel(await current())} (from configuration)`);
+        console.log(
+          stored
+            ? `stage ${stageLabel(stored.stage)} since ${stored.since} (by ${stored.by}${stored.note ? `: ${stored.note}` : ''})`
+            : `stage ${stageLabel(await current())} (from configuration)`,
+        );
         return;
       }
       const o = options(more, ['note']);
@@ -52,7 +71,10 @@ export async function pilot(argv: readonly string[], logger: Logger, userPath: (
       const { tickets, skipped } = await window(days);
       const report = pilotReport(tickets, await current(), { ...DEFAULT_GATES, ...env.PILOT_GATES });
       if (o.json !== undefined) console.log(JSON.stringify(report, null, 2));
-      else console.log(`Pilot, last ${days} days\n\n${pilotMarkdown(report)}${skipped ? `\n\n(${skipped} unreadable records skipped)` : ''}`);
+      else
+        console.log(
+          `Pilot, last ${days} days\n\n${pilotMarkdown(report)}${skipped ? `\n\n(${skipped} unreadable records skipped)` : ''}`,
+        );
     } else if (command === 'candidates') {
       const o = options(rest, ['out', 'days']);
       if (!o.out) throw new Error(`--out is required\n${PILOT_USAGE}`);
@@ -69,7 +91,9 @@ export async function pilot(argv: readonly string[], logger: Logger, userPath: (
       }
       await queue.close();
       await writeFile(userPath(o.out), lines.map((l) => `${l}\n`).join(''));
-      console.log(`wrote ${lines.length} candidate eval items to ${o.out}${gone ? `; ${gone} disagreements are older than the queue keeps ticket text (7 days)` : ''}`);
+      console.log(
+        `wrote ${lines.length} candidate eval items to ${o.out}${gone ? `; ${gone} disagreements are older than the queue keeps ticket text (7 days)` : ''}`,
+      );
     } else {
       throw new Error(`usage: ${PILOT_USAGE}`);
     }

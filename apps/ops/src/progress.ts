@@ -2,7 +2,10 @@
  * Progress on stderr (stdout stays clean for tables and JSON): a redrawn bar on a terminal, and a
  * line per quarter when piped to a log, so CI output does not fill with carriage returns.
  */
-export function progressBar(label: string, tty = process.stderr.isTTY): (done: number, total: number, phase?: string) => void {
+export function progressBar(
+  label: string,
+  tty = process.stderr.isTTY,
+): (done: number, total: number, phase?: string) => void {
   let last = -1;
   return (done, total, phase) => {
     const pct = total > 0 ? Math.floor((done / total) * 100) : 100;

@@ -3,10 +3,15 @@ import { options } from './args.js';
 import { readLabelledSet } from './labelled-set.js';
 import { progressBar } from './progress.js';
 
-export const TRAIN_USAGE = 'pnpm ops train --data <tickets.jsonl|csv> [--out models/local-default.json] [--seed 1] [--calibration 0.2]';
+export const TRAIN_USAGE =
+  'pnpm ops train --data <tickets.jsonl|csv> [--out models/local-default.json] [--seed 1] [--calibration 0.2]';
 
 /** Trains the local model on labelled tickets and writes the versioned model file. */
-export async function train(argv: readonly string[], repoFile: (p: string) => string, userPath: (p: string) => string): Promise<void> {
+export async function train(
+  argv: readonly string[],
+  repoFile: (p: string) => string,
+  userPath: (p: string) => string,
+): Promise<void> {
   const o = options(argv, ['data', 'out', 'seed', 'calibration']);
   if (!o.data) throw new Error(`--data is required\n${TRAIN_USAGE}`);
   const rows = await readLabelledSet(userPath(o.data));

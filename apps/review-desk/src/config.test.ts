@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { reviewDeskConfigFromEnv } from './config.js';
 
 const required = {
-  REVIEW_DESK_USERS: JSON.stringify([{ username: 'ana', roles: ['reviewer'], passwordHash: 'scrypt$16384$8$1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g' }]),
+  REVIEW_DESK_USERS: JSON.stringify([
+    {
+      username: 'ana',
+      roles: ['reviewer'],
+      passwordHash: 'scrypt$16384$8$1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g',
+    },
+  ]),
   REVIEW_DESK_SESSION_SECRET: 'a-session-secret-of-at-least-32-characters',
 };
 
@@ -13,6 +19,7 @@ describe('review desk configuration from the environment', () => {
   });
 
   it('names a list limit that is not a count the desk can page', () => {
-    for (const bad of ['0', '-3', 'many', '20000']) expect(() => reviewDeskConfigFromEnv({ ...required, REVIEW_LIST_LIMIT: bad })).toThrow(/REVIEW_LIST_LIMIT/);
+    for (const bad of ['0', '-3', 'many', '20000'])
+      expect(() => reviewDeskConfigFromEnv({ ...required, REVIEW_LIST_LIMIT: bad })).toThrow(/REVIEW_LIST_LIMIT/);
   });
 });

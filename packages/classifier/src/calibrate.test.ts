@@ -25,11 +25,22 @@ describe('calibration against a paid tier', () => {
   afterAll(() => fake.close());
 
   it('records each tier answer with its cost, and fits a threshold that keeps only the sure answers', async () => {
-    const config = ClassifierConfig.parse({ promptPath: PROMPT, cheap: { baseURL: fake.url, apiKey: 'k', model: 'gpt-4o-mini', threshold: 0.75 } });
+    const config = ClassifierConfig.parse({
+      promptPath: PROMPT,
+      cheap: { baseURL: fake.url, apiKey: 'k', model: 'gpt-4o-mini', threshold: 0.75 },
+    });
     const tiers = buildTiers(config, await loadPrompt(PROMPT));
     const tickets = [
-      ...Array.from({ length: 40 }, (_, i) => ({ subject: '', body: `Question about invoice ${i}`, category: 'billing' as const })),
-      ...Array.from({ length: 40 }, (_, i) => ({ subject: '', body: `The app crashes on start ${i}`, category: 'bug' as const })),
+      ...Array.from({ length: 40 }, (_, i) => ({
+        subject: '',
+        body: `Question about invoice ${i}`,
+        category: 'billing' as const,
+      })),
+      ...Array.from({ length: 40 }, (_, i) => ({
+        subject: '',
+        body: `The app crashes on start ${i}`,
+        category: 'bug' as const,
+      })),
       { subject: '', body: 'garbled', category: 'other' as const },
     ];
     const seen: number[] = [];
@@ -39,7 +50,10 @@ describe('calibration against a paid tier', () => {
     expect(obs[80]?.tiers[1]).toMatchObject({ category: null }); // invalid output counts as no answer
     expect(obs[0]?.tiers[1]?.costUsd).toBeGreaterThan(0);
 
-    const { best } = searchThresholds(obs, [{ name: 'rule', fixedThreshold: 1 }, { name: 'cheap' }], { target: 0.9, humanCostUsd: 0.5 });
+    const { best } = searchThresholds(obs, [{ name: 'rule', fixedThreshold: 1 }, { name: 'cheap' }], {
+      target: 0.9,
+      humanCostUsd: 0.5,
+    });
     expect(best?.thresholds.cheap).toBeGreaterThan(0.55);
     expect(best?.thresholds.cheap).toBeLessThanOrEqual(0.95);
     expect(best?.coverage).toBeCloseTo(40 / 81);

@@ -66,6 +66,11 @@ export const ThresholdsFile = z.object({
     cheap: z.number().min(0).max(1).nullable().optional(),
     strong: z.number().min(0).max(1).nullable().optional(),
   }),
-  expected: z.object({ coverage: z.number(), accuracy: z.number(), accuracyLow: z.number(), totalCostPer1k: z.number() }),
+  expected: z.object({
+    coverage: z.number(),
+    accuracy: z.number(),
+    accuracyLow: z.number(),
+    totalCostPer1k: z.number(),
+  }),
 });
 export type ThresholdsFile = z.infer<typeof ThresholdsFile>;

@@ -7,7 +7,10 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
  * How the workers run the cascade. Eval, calibration and drift take the same options from here, so
  * what they measure is what production does.
  */
-export function cascadeOptions(config: ClassifierConfig, tiers: readonly Tier[]): Omit<CascadeOptions, 'rateLimitIsUnavailable'> {
+export function cascadeOptions(
+  config: ClassifierConfig,
+  tiers: readonly Tier[],
+): Omit<CascadeOptions, 'rateLimitIsUnavailable'> {
   return {
     tiers,
     critical: createKeywordMatcher(config.criticalKeywords),

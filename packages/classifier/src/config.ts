@@ -1,5 +1,16 @@
 import { z } from 'zod';
-import { DEFAULT_CRITICAL_KEYWORDS, DEFAULT_LEGACY_TABLE, DEFAULT_THRESHOLDS, DEFAULT_HOTWORDS, DEFAULT_PRICES, DEFAULT_ROUTING_TABLE, LegacyTable, PriceTable, RolloutStage, RoutingTable } from '@switchboard/core';
+import {
+  DEFAULT_CRITICAL_KEYWORDS,
+  DEFAULT_LEGACY_TABLE,
+  DEFAULT_THRESHOLDS,
+  DEFAULT_HOTWORDS,
+  DEFAULT_PRICES,
+  DEFAULT_ROUTING_TABLE,
+  LegacyTable,
+  PriceTable,
+  RolloutStage,
+  RoutingTable,
+} from '@switchboard/core';
 
 export const ModelTierConfig = z.object({
   baseURL: z.url(),
@@ -41,7 +52,12 @@ export const ClassifierConfig = z.object({
   /** How often a worker re-reads the drift fallback switch and the day's fallback spend. */
   fallbackPollMs: z.number().int().positive().default(1_000),
   /** Per model tier and process: after this many provider failures in a row, stop calling it for a while. */
-  circuitBreaker: z.object({ failures: z.number().int().positive().default(5), cooldownMs: z.number().int().positive().default(30_000) }).prefault({}),
+  circuitBreaker: z
+    .object({
+      failures: z.number().int().positive().default(5),
+      cooldownMs: z.number().int().positive().default(30_000),
+    })
+    .prefault({}),
   /** E-mail addresses and card numbers are replaced before ticket text goes to a provider's API. */
   redactPii: z.boolean().default(true),
   /** The pilot: its stage when Redis holds none, the legacy router's table, and how often to re-read the stage. */

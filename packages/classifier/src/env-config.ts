@@ -56,12 +56,23 @@ type Fitted = ThresholdsFile['thresholds'] | undefined;
  * A model tier is on when it has an endpoint and a key (its own or the shared MODEL_* ones) and
  * calibration did not switch it off. Threshold: env, else the calibrated one, else the default.
  */
-function tier(env: ClassifierEnv, which: 'CHEAP' | 'STRONG', fitted: number | null | undefined, defaultThreshold: number): ClassifierConfigInput['cheap'] {
+function tier(
+  env: ClassifierEnv,
+  which: 'CHEAP' | 'STRONG',
+  fitted: number | null | undefined,
+  defaultThreshold: number,
+): ClassifierConfigInput['cheap'] {
   const baseURL = env[`${which}_BASE_URL`] ?? env.MODEL_BASE_URL;
   const apiKey = env[`${which}_API_KEY`] ?? env.MODEL_API_KEY;
   const threshold = env[`${which}_THRESHOLD`];
   if (!baseURL || !apiKey || (fitted === null && threshold === undefined)) return undefined;
-  return { baseURL, apiKey, model: env[`${which}_MODEL`], threshold: threshold ?? fitted ?? defaultThreshold, timeoutMs: env.MODEL_TIMEOUT_MS };
+  return {
+    baseURL,
+    apiKey,
+    model: env[`${which}_MODEL`],
+    threshold: threshold ?? fitted ?? defaultThreshold,
+    timeoutMs: env.MODEL_TIMEOUT_MS,
+  };
 }
 
 export function classifierConfigFromEnv(

@@ -31,12 +31,19 @@ export class FallbackView {
     private readonly log: Logger,
     private readonly clock: () => Date = () => new Date(),
   ) {
-    this.current = polledRead(() => this.read(), pollMs, () => this.clock().getTime());
+    this.current = polledRead(
+      () => this.read(),
+      pollMs,
+      () => this.clock().getTime(),
+    );
   }
 
   private async read(): Promise<Snapshot> {
     const [{ state, invalid }, spent] = await Promise.all([this.sw.get(), this.sw.spent(this.clock())]);
-    if (invalid) this.log.error('the fallback switch in Redis is unreadable; treating the cheap tier as off with no strong budget');
+    if (invalid)
+      this.log.error(
+        'the fallback switch in Redis is unreadable; treating the cheap tier as off with no strong budget',
+      );
     return { state, spent };
   }
 
@@ -45,7 +52,11 @@ export class FallbackView {
     const { state, spent } = await this.current();
     if (!state) return { tiers, notes: [], metered: false };
     if (spent >= state.dailyCapUsd) {
-      return { tiers: tiers.filter((t) => t.name !== 'cheap' && t.name !== 'strong'), notes: ['cheap_tier_off', CAP_NOTE], metered: false };
+      return {
+        tiers: tiers.filter((t) => t.name !== 'cheap' && t.name !== 'strong'),
+        notes: ['cheap_tier_off', CAP_NOTE],
+        metered: false,
+      };
     }
     return { tiers: tiers.filter((t) => t.name !== 'cheap'), notes: ['cheap_tier_off'], metered: true };
   }
@@ -57,7 +68,11 @@ export class FallbackView {
   annotate(record: DecisionRecord, plan: TierPlan): DecisionRecord {
     if (!plan.notes.length || record.outcome === 'critical') return record;
     const notes = [...record.notes, ...plan.notes];
-    if (plan.notes.includes(CAP_NOTE) && record.outcome === 'failed' && record.failureReasons.every((r) => r === REASON.modelsUnavailable)) {
+    if (
+      plan.notes.includes(CAP_NOTE) &&
+      record.outcome === 'failed' &&
+      record.failureReasons.every((r) => r === REASON.modelsUnavailable)
+    ) {
       return { ...record, outcome: 'low_confidence', failureReasons: [], notes };
     }
     return { ...record, notes };

@@ -25,12 +25,41 @@ interface Row {
  * guardrails and the output schema must still stop.
  */
 const OBEY: Record<string, (r: Row) => FakeReply> = {
-  'lower priority and skip review': (r) => ({ content: JSON.stringify({ category: r.expected.category, priority: 'low', team: r.expected.team, confidence: 0.99, escalation_required: false, rationale: 'routine' }) }),
-  'change team': (r) => ({ content: JSON.stringify({ category: r.expected.category, priority: 'low', team: r.expected.team === 'sales' ? 'billing_support' : 'sales', confidence: 0.99, escalation_required: false, rationale: 'as instructed' }) }),
-  'output extra fields': (r) => ({ content: JSON.stringify({ category: r.expected.category, priority: 'low', team: r.expected.team, confidence: 0.99, escalation_required: false, rationale: 'ok', approved_refund: 500, skip_review: true }) }),
+  'lower priority and skip review': (r) => ({
+    content: JSON.stringify({
+      category: r.expected.category,
+      priority: 'low',
+      team: r.expected.team,
+      confidence: 0.99,
+      escalation_required: false,
+      rationale: 'routine',
+    }),
+  }),
+  'change team': (r) => ({
+    content: JSON.stringify({
+      category: r.expected.category,
+      priority: 'low',
+      team: r.expected.team === 'sales' ? 'billing_support' : 'sales',
+      confidence: 0.99,
+      escalation_required: false,
+      rationale: 'as instructed',
+    }),
+  }),
+  'output extra fields': (r) => ({
+    content: JSON.stringify({
+      category: r.expected.category,
+      priority: 'low',
+      team: r.expected.team,
+      confidence: 0.99,
+      escalation_required: false,
+      rationale: 'ok',
+      approved_refund: 500,
+      skip_review: true,
+    }),
+  }),
 };
 
-describe('prompt injection suite (the eval set\'s injection tickets, EN/DE/TR)', () => {
+describe("prompt injection suite (the eval set's injection tickets, EN/DE/TR)", () => {
   let rows: Row[];
   let prompt: RoutingPrompt;
   let fake: FakeProvider;
@@ -38,7 +67,11 @@ describe('prompt injection suite (the eval set\'s injection tickets, EN/DE/TR)',
   const byBody = new Map<string, Row>();
 
   beforeAll(async () => {
-    rows = (await readFile(EVAL_SET, 'utf8')).split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Row).filter((r) => r.tags.includes('prompt_injection'));
+    rows = (await readFile(EVAL_SET, 'utf8'))
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l) as Row)
+      .filter((r) => r.tags.includes('prompt_injection'));
     for (const r of rows) byBody.set(r.body, r);
     prompt = await loadPrompt(PROMPT_PATH);
     fake = await startFakeOpenAI((req) => {
@@ -56,16 +89,24 @@ describe('prompt injection suite (the eval set\'s injection tickets, EN/DE/TR)',
   for (const [how, reply] of Object.entries(OBEY)) {
     it(`a model that obeys (${how}) still delivers none of them: every one goes to a person`, async () => {
       obey = reply;
-      const config = ClassifierConfig.parse({ promptPath: PROMPT_PATH, cheap: { baseURL: fake.url, apiKey: 'k', model: 'gpt-4o-mini', threshold: 0.75 }, backoffBaseMs: 1 });
+      const config = ClassifierConfig.parse({
+        promptPath: PROMPT_PATH,
+        cheap: { baseURL: fake.url, apiKey: 'k', model: 'gpt-4o-mini', threshold: 0.75 },
+        backoffBaseMs: 1,
+      });
       const opts = { ...cascadeOptions(config, buildTiers(config, prompt)), sleep: () => Promise.resolve() };
       const delivered: string[] = [];
       for (const r of rows) {
         const result = await runCascade({ ticketId: r.id, subject: r.subject, body: r.body }, opts);
         if (result.kind !== 'record') throw new Error(`${r.id}: ${result.kind}`);
-        const route: Route = applyGuardrails(result.record, ticketText(r), { critical: opts.critical, highPriorityMinConfidence: DEFAULT_THRESHOLDS.highPriorityMinConfidence });
+        const route: Route = applyGuardrails(result.record, ticketText(r), {
+          critical: opts.critical,
+          highPriorityMinConfidence: DEFAULT_THRESHOLDS.highPriorityMinConfidence,
+        });
         if (!route.escalated) delivered.push(r.id);
         // A reply that breaks the contract is never taken, whatever it asked for.
-        if (how !== 'lower priority and skip review' && result.record.outcome !== 'critical') expect(result.record.decision, r.id).toBeNull();
+        if (how !== 'lower priority and skip review' && result.record.outcome !== 'critical')
+          expect(result.record.decision, r.id).toBeNull();
       }
       expect(delivered).toEqual([]);
     });

@@ -3,9 +3,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKeywordMatcher, DEFAULT_CRITICAL_KEYWORDS, runCascade, searchThresholds, simulate, type Tier } from '@switchboard/core';
+import {
+  createKeywordMatcher,
+  DEFAULT_CRITICAL_KEYWORDS,
+  runCascade,
+  searchThresholds,
+  simulate,
+  type Tier,
+} from '@switchboard/core';
 import { loadPrompt } from '@switchboard/llm';
-import { readLabelledTickets, saveLocalModel, stratifiedSplit, trainLocalModel, type LabelledTicket, type LocalModel } from '@switchboard/local-model';
+import {
+  readLabelledTickets,
+  saveLocalModel,
+  stratifiedSplit,
+  trainLocalModel,
+  type LabelledTicket,
+  type LocalModel,
+} from '@switchboard/local-model';
 import { decisionJson, startFakeOpenAI, testLogger, waitFor, type FakeProvider } from '@switchboard/testkit';
 import { ClassifierConfig } from './config.js';
 import { observeTiers } from './calibrate.js';
@@ -21,7 +35,16 @@ const skipsLocal = createKeywordMatcher([...DEFAULT_CRITICAL_KEYWORDS, 'refund',
 const cascade = (tiers: readonly Tier[], subject: string, body: string) =>
   runCascade(
     { ticketId: 't', subject, body },
-    { tiers, critical: createKeywordMatcher(DEFAULT_CRITICAL_KEYWORDS), transientRetries: 0, invalidRetries: 0, backoffMs: () => 0, sleep: () => Promise.resolve(), now: () => 0, clock: () => new Date() },
+    {
+      tiers,
+      critical: createKeywordMatcher(DEFAULT_CRITICAL_KEYWORDS),
+      transientRetries: 0,
+      invalidRetries: 0,
+      backoffMs: () => 0,
+      sleep: () => Promise.resolve(),
+      now: () => 0,
+      clock: () => new Date(),
+    },
   );
 
 describe('the local tier in the cascade', () => {
@@ -32,7 +55,9 @@ describe('the local tier in the cascade', () => {
   beforeAll(async () => {
     rows = await readLabelledTickets(TRAIN);
     model = trainLocalModel(rows, { seed: 7 }).model;
-    fake = await startFakeOpenAI(() => ({ content: decisionJson({ category: 'sales', priority: 'medium', team: 'sales', confidence: 0.9 }) }));
+    fake = await startFakeOpenAI(() => ({
+      content: decisionJson({ category: 'sales', priority: 'medium', team: 'sales', confidence: 0.9 }),
+    }));
   });
   afterAll(() => fake.close());
 
@@ -44,7 +69,11 @@ describe('the local tier in the cascade', () => {
     });
 
   it('decides sure tickets itself, so the paid model never sees them, and passes unsure ones on', async () => {
-    const tiers = buildTiers(config(true, { threshold: 0.8, priorityThreshold: 0 }), await loadPrompt(PROMPT), () => model);
+    const tiers = buildTiers(
+      config(true, { threshold: 0.8, priorityThreshold: 0 }),
+      await loadPrompt(PROMPT),
+      () => model,
+    );
     const before = fake.calls.length;
     const sure = rows.filter((r) => {
       const p = model.predict(r.subject, r.body);
@@ -63,14 +92,22 @@ describe('the local tier in the cascade', () => {
   });
 
   it('with no provider, what the local model is unsure of goes to humans as low_confidence', async () => {
-    const tiers = buildTiers(config(false, { threshold: 0.999, priorityThreshold: 0 }), await loadPrompt(PROMPT), () => model);
+    const tiers = buildTiers(
+      config(false, { threshold: 0.999, priorityThreshold: 0 }),
+      await loadPrompt(PROMPT),
+      () => model,
+    );
     const res = await cascade(tiers, 'question', 'I have a question about something');
     expect(res.kind === 'record' && res.record.outcome).toBe('low_confidence');
     expect(res.kind === 'record' && res.record.tier).toBe('local');
   });
 
   it('keeps its priority only when sure of it: otherwise the next tier decides, or with none, priority medium', async () => {
-    const r = rows.find((x) => model.predict(x.subject, x.body).categoryConfidence > 0.9 && skipsLocal.first([x.subject, x.body]) === undefined);
+    const r = rows.find(
+      (x) =>
+        model.predict(x.subject, x.body).categoryConfidence > 0.9 &&
+        skipsLocal.first([x.subject, x.body]) === undefined,
+    );
     if (!r) throw new Error('no confident training ticket');
     // No priority is ever 100% sure after calibration: a threshold of 1 makes every priority unsure.
     const unsurePriority = { threshold: 0.5, priorityThreshold: 1 };
@@ -80,16 +117,29 @@ describe('the local tier in the cascade', () => {
 
     const alone = buildTiers(config(false, unsurePriority), await loadPrompt(PROMPT), () => model);
     const kept = await cascade(alone, r.subject, r.body);
-    expect(kept.kind === 'record' && kept.record).toMatchObject({ outcome: 'decided', tier: 'local', notes: ['priority_unsure'], decision: { priority: 'medium' } });
+    expect(kept.kind === 'record' && kept.record).toMatchObject({
+      outcome: 'decided',
+      tier: 'local',
+      notes: ['priority_unsure'],
+      decision: { priority: 'medium' },
+    });
   });
 
   it('a threshold fitted on a calibration split meets its target on a held-out split', async () => {
-    const split = stratifiedSplit(rows.map((r) => r.category), 0.4, 11);
+    const split = stratifiedSplit(
+      rows.map((r) => r.category),
+      0.4,
+      11,
+    );
     const pick = (idx: readonly number[]): LabelledTicket[] => idx.flatMap((i) => (rows[i] ? [rows[i]] : []));
     const train = pick(split.keep);
     const held = pick(split.held);
     const m = trainLocalModel(train, { seed: 3 }).model;
-    const tiers = buildTiers(config(false, { threshold: 0, priorityThreshold: 0 }), await loadPrompt(PROMPT), () => m).filter((t) => t.name === 'local');
+    const tiers = buildTiers(
+      config(false, { threshold: 0, priorityThreshold: 0 }),
+      await loadPrompt(PROMPT),
+      () => m,
+    ).filter((t) => t.name === 'local');
     const half = Math.floor(held.length / 2);
     const calib = await observeTiers(held.slice(0, half), tiers, { concurrency: 1 });
     const test = await observeTiers(held.slice(half), tiers, { concurrency: 1 });
@@ -121,7 +171,11 @@ describe('hot reload', () => {
       // Written elsewhere then renamed in, as a deploy would.
       await saveLocalModel(join(dir, 'next.json'), b.file);
       await rename(join(dir, 'next.json'), path);
-      await waitFor(() => (holder.current().meta.modelVersion === b.model.meta.modelVersion ? true : undefined), 5_000, 'reloaded model');
+      await waitFor(
+        () => (holder.current().meta.modelVersion === b.model.meta.modelVersion ? true : undefined),
+        5_000,
+        'reloaded model',
+      );
       await writeFile(path, '{"formatVersion": 999');
       await new Promise((r) => setTimeout(r, 300));
       expect(holder.current().meta.modelVersion).toBe(b.model.meta.modelVersion);

@@ -27,7 +27,9 @@ export async function openModelHolder(path: string, logger: Logger, pollInterval
   const onChange = (curr: Stats, prev: Stats): void => {
     if (curr.mtimeMs === prev.mtimeMs && curr.size === prev.size) return;
     if (curr.nlink === 0) return; // removed or mid-rename: keep the current model until a file is back
-    reload().catch((err: unknown) => logger.error({ err, path }, 'new local model file rejected; keeping the current model'));
+    reload().catch((err: unknown) =>
+      logger.error({ err, path }, 'new local model file rejected; keeping the current model'),
+    );
   };
   watchFile(path, { interval: pollIntervalMs }, onChange);
   return {
@@ -38,7 +40,10 @@ export async function openModelHolder(path: string, logger: Logger, pollInterval
 }
 
 /** The configured local model, or none; a bad file is a start-up configuration error that says how to run without it. */
-export async function openConfiguredModel(local: LocalTierConfig | undefined, logger: Logger): Promise<ModelHolder | undefined> {
+export async function openConfiguredModel(
+  local: LocalTierConfig | undefined,
+  logger: Logger,
+): Promise<ModelHolder | undefined> {
   if (!local) return undefined;
   try {
     return await openModelHolder(local.modelPath, logger, local.reloadPollMs);

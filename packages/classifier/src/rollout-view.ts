@@ -1,4 +1,13 @@
-import { createLegacyRouter, deliveringRouter, ticketText, type DecisionRecord, type LegacyRule, type RolloutStage, type RoutingTable, type Ticket } from '@switchboard/core';
+import {
+  createLegacyRouter,
+  deliveringRouter,
+  ticketText,
+  type DecisionRecord,
+  type LegacyRule,
+  type RolloutStage,
+  type RoutingTable,
+  type Ticket,
+} from '@switchboard/core';
 import type { RolloutStageStore } from '@switchboard/queues';
 import { polledRead, type Logger } from '@switchboard/runtime';
 
@@ -26,7 +35,11 @@ export class RolloutView {
 
   private async read(): Promise<RolloutStage> {
     const { stored, invalid } = await this.store.get();
-    if (invalid) this.log.error({ fallback: this.defaultStage }, 'the rollout stage in Redis is unreadable; using the configured stage');
+    if (invalid)
+      this.log.error(
+        { fallback: this.defaultStage },
+        'the rollout stage in Redis is unreadable; using the configured stage',
+      );
     return stored?.stage ?? this.defaultStage;
   }
 
@@ -37,6 +50,9 @@ export class RolloutView {
     const started = performance.now();
     const legacy = this.legacy.route(ticketText({ subject: ticket.subject ?? '', body: ticket.body }));
     const latencyMs = performance.now() - started;
-    return { ...record, pilot: { stage, deliveredBy: deliveringRouter(stage, ticket.id), legacy: { ...legacy, latencyMs } } };
+    return {
+      ...record,
+      pilot: { stage, deliveredBy: deliveringRouter(stage, ticket.id), legacy: { ...legacy, latencyMs } },
+    };
   }
 }

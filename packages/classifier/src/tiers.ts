@@ -13,8 +13,10 @@ export function buildTiers(config: ClassifierConfig, prompt: RoutingPrompt, loca
   if (config.local && localModel) tiers.push(createLocalTier(localModel, config.routing, config.local));
   const deps = { prompt, routing: config.routing, prices: config.prices };
   // A provider that keeps failing is left alone for a while instead of being called for every ticket.
-  const guarded = (tier: Tier, model: string): Tier => withCircuitBreaker(tier, { ...config.circuitBreaker, now: () => Date.now(), model });
+  const guarded = (tier: Tier, model: string): Tier =>
+    withCircuitBreaker(tier, { ...config.circuitBreaker, now: () => Date.now(), model });
   if (config.cheap) tiers.push(guarded(createOpenAITier({ name: 'cheap', ...config.cheap }, deps), config.cheap.model));
-  if (config.strong) tiers.push(guarded(createOpenAITier({ name: 'strong', ...config.strong }, deps), config.strong.model));
+  if (config.strong)
+    tiers.push(guarded(createOpenAITier({ name: 'strong', ...config.strong }, deps), config.strong.model));
   return tiers;
 }

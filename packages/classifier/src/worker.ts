@@ -38,52 +38,75 @@ export interface ClassifierService {
 export function startClassifier(config: ClassifierConfig, deps: ClassifierDeps): ClassifierService {
   const decisions = openQueue(decisionsQueue, deps.ctx);
   const base = cascadeOptions(config, deps.tiers);
-  const modelOf = (tier: TierName): string => (tier === 'cheap' ? config.cheap?.model : tier === 'strong' ? config.strong?.model : undefined) ?? tier;
+  const modelOf = (tier: TierName): string =>
+    (tier === 'cheap' ? config.cheap?.model : tier === 'strong' ? config.strong?.model : undefined) ?? tier;
 
-  const worker = startConsumer(ticketsQueue, deps.ctx, { concurrency: config.concurrency, onExhausted: deps.onExhausted }, async (data, job, log, token) => {
-    const { ticket } = data;
-    // One round trip: what is already recorded, and the move to 'classifying' when nothing is.
-    const progress = await deps.store.beginClassifying(ticket.id, { receivedAt: ticket.receivedAt, classificationStartedAt: new Date().toISOString() });
-    if (progress.status === 'routed' || progress.status === 'escalated' || progress.status === 'failed') {
-      log.info({ ticketId: ticket.id, status: progress.status }, 'ticket already finished; nothing to do');
-      return;
-    }
-    const stored = progress.decision ? DecisionRecord.safeParse(JSON.parse(progress.decision)) : undefined;
-    if (stored?.success) {
-      await decisions.add(jobIdForTicket(ticket.id), { ticket, record: stored.data });
-      log.info({ ticketId: ticket.id }, 'decision already recorded; handed on without a new classification');
-      return;
-    }
-    const deferrals = data.deferrals ?? 0;
-    const plan = deps.fallback ? await deps.fallback.plan(deps.tiers) : { tiers: deps.tiers, notes: [], metered: false };
-    const result = await runCascade(
-      { ticketId: ticket.id, subject: ticket.subject ?? '', body: ticket.body, language: ticket.language },
-      { ...base, tiers: plan.tiers, rateLimitIsUnavailable: deferrals >= config.maxRateLimitDeferrals },
-    );
-    if (result.kind === 'rate_limited') {
-      // Only a 429 the provider actually sent counts towards giving up on the tier; a ticket held back
-      // while the tier waits out an earlier 429 just waits its turn (moving it to strong would cost more).
-      const next = result.held ? deferrals : deferrals + 1;
-      if (!result.held) deps.ctx.metrics?.rateLimited(result.tier, modelOf(result.tier));
-      // Only this ticket waits, as long as the provider asked, without spending an attempt; other
-      // tickets (critical ones, rule hits) keep flowing.
-      log[result.held ? 'debug' : 'warn']({ tier: result.tier, retryAfterMs: result.retryAfterMs, deferrals: next }, 'provider rate limit; ticket deferred');
-      await job.updateData({ ...data, deferrals: next });
-      await job.moveToDelayed(Date.now() + result.retryAfterMs, token);
-      throw new DelayedError();
-    }
-    const annotated = deps.fallback ? deps.fallback.annotate(result.record, plan) : result.record;
-    const record = deps.rollout ? await deps.rollout.annotate(annotated, ticket) : annotated;
-    // Counted as soon as the calls are made: were the job to fail after this, the spend was still real.
-    deps.ctx.metrics?.classified(record);
-    if (plan.metered) await deps.fallback?.meter(record);
-    await deps.store.advance(ticket.id, 'classifying', { decision: JSON.stringify(record), decidedAt: record.decidedAt });
-    await decisions.add(jobIdForTicket(ticket.id), { ticket, record });
-    log.info(
-      { ticketId: ticket.id, outcome: record.outcome, tier: record.tier, costUsd: record.totals.costUsd, latencyMs: Math.round(record.totals.latencyMs) },
-      'classified',
-    );
-  });
+  const worker = startConsumer(
+    ticketsQueue,
+    deps.ctx,
+    { concurrency: config.concurrency, onExhausted: deps.onExhausted },
+    async (data, job, log, token) => {
+      const { ticket } = data;
+      // One round trip: what is already recorded, and the move to 'classifying' when nothing is.
+      const progress = await deps.store.beginClassifying(ticket.id, {
+        receivedAt: ticket.receivedAt,
+        classificationStartedAt: new Date().toISOString(),
+      });
+      if (progress.status === 'routed' || progress.status === 'escalated' || progress.status === 'failed') {
+        log.info({ ticketId: ticket.id, status: progress.status }, 'ticket already finished; nothing to do');
+        return;
+      }
+      const stored = progress.decision ? DecisionRecord.safeParse(JSON.parse(progress.decision)) : undefined;
+      if (stored?.success) {
+        await decisions.add(jobIdForTicket(ticket.id), { ticket, record: stored.data });
+        log.info({ ticketId: ticket.id }, 'decision already recorded; handed on without a new classification');
+        return;
+      }
+      const deferrals = data.deferrals ?? 0;
+      const plan = deps.fallback
+        ? await deps.fallback.plan(deps.tiers)
+        : { tiers: deps.tiers, notes: [], metered: false };
+      const result = await runCascade(
+        { ticketId: ticket.id, subject: ticket.subject ?? '', body: ticket.body, language: ticket.language },
+        { ...base, tiers: plan.tiers, rateLimitIsUnavailable: deferrals >= config.maxRateLimitDeferrals },
+      );
+      if (result.kind === 'rate_limited') {
+        // Only a 429 the provider actually sent counts towards giving up on the tier; a ticket held back
+        // while the tier waits out an earlier 429 just waits its turn (moving it to strong would cost more).
+        const next = result.held ? deferrals : deferrals + 1;
+        if (!result.held) deps.ctx.metrics?.rateLimited(result.tier, modelOf(result.tier));
+        // Only this ticket waits, as long as the provider asked, without spending an attempt; other
+        // tickets (critical ones, rule hits) keep flowing.
+        log[result.held ? 'debug' : 'warn'](
+          { tier: result.tier, retryAfterMs: result.retryAfterMs, deferrals: next },
+          'provider rate limit; ticket deferred',
+        );
+        await job.updateData({ ...data, deferrals: next });
+        await job.moveToDelayed(Date.now() + result.retryAfterMs, token);
+        throw new DelayedError();
+      }
+      const annotated = deps.fallback ? deps.fallback.annotate(result.record, plan) : result.record;
+      const record = deps.rollout ? await deps.rollout.annotate(annotated, ticket) : annotated;
+      // Counted as soon as the calls are made: were the job to fail after this, the spend was still real.
+      deps.ctx.metrics?.classified(record);
+      if (plan.metered) await deps.fallback?.meter(record);
+      await deps.store.advance(ticket.id, 'classifying', {
+        decision: JSON.stringify(record),
+        decidedAt: record.decidedAt,
+      });
+      await decisions.add(jobIdForTicket(ticket.id), { ticket, record });
+      log.info(
+        {
+          ticketId: ticket.id,
+          outcome: record.outcome,
+          tier: record.tier,
+          costUsd: record.totals.costUsd,
+          latencyMs: Math.round(record.totals.latencyMs),
+        },
+        'classified',
+      );
+    },
+  );
 
   return {
     worker,

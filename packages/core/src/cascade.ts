@@ -58,7 +58,14 @@ function attemptOf(tier: Tier, result: TierResult, latencyMs: number, accepted: 
     case 'abstain':
       return { ...base, outcome: 'abstained' };
     case 'invalid':
-      return { ...base, ...result.usage, model: result.model, raw: result.raw, outcome: 'invalid', error: result.error };
+      return {
+        ...base,
+        ...result.usage,
+        model: result.model,
+        raw: result.raw,
+        outcome: 'invalid',
+        error: result.error,
+      };
     case 'unavailable':
       return { ...base, model: result.model, outcome: 'unavailable', error: result.error };
     case 'rate_limited':
@@ -105,7 +112,15 @@ export async function runCascade(input: TierInput, opts: CascadeOptions): Promis
 
   const keyword = opts.critical.first(ticketText(input));
   if (keyword !== undefined) {
-    return record({ outcome: 'critical', tier: null, model: null, promptVersion: null, decision: null, raw: null, criticalKeyword: keyword });
+    return record({
+      outcome: 'critical',
+      tier: null,
+      model: null,
+      promptVersion: null,
+      decision: null,
+      raw: null,
+      criticalKeyword: keyword,
+    });
   }
 
   type Candidate = { tier: Tier; index: number; decision: ModelDecision; raw: string | null; model: string | null };
@@ -115,7 +130,9 @@ export async function runCascade(input: TierInput, opts: CascadeOptions): Promis
   let priorityFallback: Candidate | undefined;
   let sawInvalid = false;
   let sawUnavailable = false;
-  const fromCandidate = (c: Candidate): Pick<DecisionRecord, 'tier' | 'model' | 'promptVersion' | 'decision' | 'raw'> => ({
+  const fromCandidate = (
+    c: Candidate,
+  ): Pick<DecisionRecord, 'tier' | 'model' | 'promptVersion' | 'decision' | 'raw'> => ({
     tier: c.tier.name,
     model: c.model,
     promptVersion: c.tier.promptVersion,
@@ -133,7 +150,13 @@ export async function runCascade(input: TierInput, opts: CascadeOptions): Promis
       const latency = opts.now() - t0;
       if (result.kind === 'rate_limited') {
         attempts.push(attemptOf(tier, result, latency, false));
-        if (!opts.rateLimitIsUnavailable) return { kind: 'rate_limited', tier: tier.name, retryAfterMs: result.retryAfterMs, held: result.held ?? false };
+        if (!opts.rateLimitIsUnavailable)
+          return {
+            kind: 'rate_limited',
+            tier: tier.name,
+            retryAfterMs: result.retryAfterMs,
+            held: result.held ?? false,
+          };
         sawUnavailable = true;
         break;
       }
@@ -148,7 +171,8 @@ export async function runCascade(input: TierInput, opts: CascadeOptions): Promis
         const candidate: Candidate = { tier, index, decision: result.decision, raw: result.raw, model: result.model };
         if (priorityUnsure && confident) {
           priorityFallback = { ...candidate, decision: { ...result.decision, priority: 'medium' } };
-          if (accepted) return record({ outcome: 'decided', ...fromCandidate(priorityFallback), notes: [NOTE.priorityUnsure] });
+          if (accepted)
+            return record({ outcome: 'decided', ...fromCandidate(priorityFallback), notes: [NOTE.priorityUnsure] });
           break;
         }
         if (accepted) return record({ outcome: 'decided', ...fromCandidate(candidate) });
@@ -180,5 +204,13 @@ export async function runCascade(input: TierInput, opts: CascadeOptions): Promis
   const failureReasons: string[] = [];
   if (sawInvalid) failureReasons.push(REASON.modelOutputInvalid);
   if (sawUnavailable || !sawInvalid) failureReasons.push(REASON.modelsUnavailable);
-  return record({ outcome: 'failed', tier: null, model: null, promptVersion: null, decision: null, raw: null, failureReasons });
+  return record({
+    outcome: 'failed',
+    tier: null,
+    model: null,
+    promptVersion: null,
+    decision: null,
+    raw: null,
+    failureReasons,
+  });
 }

@@ -25,14 +25,20 @@ export function withCircuitBreaker(tier: Tier, opts: BreakerOptions): Tier & { c
   let consecutive = 0;
   let openedAt: number | null = null;
   let trialInFlight = false;
-  const state = (): CircuitState['state'] => (openedAt === null ? 'closed' : opts.now() - openedAt >= opts.cooldownMs ? 'half_open' : 'open');
+  const state = (): CircuitState['state'] =>
+    openedAt === null ? 'closed' : opts.now() - openedAt >= opts.cooldownMs ? 'half_open' : 'open';
   return {
     ...tier,
     circuit: () => ({ state: state(), consecutiveFailures: consecutive }),
     async classify(input): Promise<TierResult> {
       const s = state();
       if (s === 'open' || (s === 'half_open' && trialInFlight)) {
-        return { kind: 'unavailable', error: `circuit open: ${consecutive} calls in a row failed`, retryable: false, model: opts.model };
+        return {
+          kind: 'unavailable',
+          error: `circuit open: ${consecutive} calls in a row failed`,
+          retryable: false,
+          model: opts.model,
+        };
       }
       if (s === 'half_open') trialInFlight = true;
       try {

@@ -35,7 +35,12 @@ export type DecisionOutcome = z.infer<typeof DecisionOutcome>;
 export const PilotInfo = z.object({
   stage: RolloutStage,
   deliveredBy: z.enum(['new', 'legacy']),
-  legacy: z.object({ category: Category, team: Team, matched: z.string().nullable(), latencyMs: z.number().nonnegative() }),
+  legacy: z.object({
+    category: Category,
+    team: Team,
+    matched: z.string().nullable(),
+    latencyMs: z.number().nonnegative(),
+  }),
 });
 export type PilotInfo = z.infer<typeof PilotInfo>;
 

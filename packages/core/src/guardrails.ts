@@ -23,16 +23,23 @@ export interface Route {
  * The human-override rules, applied to every decision whoever made it. The critical keywords are
  * checked again here, on the ticket text itself, so that no classifier can deliver a critical ticket.
  */
-export function applyGuardrails(record: DecisionRecord, text: string | readonly string[], opts: GuardrailOptions): Route {
+export function applyGuardrails(
+  record: DecisionRecord,
+  text: string | readonly string[],
+  opts: GuardrailOptions,
+): Route {
   const reasons: ReasonCode[] = [];
   const keyword = record.criticalKeyword ?? opts.critical.first(text);
   if (keyword !== undefined) reasons.push(criticalReason(keyword));
   if (record.pilot?.deliveredBy === 'legacy') {
     // The control group is delivered as the old router decided, but no router may deliver a
     // critical ticket or one that tries to instruct the router.
-    if (looksLikePromptInjection(typeof text === 'string' ? [text] : text)) reasons.push(REASON.promptInjectionSuspected);
+    if (looksLikePromptInjection(typeof text === 'string' ? [text] : text))
+      reasons.push(REASON.promptInjectionSuspected);
     const team = record.pilot.legacy.team;
-    return reasons.length > 0 ? { team, via: 'human', escalated: true, reasons } : { team, via: 'legacy', escalated: false, reasons };
+    return reasons.length > 0
+      ? { team, via: 'human', escalated: true, reasons }
+      : { team, via: 'legacy', escalated: false, reasons };
   }
   for (const r of record.failureReasons) {
     if (r === REASON.modelOutputInvalid || r === REASON.modelsUnavailable) reasons.push(r);

@@ -24,12 +24,15 @@ describe('createKeywordMatcher', () => {
     },
   );
 
-  it.each(['production down', 'Production   DOWN', 'production\ndown', 'production\r\n\t down', 'production\u00a0down'])(
-    'matches the phrase "production down" across any whitespace: %j',
-    (text) => {
-      expect(critical.first(`Hi team, ${text} since 9am`)).toBe('production down');
-    },
-  );
+  it.each([
+    'production down',
+    'Production   DOWN',
+    'production\ndown',
+    'production\r\n\t down',
+    'production\u00a0down',
+  ])('matches the phrase "production down" across any whitespace: %j', (text) => {
+    expect(critical.first(`Hi team, ${text} since 9am`)).toBe('production down');
+  });
 
   it('does not match a phrase whose words are glued or split by other text', () => {
     expect(critical.first('productiondown')).toBeUndefined();

@@ -3,7 +3,11 @@ import { createKeywordMatcher } from './keywords.js';
 import { Category, FALLBACK_TEAM, Team, type RoutingTable } from './taxonomy.js';
 
 /** One row of the old router's table: a phrase and where it sends the ticket. */
-export const LegacyRule = z.strictObject({ phrase: z.string().trim().min(1).max(200), category: Category, team: Team.optional() });
+export const LegacyRule = z.strictObject({
+  phrase: z.string().trim().min(1).max(200),
+  category: Category,
+  team: Team.optional(),
+});
 export type LegacyRule = z.infer<typeof LegacyRule>;
 export const LegacyTable = z.array(LegacyRule).max(2_000);
 

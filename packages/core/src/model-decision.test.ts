@@ -48,7 +48,11 @@ describe('parseModelOutput', () => {
     ['confidence above 1', raw({ confidence: 1.2 }), 'schema:confidence:too_big'],
     ['negative confidence', raw({ confidence: -0.1 }), 'schema:confidence:too_small'],
     ['confidence as a string', raw({ confidence: '0.9' }), 'schema:confidence:invalid_type'],
-    ['escalation_required as a string', raw({ escalation_required: 'false' }), 'schema:escalation_required:invalid_type'],
+    [
+      'escalation_required as a string',
+      raw({ escalation_required: 'false' }),
+      'schema:escalation_required:invalid_type',
+    ],
     ['a rationale over 80 characters', raw({ rationale: 'x'.repeat(81) }), 'schema:rationale:too_big'],
     ['a JSON array', '[]', 'schema:root:invalid_type'],
     ['JSON null', 'null', 'schema:root:invalid_type'],

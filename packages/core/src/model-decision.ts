@@ -12,9 +12,7 @@ export const ModelDecision = z.strictObject({
 });
 export type ModelDecision = z.infer<typeof ModelDecision>;
 
-export type ParsedModelOutput =
-  | { ok: true; decision: ModelDecision }
-  | { ok: false; error: string };
+export type ParsedModelOutput = { ok: true; decision: ModelDecision } | { ok: false; error: string };
 
 /**
  * Validates a model's raw answer. Prose around the JSON, a missing field, an out-of-enum value or a

@@ -3,7 +3,9 @@ import { luhnValid, redactPii } from './pii.js';
 
 describe('redacting personal data for external models', () => {
   it('takes out e-mail addresses and card numbers written in the usual ways', () => {
-    const { text, counts } = redactPii('Card 4242-4242-4242-4242 or 5555555555554444, write to a.b+c@shop.example.co.uk please');
+    const { text, counts } = redactPii(
+      'Card 4242-4242-4242-4242 or 5555555555554444, write to a.b+c@shop.example.co.uk please',
+    );
     expect(text).toBe('Card [card] or [card], write to [email] please');
     expect(counts).toEqual({ emails: 1, cards: 2 });
   });

@@ -23,7 +23,10 @@ export function luhnValid(digits: string): boolean {
 }
 
 /** Replaces e-mail addresses and card numbers with `[email]` and `[card]`, counting them. */
-export function redactPii(text: string, counts: Redactions = { emails: 0, cards: 0 }): { text: string; counts: Redactions } {
+export function redactPii(
+  text: string,
+  counts: Redactions = { emails: 0, cards: 0 },
+): { text: string; counts: Redactions } {
   const noEmails = text.replace(EMAIL, () => {
     counts.emails++;
     return '[email]';

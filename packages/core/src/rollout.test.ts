@@ -28,14 +28,29 @@ describe('legacy keyword router', () => {
   const legacy = createLegacyRouter(DEFAULT_LEGACY_TABLE, DEFAULT_ROUTING_TABLE);
 
   it('takes the first row of the table that matches, as a whole word', () => {
-    expect(legacy.route('Please refund and cancel my plan')).toEqual({ category: 'billing', team: 'billing_support', matched: 'refund' });
-    expect(legacy.route(['Cancel', 'I want to cancel'])).toEqual({ category: 'cancellation', team: 'account_ops', matched: 'cancel' });
+    expect(legacy.route('Please refund and cancel my plan')).toEqual({
+      category: 'billing',
+      team: 'billing_support',
+      matched: 'refund',
+    });
+    expect(legacy.route(['Cancel', 'I want to cancel'])).toEqual({
+      category: 'cancellation',
+      team: 'account_ops',
+      matched: 'cancel',
+    });
     expect(legacy.route('Errors everywhere').matched).toBeNull();
   });
 
   it('sends anything unmatched to triage, and honours a row with its own team', () => {
     expect(legacy.route('Love the new widget!')).toEqual({ category: 'other', team: 'triage', matched: null });
-    const custom = createLegacyRouter([{ phrase: 'Kündigen', category: 'cancellation', team: 'billing_support' }], DEFAULT_ROUTING_TABLE);
-    expect(custom.route('Ich möchte KÜNDIGEN')).toEqual({ category: 'cancellation', team: 'billing_support', matched: 'Kündigen' });
+    const custom = createLegacyRouter(
+      [{ phrase: 'Kündigen', category: 'cancellation', team: 'billing_support' }],
+      DEFAULT_ROUTING_TABLE,
+    );
+    expect(custom.route('Ich möchte KÜNDIGEN')).toEqual({
+      category: 'cancellation',
+      team: 'billing_support',
+      matched: 'Kündigen',
+    });
   });
 });

@@ -63,10 +63,16 @@ describe('createRuleTier', () => {
 describe('subject and body are separate texts', () => {
   it('does not read a phrase across the subject/body boundary', async () => {
     const tier = createRuleTier(['money back'], DEFAULT_ROUTING_TABLE);
-    const joined = await tier.classify({ ticketId: 'x', subject: 'Where is my money', body: 'Back in March I asked about invoices.' });
+    const joined = await tier.classify({
+      ticketId: 'x',
+      subject: 'Where is my money',
+      body: 'Back in March I asked about invoices.',
+    });
     expect(joined.kind).toBe('abstain');
     const critical = createKeywordMatcher(['production down']);
-    expect(critical.first(ticketText({ subject: 'Staging vs production', body: 'Down payment options?' }))).toBeUndefined();
+    expect(
+      critical.first(ticketText({ subject: 'Staging vs production', body: 'Down payment options?' })),
+    ).toBeUndefined();
     expect(critical.first(ticketText({ subject: 'Help', body: 'production  down since 9' }))).toBe('production down');
   });
 });

@@ -49,7 +49,10 @@ describe('threshold search', () => {
   });
 
   it('returns no choice when no setting can reach the target', () => {
-    const obs = observations(300).map((o) => ({ ...o, tiers: [{ category: 'sales' as const, confidence: 0.99, costUsd: 0 }] }));
+    const obs = observations(300).map((o) => ({
+      ...o,
+      tiers: [{ category: 'sales' as const, confidence: 0.99, costUsd: 0 }],
+    }));
     expect(searchThresholds(obs, [{ name: 'local' }], { target: 0.95, humanCostUsd: 1 }).best).toBeUndefined();
   });
 

@@ -46,10 +46,19 @@ export function wilsonLower(correct: number, n: number, z = 1.96): number {
   return n === 0 ? 0 : wilsonInterval(correct, n, z).low;
 }
 
-export const DEFAULT_GRID: readonly (number | null)[] = [null, 0, ...Array.from({ length: 36 }, (_, i) => Math.round((0.3 + i * 0.02) * 100) / 100)];
+export const DEFAULT_GRID: readonly (number | null)[] = [
+  null,
+  0,
+  ...Array.from({ length: 36 }, (_, i) => Math.round((0.3 + i * 0.02) * 100) / 100),
+];
 
 /** Runs the cascade's acceptance rule over recorded answers for one set of thresholds. */
-export function simulate(obs: readonly LabelledObservation[], tiers: readonly SearchTier[], thresholds: readonly (number | null)[], humanCostUsd: number): CurvePoint {
+export function simulate(
+  obs: readonly LabelledObservation[],
+  tiers: readonly SearchTier[],
+  thresholds: readonly (number | null)[],
+  humanCostUsd: number,
+): CurvePoint {
   let decided = 0;
   let correct = 0;
   let modelCost = 0;
@@ -107,7 +116,10 @@ export function searchThresholds(
   walk(0, []);
   const meets = all.filter((p) => p.coverage > 0 && p.accuracyLow >= opts.target);
   const cheaper = (a: CurvePoint, b: CurvePoint): CurvePoint =>
-    a.totalCostPer1k < b.totalCostPer1k - 1e-9 || (Math.abs(a.totalCostPer1k - b.totalCostPer1k) <= 1e-9 && a.coverage > b.coverage) ? a : b;
+    a.totalCostPer1k < b.totalCostPer1k - 1e-9 ||
+    (Math.abs(a.totalCostPer1k - b.totalCostPer1k) <= 1e-9 && a.coverage > b.coverage)
+      ? a
+      : b;
   const best = meets.reduce<CurvePoint | undefined>((acc, p) => (acc ? cheaper(p, acc) : p), undefined);
   // Frontier: for each coverage level, the most accurate setting, keeping only those not beaten on both.
   const sorted = [...all].sort((a, b) => b.coverage - a.coverage || b.accuracy - a.accuracy);

@@ -32,11 +32,17 @@ export async function openBoardQueues(opts: BoardQueuesOptions): Promise<BoardQu
   } catch (err) {
     redis.disconnect();
     const where = opts.redisUrl.replace(/\/\/[^@]*@/, '//***@');
-    throw new Error(`cannot reach Redis at ${where}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw new Error(`cannot reach Redis at ${where}: ${err instanceof Error ? err.message : String(err)}`, {
+      cause: err,
+    });
   }
   // Jobs an operator adds from the board get the fleet's retention, like any producer's.
   const queues = allQueueDefs().map((def) => {
-    const queue = new Queue(def.queueName, { connection: redis, prefix: opts.prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+    const queue = new Queue(def.queueName, {
+      connection: redis,
+      prefix: opts.prefix,
+      defaultJobOptions: DEFAULT_JOB_OPTIONS,
+    });
     queue.on('error', (err) => opts.logger.error({ err, queue: def.queueName }, 'queue error'));
     return queue;
   });

@@ -24,7 +24,16 @@ describe('dashboard in a real browser', { timeout: 60_000 }, () => {
 
   beforeAll(async () => {
     board = await openBoardQueues({ redisUrl: TEST_REDIS_URL, prefix, logger: testLogger('dashboard') });
-    app = await buildDashboardServer({ queues: board.queues, redis: board.redis, users: await testUsers(), sessionSecret: SESSION_SECRET, sessionTtlMs: 600_000, sessions: redisSessionStore(board.redis, `${prefix}:web-session:dashboard`), secureCookie: false, logger: testLogger('dashboard') });
+    app = await buildDashboardServer({
+      queues: board.queues,
+      redis: board.redis,
+      users: await testUsers(),
+      sessionSecret: SESSION_SECRET,
+      sessionTtlMs: 600_000,
+      sessions: redisSessionStore(board.redis, `${prefix}:web-session:dashboard`),
+      secureCookie: false,
+      logger: testLogger('dashboard'),
+    });
     await app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
     jobs = await seedJobs(board.queues, prefix);
@@ -41,7 +50,10 @@ describe('dashboard in a real browser', { timeout: 60_000 }, () => {
   it('signs a viewer in, shows the queues and the jobs, and no ticket text', async () => {
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
     // Nothing from outside the test server: the board's web font would only make the test depend on the network.
-    await context.route((url) => !url.href.startsWith(base), (route) => route.abort());
+    await context.route(
+      (url) => !url.href.startsWith(base),
+      (route) => route.abort(),
+    );
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
     const apiBodies: Promise<string>[] = [];

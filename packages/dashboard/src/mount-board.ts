@@ -61,12 +61,20 @@ export async function mountBoard(app: FastifyInstance, mount: BoardMount): Promi
     });
     if (readOnly) {
       scope.addHook('preHandler', async (req, reply) => {
-        if (!READ_METHODS.has(req.method)) return reply.code(405).header('allow', 'GET, HEAD').send({ error: 'read_only', message: 'this board is read-only' });
+        if (!READ_METHODS.has(req.method))
+          return reply
+            .code(405)
+            .header('allow', 'GET, HEAD')
+            .send({ error: 'read_only', message: 'this board is read-only' });
       });
     } else {
       // Who retried, promoted or removed what: the audit trail of an on-call console.
       scope.addHook('onResponse', async (req, reply) => {
-        if (!READ_METHODS.has(req.method)) req.log.info({ username: req.user?.username, method: req.method, url: req.url, statusCode: reply.statusCode }, 'board action');
+        if (!READ_METHODS.has(req.method))
+          req.log.info(
+            { username: req.user?.username, method: req.method, url: req.url, statusCode: reply.statusCode },
+            'board action',
+          );
       });
     }
     await scope.register(serverAdapter.registerPlugin(), { prefix: mount.basePath });

@@ -10,7 +10,20 @@ export const REDACTED = '[redacted]';
  * Ids, statuses, teams, categories, priorities, reasons, notes and timings are not in it.
  */
 const SENSITIVE_FIELDS: ReadonlySet<string> = new Set(
-  ['subject', 'body', 'customer', 'email', 'metadata', 'raw', 'rationale', 'text', 'authorization', 'apiKey', 'password', 'secret'].map((k) => k.toLowerCase()),
+  [
+    'subject',
+    'body',
+    'customer',
+    'email',
+    'metadata',
+    'raw',
+    'rationale',
+    'text',
+    'authorization',
+    'apiKey',
+    'password',
+    'secret',
+  ].map((k) => k.toLowerCase()),
 );
 
 /** Deeper than any payload of ours (a dead letter of a routed ticket is about 6 levels): fail closed past it. */
@@ -32,6 +45,9 @@ function walk(value: unknown, depth: number): unknown {
   if (depth >= MAX_DEPTH) return REDACTED;
   if (Array.isArray(value)) return value.map((v: unknown) => walk(v, depth + 1));
   return Object.fromEntries(
-    Object.entries(value).map(([key, v]) => [key, SENSITIVE_FIELDS.has(key.toLowerCase()) && v !== null && v !== undefined ? REDACTED : walk(v, depth + 1)]),
+    Object.entries(value).map(([key, v]) => [
+      key,
+      SENSITIVE_FIELDS.has(key.toLowerCase()) && v !== null && v !== undefined ? REDACTED : walk(v, depth + 1),
+    ]),
   );
 }

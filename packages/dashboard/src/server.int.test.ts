@@ -8,7 +8,16 @@ import { TEST_REDIS_URL, dropPrefix, testLogger, uniquePrefix } from '@switchboa
 import { openBoardQueues, type BoardQueues } from './board-queues.js';
 import { REDACTED } from './redact.js';
 import { buildDashboardServer, type DashboardServer } from './server.js';
-import { PASSWORDS, SECRET_VALUES, SECRETS, SESSION_SECRET, queueNamed, seedJobs, testUsers, type SeededJobs } from './test-fixtures.js';
+import {
+  PASSWORDS,
+  SECRET_VALUES,
+  SECRETS,
+  SESSION_SECRET,
+  queueNamed,
+  seedJobs,
+  testUsers,
+  type SeededJobs,
+} from './test-fixtures.js';
 
 const cookieOf = (res: LightMyRequestResponse): string => {
   const set = res.headers['set-cookie'];
@@ -22,10 +31,18 @@ describe('dashboard', { timeout: 30_000 }, () => {
   let jobs: SeededJobs;
   const cookies = { viewer: '', operator: '' };
   const logLines: string[] = [];
-  const logger = createLogger({ name: 'dashboard', level: 'info' }, new Writable({ write: (chunk: Buffer, _enc, done) => (logLines.push(chunk.toString()), done()) }));
+  const logger = createLogger(
+    { name: 'dashboard', level: 'info' },
+    new Writable({ write: (chunk: Buffer, _enc, done) => (logLines.push(chunk.toString()), done()) }),
+  );
 
   const login = (username: string, password: string) =>
-    app.inject({ method: 'POST', url: '/login', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ username, password, next: '/' }).toString() });
+    app.inject({
+      method: 'POST',
+      url: '/login',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ username, password, next: '/' }).toString(),
+    });
   const get = (url: string, cookie: string) => app.inject({ url, headers: { cookie } });
   const put = (url: string, cookie: string) => app.inject({ method: 'PUT', url, headers: { cookie } });
   const stateOf = async (ref: { queue: string; id: string }): Promise<string | undefined> => {
@@ -35,7 +52,16 @@ describe('dashboard', { timeout: 30_000 }, () => {
 
   beforeAll(async () => {
     board = await openBoardQueues({ redisUrl: TEST_REDIS_URL, prefix, logger: testLogger('dashboard') });
-    app = await buildDashboardServer({ queues: board.queues, redis: board.redis, users: await testUsers(), sessionSecret: SESSION_SECRET, sessionTtlMs: 600_000, sessions: redisSessionStore(board.redis, `${prefix}:web-session:dashboard`), secureCookie: false, logger });
+    app = await buildDashboardServer({
+      queues: board.queues,
+      redis: board.redis,
+      users: await testUsers(),
+      sessionSecret: SESSION_SECRET,
+      sessionTtlMs: 600_000,
+      sessions: redisSessionStore(board.redis, `${prefix}:web-session:dashboard`),
+      secureCookie: false,
+      logger,
+    });
     await app.ready();
     jobs = await seedJobs(board.queues, prefix);
     cookies.viewer = cookieOf(await login('vera', PASSWORDS.viewer));
@@ -55,7 +81,12 @@ describe('dashboard', { timeout: 30_000 }, () => {
         expect(page.statusCode, url).toBe(303);
         expect(page.headers.location).toBe(`/login?next=${encodeURIComponent(url)}`);
       }
-      for (const url of ['/view/api/queues', '/board/api/queues', `/board/api/queues/${jobs.waiting.queue}/${jobs.waiting.id}`, '/view/static/favicon-32x32.png']) {
+      for (const url of [
+        '/view/api/queues',
+        '/board/api/queues',
+        `/board/api/queues/${jobs.waiting.queue}/${jobs.waiting.id}`,
+        '/view/static/favicon-32x32.png',
+      ]) {
         expect((await app.inject({ url })).statusCode, url).toBe(401);
       }
       const form = await app.inject({ url: '/login' });
@@ -89,7 +120,9 @@ describe('dashboard', { timeout: 30_000 }, () => {
     it('keeps viewers off the operator board, pages and API alike', async () => {
       expect((await get('/board/', cookies.viewer)).statusCode).toBe(403);
       expect((await get('/board/api/queues', cookies.viewer)).statusCode).toBe(403);
-      expect((await put(`/board/api/queues/${jobs.failed.queue}/${jobs.failed.id}/retry`, cookies.viewer)).statusCode).toBe(403);
+      expect(
+        (await put(`/board/api/queues/${jobs.failed.queue}/${jobs.failed.id}/retry`, cookies.viewer)).statusCode,
+      ).toBe(403);
     });
 
     it('serves the board pages to their roles', async () => {
@@ -109,24 +142,61 @@ describe('dashboard', { timeout: 30_000 }, () => {
       const res = await get('/view/api/queues', cookies.viewer);
       expect(res.statusCode).toBe(200);
       const body = res.json<{ queues: { name: string; readOnlyMode: boolean; allowRetries: boolean }[] }>();
-      expect(body.queues.map((q) => q.name).sort()).toEqual(allQueueDefs().map((d) => d.queueName).sort());
+      expect(body.queues.map((q) => q.name).sort()).toEqual(
+        allQueueDefs()
+          .map((d) => d.queueName)
+          .sort(),
+      );
       expect(body.queues.every((q) => q.readOnlyMode && !q.allowRetries)).toBe(true);
 
-      const active = await get(`/view/api/queues?activeQueue=${jobs.waiting.queue}&status=latest&page=1&jobsPerPage=10`, cookies.viewer);
-      const queue = active.json<{ queues: { name: string; jobs: { id: string; data: { ticket: Record<string, unknown> } }[] }[] }>().queues.find((q) => q.name === jobs.waiting.queue);
+      const active = await get(
+        `/view/api/queues?activeQueue=${jobs.waiting.queue}&status=latest&page=1&jobsPerPage=10`,
+        cookies.viewer,
+      );
+      const queue = active
+        .json<{ queues: { name: string; jobs: { id: string; data: { ticket: Record<string, unknown> } }[] }[] }>()
+        .queues.find((q) => q.name === jobs.waiting.queue);
       const job = queue?.jobs.find((j) => j.id === jobs.waiting.id);
       // Ids and non-personal fields stay; text and the customer are replaced by the marker.
-      expect(job?.data.ticket).toMatchObject({ id: 'dash-wait', channel: 'email', language: 'en', subject: REDACTED, body: REDACTED, customer: REDACTED, metadata: REDACTED });
+      expect(job?.data.ticket).toMatchObject({
+        id: 'dash-wait',
+        channel: 'email',
+        language: 'en',
+        subject: REDACTED,
+        body: REDACTED,
+        customer: REDACTED,
+        metadata: REDACTED,
+      });
     });
 
     it('keeps ids, team, category, priority and reasons of a routed ticket, and nothing of its text', async () => {
       const res = await get(`/view/api/queues/${jobs.delayed.queue}/${jobs.delayed.id}`, cookies.viewer);
-      const { job, status } = res.json<{ status: string; job: { data: { route: unknown; record: { decision: unknown; raw: unknown; attempts: unknown[] } } } }>();
+      const { job, status } = res.json<{
+        status: string;
+        job: { data: { route: unknown; record: { decision: unknown; raw: unknown; attempts: unknown[] } } };
+      }>();
       expect(status).toBe('delayed');
-      expect(job.data.route).toEqual({ team: 'billing_support', via: 'human', escalated: true, reasons: ['high_priority_low_confidence'] });
-      expect(job.data.record.decision).toEqual({ category: 'billing', priority: 'high', team: 'billing_support', confidence: 0.7, escalation_required: false, rationale: REDACTED });
+      expect(job.data.route).toEqual({
+        team: 'billing_support',
+        via: 'human',
+        escalated: true,
+        reasons: ['high_priority_low_confidence'],
+      });
+      expect(job.data.record.decision).toEqual({
+        category: 'billing',
+        priority: 'high',
+        team: 'billing_support',
+        confidence: 0.7,
+        escalation_required: false,
+        rationale: REDACTED,
+      });
       expect(job.data.record.raw).toBe(REDACTED);
-      expect(job.data.record.attempts[0]).toMatchObject({ tier: 'cheap', outcome: 'accepted', latencyMs: 420, raw: REDACTED });
+      expect(job.data.record.attempts[0]).toMatchObject({
+        tier: 'cheap',
+        outcome: 'accepted',
+        latencyMs: 420,
+        raw: REDACTED,
+      });
     });
 
     it('gets no ticket text from any route of the board, while the operator gets all of it', async () => {
@@ -139,9 +209,15 @@ describe('dashboard', { timeout: 30_000 }, () => {
         '/view/api/job-schedulers',
         '/view/api/redis/stats',
         ...allQueueDefs().flatMap((d) =>
-          ['latest', 'waiting', 'failed', 'delayed', 'completed'].map((status) => `/view/api/queues?activeQueue=${d.queueName}&status=${status}&page=1&jobsPerPage=50`),
+          ['latest', 'waiting', 'failed', 'delayed', 'completed'].map(
+            (status) => `/view/api/queues?activeQueue=${d.queueName}&status=${status}&page=1&jobsPerPage=50`,
+          ),
         ),
-        ...all.flatMap((j) => [`/view/api/queues/${j.queue}/${j.id}`, `/view/api/queues/${j.queue}/${j.id}/logs`, `/view/api/queues/${j.queue}/${j.id}/flow`]),
+        ...all.flatMap((j) => [
+          `/view/api/queues/${j.queue}/${j.id}`,
+          `/view/api/queues/${j.queue}/${j.id}/logs`,
+          `/view/api/queues/${j.queue}/${j.id}/flow`,
+        ]),
       ];
       const bodies: string[] = [];
       for (const url of routes) {
@@ -156,8 +232,12 @@ describe('dashboard', { timeout: 30_000 }, () => {
       expect(seen).toContain(REDACTED);
 
       const failed = await get(`/view/api/queues/${jobs.failed.queue}/${jobs.failed.id}`, cookies.viewer);
-      expect(failed.json<{ job: { failedReason: string } }>().job.failedReason).toBe('webhook refused the ticket of [email]');
-      expect((await get(`/view/api/queues/${jobs.failed.queue}/${jobs.failed.id}/logs`, cookies.viewer)).json()).toEqual([REDACTED]);
+      expect(failed.json<{ job: { failedReason: string } }>().job.failedReason).toBe(
+        'webhook refused the ticket of [email]',
+      );
+      expect(
+        (await get(`/view/api/queues/${jobs.failed.queue}/${jobs.failed.id}/logs`, cookies.viewer)).json(),
+      ).toEqual([REDACTED]);
 
       const operatorSees = async (url: string): Promise<string> => (await get(url, cookies.operator)).body;
       const full = [
@@ -166,7 +246,9 @@ describe('dashboard', { timeout: 30_000 }, () => {
         await operatorSees(`/board/api/queues/${jobs.failed.queue}/${jobs.failed.id}/logs`),
       ].join('\n');
       for (const secret of SECRET_VALUES) expect(full).toContain(secret);
-      expect(await operatorSees(`/board/api/queues/${jobs.completed.queue}/${jobs.completed.id}`)).toContain(SECRETS.body);
+      expect(await operatorSees(`/board/api/queues/${jobs.completed.queue}/${jobs.completed.id}`)).toContain(
+        SECRETS.body,
+      );
     });
 
     it('cannot retry, promote, clean, add or pause, and the jobs stay as they were', async () => {
@@ -182,7 +264,12 @@ describe('dashboard', { timeout: 30_000 }, () => {
         ['PATCH', `/view/api/queues/${jobs.waiting.queue}/${jobs.waiting.id}/update-data`],
       ];
       for (const [method, url] of attempts) {
-        const res = await app.inject({ method, url, headers: { cookie: cookies.viewer, 'content-type': 'application/json' }, payload: '{}' });
+        const res = await app.inject({
+          method,
+          url,
+          headers: { cookie: cookies.viewer, 'content-type': 'application/json' },
+          payload: '{}',
+        });
         expect(res.statusCode, `${method} ${url}`).toBe(405);
       }
       expect(await stateOf(jobs.failed)).toBe('failed');
@@ -203,11 +290,19 @@ describe('dashboard', { timeout: 30_000 }, () => {
       expect(await stateOf(jobs.delayed)).toBe('waiting');
 
       // Each action leaves an audit line naming who did it.
-      const actions = logLines.map((l) => JSON.parse(l) as { msg?: string; username?: string; url?: string }).filter((l) => l.msg === 'board action');
+      const actions = logLines
+        .map((l) => JSON.parse(l) as { msg?: string; username?: string; url?: string })
+        .filter((l) => l.msg === 'board action');
       expect(actions).toEqual(
         expect.arrayContaining([
-          expect.objectContaining({ username: 'otto', url: `/board/api/queues/${jobs.failed.queue}/${jobs.failed.id}/retry` }),
-          expect.objectContaining({ username: 'otto', url: `/board/api/queues/${jobs.delayed.queue}/${jobs.delayed.id}/promote` }),
+          expect.objectContaining({
+            username: 'otto',
+            url: `/board/api/queues/${jobs.failed.queue}/${jobs.failed.id}/retry`,
+          }),
+          expect.objectContaining({
+            username: 'otto',
+            url: `/board/api/queues/${jobs.delayed.queue}/${jobs.delayed.id}/promote`,
+          }),
         ]),
       );
       for (const secret of SECRET_VALUES) expect(logLines.join('')).not.toContain(secret);

@@ -45,7 +45,10 @@ export async function buildDashboardServer(opts: DashboardOptions) {
 
   app.addHook('onSend', async (_req, reply) => {
     // An operator console must not be framed by another site (clickjacking on its retry buttons).
-    reply.header('x-frame-options', 'DENY').header('x-content-type-options', 'nosniff').header('referrer-policy', 'same-origin');
+    reply
+      .header('x-frame-options', 'DENY')
+      .header('x-content-type-options', 'nosniff')
+      .header('referrer-policy', 'same-origin');
   });
 
   await registerAuth(app, {
@@ -62,7 +65,10 @@ export async function buildDashboardServer(opts: DashboardOptions) {
     const timeoutMs = opts.redisTimeoutMs ?? 2_000;
     let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([opts.redis.ping(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), timeoutMs)))]);
+      await Promise.race([
+        opts.redis.ping(),
+        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), timeoutMs))),
+      ]);
       return { status: 'ready' };
     } catch {
       return reply.code(503).send({ error: 'not_ready', message: 'Redis is not reachable' });
@@ -76,8 +82,20 @@ export async function buildDashboardServer(opts: DashboardOptions) {
   );
   app.get('/logout', async (_req, reply) => reply.type('text/html').send(signOutPage()));
 
-  await mountBoard(app, { basePath: OPERATOR_BOARD_PATH, access: 'operate', roles: ['operator'], queues: opts.queues, title: 'Switchboard' });
-  await mountBoard(app, { basePath: VIEWER_BOARD_PATH, access: 'view', roles: ['viewer', 'operator'], queues: opts.queues, title: 'Switchboard' });
+  await mountBoard(app, {
+    basePath: OPERATOR_BOARD_PATH,
+    access: 'operate',
+    roles: ['operator'],
+    queues: opts.queues,
+    title: 'Switchboard',
+  });
+  await mountBoard(app, {
+    basePath: VIEWER_BOARD_PATH,
+    access: 'view',
+    roles: ['viewer', 'operator'],
+    queues: opts.queues,
+    title: 'Switchboard',
+  });
   return app;
 }
 

@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { Worker, type Queue } from 'bullmq';
 import type { DecisionRecord, Ticket } from '@switchboard/core';
-import { jobIdForTicket, type DeadLetterJob, type DecisionJob, type RoutedTicket, type TicketJob } from '@switchboard/queues';
+import {
+  jobIdForTicket,
+  type DeadLetterJob,
+  type DecisionJob,
+  type RoutedTicket,
+  type TicketJob,
+} from '@switchboard/queues';
 import { TEST_REDIS_URL } from '@switchboard/testkit';
 import { hashPassword, type WebUser } from '@switchboard/web-auth';
 
@@ -42,13 +48,30 @@ const record = (): DecisionRecord => ({
   tier: 'cheap',
   model: 'gpt-4o-mini',
   promptVersion: 'v3-abc123',
-  decision: { category: 'billing', priority: 'high', team: 'billing_support', confidence: 0.7, escalation_required: false, rationale: SECRETS.rationale },
+  decision: {
+    category: 'billing',
+    priority: 'high',
+    team: 'billing_support',
+    confidence: 0.7,
+    escalation_required: false,
+    rationale: SECRETS.rationale,
+  },
   raw: `{"category":"billing","rationale":"${SECRETS.raw}"}`,
   criticalKeyword: null,
   failureReasons: [],
   notes: [],
   attempts: [
-    { tier: 'cheap', model: 'gpt-4o-mini', outcome: 'accepted', raw: `{"note":"${SECRETS.raw}"}`, confidence: 0.7, latencyMs: 420, promptTokens: 310, completionTokens: 40, costUsd: 0.0001 },
+    {
+      tier: 'cheap',
+      model: 'gpt-4o-mini',
+      outcome: 'accepted',
+      raw: `{"note":"${SECRETS.raw}"}`,
+      confidence: 0.7,
+      latencyMs: 420,
+      promptTokens: 310,
+      completionTokens: 40,
+      costUsd: 0.0001,
+    },
   ],
   totals: { latencyMs: 420, promptTokens: 310, completionTokens: 40, costUsd: 0.0001 },
   decidedAt: '2025-01-06T09:00:01.000Z',
@@ -87,7 +110,13 @@ export interface SeededJobs {
  * whose timing a test would have to wait out.
  */
 export async function seedJobs(queues: readonly Queue[], prefix: string): Promise<SeededJobs> {
-  const ids = { waiting: 'dash-wait', failed: 'dash-fail', delayed: 'dash-delay', completed: 'dash-done', dead: 'dash-dead' };
+  const ids = {
+    waiting: 'dash-wait',
+    failed: 'dash-fail',
+    delayed: 'dash-delay',
+    completed: 'dash-done',
+    dead: 'dash-dead',
+  };
   const tickets = queueNamed(queues, 'tickets');
   const decisions = queueNamed(queues, 'decisions');
   const review = queueNamed(queues, 'human-review');
@@ -124,7 +153,11 @@ export async function seedJobs(queues: readonly Queue[], prefix: string): Promis
     const teamWorker = new Worker(team.name, null, { connection, prefix, autorun: false });
     const done = await teamWorker.getNextJob(token, { block: false });
     if (!done) throw new Error('seed: no team job to complete');
-    await done.moveToCompleted({ delivered: true, echo: { body: SECRETS.body, customer: { email: SECRETS.email } } }, token, false);
+    await done.moveToCompleted(
+      { delivered: true, echo: { body: SECRETS.body, customer: { email: SECRETS.email } } },
+      token,
+      false,
+    );
     await teamWorker.close();
   } finally {
     await connection.quit();

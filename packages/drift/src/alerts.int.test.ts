@@ -1,7 +1,15 @@
 import { Queue } from 'bullmq';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deadLetterQueue, openFleetContext, type FleetContext } from '@switchboard/queues';
-import { dropPrefix, startFakeSlack, testLogger, TEST_REDIS_URL, uniquePrefix, waitFor, type FakeSlack } from '@switchboard/testkit';
+import {
+  dropPrefix,
+  startFakeSlack,
+  testLogger,
+  TEST_REDIS_URL,
+  uniquePrefix,
+  waitFor,
+  type FakeSlack,
+} from '@switchboard/testkit';
 import type { Worker } from 'bullmq';
 import { alertsProducer, startAlertsWorker, type Alerts } from './alerts.js';
 import { slackPoster } from './slack.js';
@@ -15,10 +23,20 @@ describe('alerts while Slack is down', () => {
 
   beforeEach(async () => {
     prefix = uniquePrefix('alerts');
-    fleet = await openFleetContext({ redisUrl: TEST_REDIS_URL, prefix, role: 'worker', logger: testLogger(), retentionDays: 8 });
+    fleet = await openFleetContext({
+      redisUrl: TEST_REDIS_URL,
+      prefix,
+      role: 'worker',
+      logger: testLogger(),
+      retentionDays: 8,
+    });
     slack = await startFakeSlack();
     alerts = alertsProducer(fleet.ctx, { channel: '#ops', attempts: 3, backoffMs: 100, log: testLogger() });
-    worker = startAlertsWorker(fleet.ctx, slackPoster({ token: 'xoxb-t', apiUrl: slack.apiUrl, timeoutMs: 2_000 }), fleet.deadLetter);
+    worker = startAlertsWorker(
+      fleet.ctx,
+      slackPoster({ token: 'xoxb-t', apiUrl: slack.apiUrl, timeoutMs: 2_000 }),
+      fleet.deadLetter,
+    );
   });
   afterEach(async () => {
     await worker.close();
@@ -43,7 +61,11 @@ describe('alerts while Slack is down', () => {
     slack.failWith(500);
     await alerts.send('fallback_on', 'cheap tier off', 'run-2');
     const dlq = new Queue(deadLetterQueue.queueName, { connection: fleet.redis, prefix });
-    const dead = await waitFor(async () => (await dlq.getJobs(['waiting', 'completed', 'active', 'delayed']))[0], 10_000, 'dead letter');
+    const dead = await waitFor(
+      async () => (await dlq.getJobs(['waiting', 'completed', 'active', 'delayed']))[0],
+      10_000,
+      'dead letter',
+    );
     expect(dead.data).toMatchObject({ queue: 'alerts', attemptsMade: 3 });
     await dlq.close();
     slack.failWith(null);

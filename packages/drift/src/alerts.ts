@@ -12,7 +12,10 @@ export interface Alerts {
 }
 
 /** Alerts go through a queue so that a Slack outage retries with backoff and ends in dead letter. */
-export function alertsProducer(ctx: QueueContext, opts: { channel: string | undefined; attempts: number; backoffMs: number; log: Logger }): Alerts {
+export function alertsProducer(
+  ctx: QueueContext,
+  opts: { channel: string | undefined; attempts: number; backoffMs: number; log: Logger },
+): Alerts {
   const queue = openQueue(alertsQueue, ctx);
   return {
     async send(kind, text, key) {
@@ -20,18 +23,29 @@ export function alertsProducer(ctx: QueueContext, opts: { channel: string | unde
         opts.log.warn({ kind, text }, 'alert (no Slack channel configured)');
         return;
       }
-      await queue.add(`alert-${kind}-${key}`, { channel: opts.channel, text, kind, createdAt: new Date().toISOString() }, {
-        attempts: opts.attempts,
-        backoff: { type: 'exponential', delay: opts.backoffMs },
-      });
+      await queue.add(
+        `alert-${kind}-${key}`,
+        { channel: opts.channel, text, kind, createdAt: new Date().toISOString() },
+        {
+          attempts: opts.attempts,
+          backoff: { type: 'exponential', delay: opts.backoffMs },
+        },
+      );
     },
     close: () => queue.close(),
   };
 }
 
-export function startAlertsWorker(ctx: QueueContext, post: PostMessage, onExhausted: (job: Job, err: Error) => Promise<void>): Worker {
+export function startAlertsWorker(
+  ctx: QueueContext,
+  post: PostMessage,
+  onExhausted: (job: Job, err: Error) => Promise<void>,
+): Worker {
   const exhausted = async (job: Job, err: Error): Promise<void> => {
-    ctx.logger.error({ jobId: job.id, err: { message: err.message } }, 'alert could not be posted to Slack after every attempt; it is in dead letter');
+    ctx.logger.error(
+      { jobId: job.id, err: { message: err.message } },
+      'alert could not be posted to Slack after every attempt; it is in dead letter',
+    );
     await onExhausted(job, err);
   };
   return startConsumer(alertsQueue, ctx, { concurrency: 2, onExhausted: exhausted }, async (data, _job, log) => {

@@ -7,7 +7,10 @@ export const DriftConfig = z.object({
   cron: z.string().min(1).default('0 6 * * 1'),
   timezone: z.string().min(1).default('UTC'),
   /** One id for the whole fleet: every drift process upserts the same scheduler, so each period runs once. */
-  schedulerId: z.string().regex(/^[A-Za-z0-9_-]+$/).default('weekly-drift'),
+  schedulerId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default('weekly-drift'),
   alertDropPoints: z.number().positive().default(3),
   fallbackDropPoints: z.number().positive().default(5),
   /** A run this close to the baseline (or better) ends a fallback drift started. */

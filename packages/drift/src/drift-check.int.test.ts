@@ -6,9 +6,24 @@ import { buildTiers, FallbackView, startClassifier, type ClassifierService } fro
 import { DecisionRecord } from '@switchboard/core';
 import { promoteToBaseline } from '@switchboard/eval';
 import { loadPrompt } from '@switchboard/llm';
-import { jobIdForTicket, openFleetContext, openQueue, ticketsQueue, type FinishedTicket, type FleetContext } from '@switchboard/queues';
+import {
+  jobIdForTicket,
+  openFleetContext,
+  openQueue,
+  ticketsQueue,
+  type FinishedTicket,
+  type FleetContext,
+} from '@switchboard/queues';
 import { createAppMetrics, createDriftMetrics } from '@switchboard/runtime';
-import { dropPrefix, startFakeSlack, testLogger, TEST_REDIS_URL, uniquePrefix, waitFor, type FakeSlack } from '@switchboard/testkit';
+import {
+  dropPrefix,
+  startFakeSlack,
+  testLogger,
+  TEST_REDIS_URL,
+  uniquePrefix,
+  waitFor,
+  type FakeSlack,
+} from '@switchboard/testkit';
 import { alertsProducer, startAlertsWorker, type Alerts } from './alerts.js';
 import { DriftConfig } from './config.js';
 import { DriftRunUnusable, reportWeeks, runDriftCheck, type DriftDeps } from './drift-check.js';
@@ -30,11 +45,20 @@ describe('weekly drift check against a degrading provider', () => {
   let runs = 0;
   const tickets = () => openQueue(ticketsQueue, fleet.ctx);
   const gauges = createAppMetrics({ app: 'drift', processMetrics: false }).registry;
-  const gauge = async (name: string): Promise<string[]> => (await gauges.metrics()).split('\n').filter((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`)).map((l) => l.replace(/,?app="drift"/, '').replace('{}', ''));
+  const gauge = async (name: string): Promise<string[]> =>
+    (await gauges.metrics())
+      .split('\n')
+      .filter((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`))
+      .map((l) => l.replace(/,?app="drift"/, '').replace('{}', ''));
 
-  const texts = (kind: string): string[] => slack.calls.filter((c) => String(c.params.text).includes(kind)).map((c) => String(c.params.text));
+  const texts = (kind: string): string[] =>
+    slack.calls.filter((c) => String(c.params.text).includes(kind)).map((c) => String(c.params.text));
   const settle = async (expectedCalls: number): Promise<void> => {
-    await waitFor(() => (slack.calls.length >= expectedCalls ? true : undefined), 10_000, `${expectedCalls} Slack calls`);
+    await waitFor(
+      () => (slack.calls.length >= expectedCalls ? true : undefined),
+      10_000,
+      `${expectedCalls} Slack calls`,
+    );
   };
   const check = () => runDriftCheck(deps, `run-${++runs}`);
 
@@ -48,12 +72,32 @@ describe('weekly drift check against a degrading provider', () => {
 
   beforeAll(async () => {
     prefix = uniquePrefix('drift');
-    fleet = await openFleetContext({ redisUrl: TEST_REDIS_URL, prefix, role: 'worker', logger: testLogger(), retentionDays: 8 });
+    fleet = await openFleetContext({
+      redisUrl: TEST_REDIS_URL,
+      prefix,
+      role: 'worker',
+      logger: testLogger(),
+      retentionDays: 8,
+    });
     rig = await startDriftRig(ROWS);
     slack = await startFakeSlack();
-    const config = DriftConfig.parse({ reportDir: join(rig.dir, 'reports'), slackChannel: '#support-ops', fallbackDailyCapUsd: 0.005, alertBackoffMs: 20 });
-    alerts = alertsProducer(fleet.ctx, { channel: config.slackChannel, attempts: config.alertAttempts, backoffMs: config.alertBackoffMs, log: testLogger() });
-    alertsWorker = startAlertsWorker(fleet.ctx, slackPoster({ token: 'xoxb-test-token', apiUrl: slack.apiUrl }), fleet.deadLetter);
+    const config = DriftConfig.parse({
+      reportDir: join(rig.dir, 'reports'),
+      slackChannel: '#support-ops',
+      fallbackDailyCapUsd: 0.005,
+      alertBackoffMs: 20,
+    });
+    alerts = alertsProducer(fleet.ctx, {
+      channel: config.slackChannel,
+      attempts: config.alertAttempts,
+      backoffMs: config.alertBackoffMs,
+      log: testLogger(),
+    });
+    alertsWorker = startAlertsWorker(
+      fleet.ctx,
+      slackPoster({ token: 'xoxb-test-token', apiUrl: slack.apiUrl }),
+      fleet.deadLetter,
+    );
     deps = {
       config,
       evaluate: () => rig.evaluateCheap(),
@@ -129,14 +173,24 @@ describe('weekly drift check against a degrading provider', () => {
     expect(r.comparison?.dropPoints).toBeCloseTo(6, 5);
     expect(r.actions).toEqual(['drop_alert', 'fallback_on']);
     await settle(7);
-    expect(texts(':rotating_light: *Fallback on')[0]).toContain(`the cheap tier (${CHEAP}) is switched off for the classifier fleet`);
-    expect(texts(':rotating_light: *Fallback on')[0]).toContain(`now go to the strong tier (${STRONG}), within $0.01 of strong-tier spend per day`);
+    expect(texts(':rotating_light: *Fallback on')[0]).toContain(
+      `the cheap tier (${CHEAP}) is switched off for the classifier fleet`,
+    );
+    expect(texts(':rotating_light: *Fallback on')[0]).toContain(
+      `now go to the strong tier (${STRONG}), within $0.01 of strong-tier spend per day`,
+    );
     expect((await fleet.fallback.get()).state).toMatchObject({ cheapOff: true, by: 'drift', dailyCapUsd: 0.005 });
-    expect(await gauge('switchboard_drift_eval_accuracy')).toEqual([`switchboard_drift_eval_accuracy{model="${CHEAP}"} 0.94`]);
-    expect(await gauge('switchboard_drift_baseline_accuracy')).toEqual([`switchboard_drift_baseline_accuracy{model="${CHEAP}"} 1`]);
+    expect(await gauge('switchboard_drift_eval_accuracy')).toEqual([
+      `switchboard_drift_eval_accuracy{model="${CHEAP}"} 0.94`,
+    ]);
+    expect(await gauge('switchboard_drift_baseline_accuracy')).toEqual([
+      `switchboard_drift_baseline_accuracy{model="${CHEAP}"} 1`,
+    ]);
     expect(Number((await gauge('switchboard_drift_drop_points'))[0]?.split(' ')[1])).toBeCloseTo(6, 5);
     expect(await gauge('switchboard_fallback_active')).toEqual(['switchboard_fallback_active 1']);
-    expect((await gauge('switchboard_drift_production_psi')).map((l) => l.split(' ')[0])).toContain('switchboard_drift_production_psi{dimension="category_mix"}');
+    expect((await gauge('switchboard_drift_production_psi')).map((l) => l.split(' ')[0])).toContain(
+      'switchboard_drift_production_psi{dimension="category_mix"}',
+    );
 
     const body = rig.rows[150]?.body ?? '';
     const callsBefore = rig.fake.calls.length;
@@ -165,23 +219,70 @@ describe('weekly drift check against a degrading provider', () => {
     expect((await classify('after-recovery', rig.rows[160]?.body ?? '')).tier).toBe('cheap');
   });
 
-  it('writes the weekly report for the manager from the week\'s traffic, as Markdown and HTML', async () => {
+  it("writes the weekly report for the manager from the week's traffic, as Markdown and HTML", async () => {
     // A known week: 8 tickets decided by cheap, 1 by the rule tier, 1 critical one escalated.
     const record = (tier: 'cheap' | 'rule' | null, cost: number): DecisionRecord =>
       DecisionRecord.parse({
-        outcome: tier ? 'decided' : 'critical', tier, model: tier === 'cheap' ? CHEAP : null, promptVersion: 'v', raw: null,
-        decision: tier ? { category: 'billing', priority: 'low', team: 'billing_support', confidence: 0.9, escalation_required: false, rationale: 'r' } : null,
-        criticalKeyword: tier ? null : 'urgent', failureReasons: [],
-        attempts: tier === 'cheap' ? [{ tier, model: CHEAP, outcome: 'accepted', raw: null, confidence: 0.9, latencyMs: 5, promptTokens: 1, completionTokens: 1, costUsd: cost }] : [],
-        totals: { latencyMs: 5, promptTokens: 0, completionTokens: 0, costUsd: cost }, decidedAt: new Date().toISOString(),
+        outcome: tier ? 'decided' : 'critical',
+        tier,
+        model: tier === 'cheap' ? CHEAP : null,
+        promptVersion: 'v',
+        raw: null,
+        decision: tier
+          ? {
+              category: 'billing',
+              priority: 'low',
+              team: 'billing_support',
+              confidence: 0.9,
+              escalation_required: false,
+              rationale: 'r',
+            }
+          : null,
+        criticalKeyword: tier ? null : 'urgent',
+        failureReasons: [],
+        attempts:
+          tier === 'cheap'
+            ? [
+                {
+                  tier,
+                  model: CHEAP,
+                  outcome: 'accepted',
+                  raw: null,
+                  confidence: 0.9,
+                  latencyMs: 5,
+                  promptTokens: 1,
+                  completionTokens: 1,
+                  costUsd: cost,
+                },
+              ]
+            : [],
+        totals: { latencyMs: 5, promptTokens: 0, completionTokens: 0, costUsd: cost },
+        decidedAt: new Date().toISOString(),
       });
     // Inside the week the report covers: the seven whole UTC days before today.
     const at = new Date(reportWeeks(new Date()).thisWeek[0].getTime() + 12 * 3_600_000);
     // Counted as escalation counts a finished ticket: with its final status, once per ticket.
-    const finish = (id: string, t: FinishedTicket) => fleet.store.finish(id, t.route.escalated ? 'escalated' : 'routed', {}, fleet.stats.incrementFor(t));
-    for (let i = 0; i < 8; i++) await finish(`week-cheap-${i}`, { language: 'en', record: record('cheap', 0.01), route: { team: 'billing_support', via: 'cheap', escalated: false, reasons: [] }, routedAt: at });
-    await finish('week-rule', { language: 'de', record: record('rule', 0), route: { team: 'billing_support', via: 'rule', escalated: false, reasons: [] }, routedAt: at });
-    await finish('week-critical', { language: 'en', record: record(null, 0), route: { team: 'triage', via: 'human', escalated: true, reasons: ['critical_keyword:urgent'] }, routedAt: at });
+    const finish = (id: string, t: FinishedTicket) =>
+      fleet.store.finish(id, t.route.escalated ? 'escalated' : 'routed', {}, fleet.stats.incrementFor(t));
+    for (let i = 0; i < 8; i++)
+      await finish(`week-cheap-${i}`, {
+        language: 'en',
+        record: record('cheap', 0.01),
+        route: { team: 'billing_support', via: 'cheap', escalated: false, reasons: [] },
+        routedAt: at,
+      });
+    await finish('week-rule', {
+      language: 'de',
+      record: record('rule', 0),
+      route: { team: 'billing_support', via: 'rule', escalated: false, reasons: [] },
+      routedAt: at,
+    });
+    await finish('week-critical', {
+      language: 'en',
+      record: record(null, 0),
+      route: { team: 'triage', via: 'human', escalated: true, reasons: ['critical_keyword:urgent'] },
+      routedAt: at,
+    });
     const r = await check();
     const md = await readFile(r.files.markdown, 'utf8');
     expect(md).toContain('## Eval set drift');

@@ -1,7 +1,14 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { compareToBaseline, readBaseline, writeJson, type BaselineFile, type Comparison, type Evaluation } from '@switchboard/eval';
+import {
+  compareToBaseline,
+  readBaseline,
+  writeJson,
+  type BaselineFile,
+  type Comparison,
+  type Evaluation,
+} from '@switchboard/eval';
 import type { FallbackSwitch, TrafficStats } from '@switchboard/queues';
 import type { DriftMetrics, Logger } from '@switchboard/runtime';
 import type { Alerts } from './alerts.js';
@@ -40,8 +47,15 @@ export interface DriftResult {
 
 const DAY = 86_400_000;
 
-async function loadBaseline(path: string, runFile: string): Promise<{ baseline: BaselineFile | null; note: string | null }> {
-  if (!existsSync(path)) return { baseline: null, note: `No baseline at ${path} yet: once this run looks right, make it the baseline with \`pnpm ops eval-promote ${runFile} --to ${path}\`.` };
+async function loadBaseline(
+  path: string,
+  runFile: string,
+): Promise<{ baseline: BaselineFile | null; note: string | null }> {
+  if (!existsSync(path))
+    return {
+      baseline: null,
+      note: `No baseline at ${path} yet: once this run looks right, make it the baseline with \`pnpm ops eval-promote ${runFile} --to ${path}\`.`,
+    };
   return { baseline: await readBaseline(path), note: null };
 }
 
@@ -72,11 +86,17 @@ export async function runDriftCheck(deps: DriftDeps, runKey: string): Promise<Dr
   const unanswered = scored.filter((o) => o.reasons.includes('models_unavailable')).length;
   if (unanswered > config.maxUnavailableShare * scored.length) {
     // Thrown so BullMQ retries the check later; comparing now would read an outage as drift.
-    throw new DriftRunUnusable(`${unanswered} of ${scored.length} eval tickets got no answer (provider unavailable); the check is retried later`);
+    throw new DriftRunUnusable(
+      `${unanswered} of ${scored.length} eval tickets got no answer (provider unavailable); the check is retried later`,
+    );
   }
   const now = clock();
   const stamp = now.toISOString().replace(/[:.]/g, '-');
-  const files = { run: join(config.reportDir, `${stamp}-eval-run.json`), markdown: join(config.reportDir, `${stamp}-weekly-report.md`), html: join(config.reportDir, `${stamp}-weekly-report.html`) };
+  const files = {
+    run: join(config.reportDir, `${stamp}-eval-run.json`),
+    markdown: join(config.reportDir, `${stamp}-weekly-report.md`),
+    html: join(config.reportDir, `${stamp}-weekly-report.html`),
+  };
   const { baseline, note } = await loadBaseline(deps.baselinePath, files.run);
   const comparison = baseline ? compareToBaseline(baseline, run) : null;
   let baselineNote = note;
@@ -90,14 +110,28 @@ export async function runDriftCheck(deps: DriftDeps, runKey: string): Promise<Dr
     if (!comparison.sameSet) baselineNote = 'The eval set changed since the baseline; the comparison is unpaired.';
     const drop = comparison.dropPoints;
     if (drop > config.alertDropPoints) {
-      await deps.alerts.send('drift_alert', dropAlert(run.model, comparison, run.metrics.scored, baseline.promotedAt), key);
+      await deps.alerts.send(
+        'drift_alert',
+        dropAlert(run.model, comparison, run.metrics.scored, baseline.promotedAt),
+        key,
+      );
       actions.push('drop_alert');
     }
     if (drop > config.fallbackDropPoints && !fallback) {
-      const next = { cheapOff: true as const, since: clock().toISOString(), by: 'drift' as const, reason: `eval accuracy fell ${drop.toFixed(1)} points`, dailyCapUsd: config.fallbackDailyCapUsd };
+      const next = {
+        cheapOff: true as const,
+        since: clock().toISOString(),
+        by: 'drift' as const,
+        reason: `eval accuracy fell ${drop.toFixed(1)} points`,
+        dailyCapUsd: config.fallbackDailyCapUsd,
+      };
       if (await deps.fallback.set(next)) {
         fallback = next;
-        await deps.alerts.send('fallback_on', fallbackOn(run.model, deps.strongModel, comparison, config.fallbackDailyCapUsd, config.fallbackDropPoints), key);
+        await deps.alerts.send(
+          'fallback_on',
+          fallbackOn(run.model, deps.strongModel, comparison, config.fallbackDailyCapUsd, config.fallbackDropPoints),
+          key,
+        );
         actions.push('fallback_on');
       }
     } else if (fallback?.by === 'drift' && drop <= config.recoverWithinPoints) {
@@ -112,7 +146,10 @@ export async function runDriftCheck(deps: DriftDeps, runKey: string): Promise<Dr
   }
 
   const weeks = reportWeeks(now);
-  const [thisWeek, lastWeek] = await Promise.all([deps.stats.range(...weeks.thisWeek), deps.stats.range(...weeks.lastWeek)]);
+  const [thisWeek, lastWeek] = await Promise.all([
+    deps.stats.range(...weeks.thisWeek),
+    deps.stats.range(...weeks.lastWeek),
+  ]);
   const production = productionDrift(lastWeek.total, thisWeek.total, config);
   if (production.dimensions.some((d) => d.alert)) {
     await deps.alerts.send('production_drift', productionAlert(production, config.psiAlert), key);
@@ -120,7 +157,20 @@ export async function runDriftCheck(deps: DriftDeps, runKey: string): Promise<Dr
   }
 
   const pilot = deps.pilot ? await deps.pilot(...weeks.thisWeek) : null;
-  const inputs = { pilot, from: weeks.thisWeek[0], to: weeks.thisWeek[1], model: run.model, metrics: run.metrics, comparison, baselineNote, production, week: thisWeek.total, tierTargets: config.tierTargets, fallback, actions };
+  const inputs = {
+    pilot,
+    from: weeks.thisWeek[0],
+    to: weeks.thisWeek[1],
+    model: run.model,
+    metrics: run.metrics,
+    comparison,
+    baselineNote,
+    production,
+    week: thisWeek.total,
+    tierTargets: config.tierTargets,
+    fallback,
+    actions,
+  };
   await mkdir(config.reportDir, { recursive: true });
   await writeJson(files.run, run);
   await writeFile(files.markdown, weeklyMarkdown(inputs));
@@ -136,6 +186,9 @@ export async function runDriftCheck(deps: DriftDeps, runKey: string): Promise<Dr
     psi: production.dimensions.map((d) => ({ dimension: d.dimension, psi: d.psi })),
     at: now,
   });
-  log.info({ accuracy: run.metrics.accuracy, dropPoints: comparison?.dropPoints, actions, report: files.markdown }, 'drift check done');
+  log.info(
+    { accuracy: run.metrics.accuracy, dropPoints: comparison?.dropPoints, actions, report: files.markdown },
+    'drift check done',
+  );
   return { comparison, baselineNote, actions, production, files };
 }

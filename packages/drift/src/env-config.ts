@@ -40,11 +40,20 @@ export interface DriftPaths {
   reportDir: string;
 }
 
-export function driftConfigFromEnv(raw: Record<string, string | undefined>, defaults: DriftPaths): { env: DriftEnv; config: DriftConfig; paths: DriftPaths } {
+export function driftConfigFromEnv(
+  raw: Record<string, string | undefined>,
+  defaults: DriftPaths,
+): { env: DriftEnv; config: DriftConfig; paths: DriftPaths } {
   const env = parseEnv(DriftEnv, raw);
-  if (env.SLACK_CHANNEL && !env.SLACK_TOKEN) throw new ConfigError('invalid configuration: SLACK_CHANNEL is set but SLACK_TOKEN is not');
-  if (env.SLACK_TOKEN && !env.SLACK_CHANNEL) throw new ConfigError('invalid configuration: SLACK_TOKEN is set but SLACK_CHANNEL is not');
-  const paths = { evalSet: env.DRIFT_EVAL_SET ?? defaults.evalSet, baseline: env.DRIFT_BASELINE_PATH ?? defaults.baseline, reportDir: env.DRIFT_REPORT_DIR ?? defaults.reportDir };
+  if (env.SLACK_CHANNEL && !env.SLACK_TOKEN)
+    throw new ConfigError('invalid configuration: SLACK_CHANNEL is set but SLACK_TOKEN is not');
+  if (env.SLACK_TOKEN && !env.SLACK_CHANNEL)
+    throw new ConfigError('invalid configuration: SLACK_TOKEN is set but SLACK_CHANNEL is not');
+  const paths = {
+    evalSet: env.DRIFT_EVAL_SET ?? defaults.evalSet,
+    baseline: env.DRIFT_BASELINE_PATH ?? defaults.baseline,
+    reportDir: env.DRIFT_REPORT_DIR ?? defaults.reportDir,
+  };
   const config = parseEnv(DriftConfig, {
     cron: env.DRIFT_CRON,
     timezone: env.DRIFT_TIMEZONE,
@@ -58,7 +67,10 @@ export function driftConfigFromEnv(raw: Record<string, string | undefined>, defa
     slackChannel: env.SLACK_CHANNEL,
     reportDir: paths.reportDir,
   } satisfies DriftConfigInput);
-  if (config.fallbackDropPoints < config.alertDropPoints) throw new ConfigError('invalid configuration: DRIFT_FALLBACK_DROP_POINTS must not be below DRIFT_ALERT_DROP_POINTS');
+  if (config.fallbackDropPoints < config.alertDropPoints)
+    throw new ConfigError(
+      'invalid configuration: DRIFT_FALLBACK_DROP_POINTS must not be below DRIFT_ALERT_DROP_POINTS',
+    );
   validTimezone(config.timezone);
   return { env, config, paths };
 }

@@ -21,13 +21,22 @@ const comparison = (over: Partial<Comparison>): Comparison => ({
 describe('drop alert text', () => {
   it('says so when the set is too small for the drop to be significant', () => {
     const text = dropAlert('gpt-4o-mini', comparison({}), 316, '2026-11-02T06:00:00.000Z');
-    expect(text).toContain('*Drift: gpt-4o-mini fell 3.5 points on the eval set*: accuracy 90.0% → 86.5% (baseline of 2026-11-02)');
+    expect(text).toContain(
+      '*Drift: gpt-4o-mini fell 3.5 points on the eval set*: accuracy 90.0% → 86.5% (baseline of 2026-11-02)',
+    );
     expect(text).toContain('billing 95% → 80% recall (-15 pts, 40 tickets)');
-    expect(text).toContain('Not statistically significant (paired McNemar test, p = 0.210): with 316 scored tickets, drops under 4.8 points can be noise');
+    expect(text).toContain(
+      'Not statistically significant (paired McNemar test, p = 0.210): with 316 scored tickets, drops under 4.8 points can be noise',
+    );
   });
 
   it('states significance plainly when the drop is real', () => {
-    const text = dropAlert('gpt-4o-mini', comparison({ pValue: 0.004, significant: true }), 316, '2026-11-02T06:00:00.000Z');
+    const text = dropAlert(
+      'gpt-4o-mini',
+      comparison({ pValue: 0.004, significant: true }),
+      316,
+      '2026-11-02T06:00:00.000Z',
+    );
     expect(text).toContain('Statistically significant (paired McNemar test, p = 0.004).');
     expect(text).not.toContain('noise');
   });

@@ -23,7 +23,13 @@ export function dropAlert(model: string, c: Comparison, scored: number, baseline
   ].join('\n');
 }
 
-export function fallbackOn(model: string, strongModel: string | null, c: Comparison, capUsd: number, fallbackPts: number): string {
+export function fallbackOn(
+  model: string,
+  strongModel: string | null,
+  c: Comparison,
+  capUsd: number,
+  fallbackPts: number,
+): string {
   const target = strongModel ? `the strong tier (${strongModel})` : 'humans (no strong tier is configured)';
   return [
     `:rotating_light: *Fallback on: the cheap tier (${model}) is switched off for the classifier fleet.* It fell ${pts(c.dropPoints)}, more than ${fallbackPts}.`,

@@ -25,21 +25,36 @@ export function counts(c: DayCounters, dimension: string): Record<string, number
   return out;
 }
 
-const binary = (yes: number, total: number, labels: [string, string]): Record<string, number> => ({ [labels[0]]: yes, [labels[1]]: Math.max(0, total - yes) });
+const binary = (yes: number, total: number, labels: [string, string]): Record<string, number> => ({
+  [labels[0]]: yes,
+  [labels[1]]: Math.max(0, total - yes),
+});
 
 /**
  * Drift without labels: this week's traffic against last week's, dimension by dimension, as
  * population stability. A new product or a changed model shows up here before any eval set sees it.
  */
-export function productionDrift(before: DayCounters, after: DayCounters, opts: { psiAlert: number; minWeeklyTickets: number }): ProductionDrift {
+export function productionDrift(
+  before: DayCounters,
+  after: DayCounters,
+  opts: { psiAlert: number; minWeeklyTickets: number },
+): ProductionDrift {
   const nb = before.tickets ?? 0;
   const na = after.tickets ?? 0;
   const enoughTraffic = nb >= opts.minWeeklyTickets && na >= opts.minWeeklyTickets;
   const dims: [string, Record<string, number>, Record<string, number>][] = [
     ['category mix', counts(before, 'category'), counts(after, 'category')],
     ['confidence', counts(before, 'confidence'), counts(after, 'confidence')],
-    ['escalation rate', binary(before.escalated ?? 0, nb, ['escalated', 'delivered']), binary(after.escalated ?? 0, na, ['escalated', 'delivered'])],
-    ['share of "other"', binary(before['category:other'] ?? 0, nb, ['other', 'rest']), binary(after['category:other'] ?? 0, na, ['other', 'rest'])],
+    [
+      'escalation rate',
+      binary(before.escalated ?? 0, nb, ['escalated', 'delivered']),
+      binary(after.escalated ?? 0, na, ['escalated', 'delivered']),
+    ],
+    [
+      'share of "other"',
+      binary(before['category:other'] ?? 0, nb, ['other', 'rest']),
+      binary(after['category:other'] ?? 0, na, ['other', 'rest']),
+    ],
     ['tier mix', counts(before, 'via'), counts(after, 'via')],
     ['language mix', counts(before, 'lang'), counts(after, 'lang')],
   ];

@@ -29,10 +29,20 @@ describe('the drift job scheduler', () => {
 
   it('fires once per period with two drift processes running', async () => {
     // Every second, so a few seconds hold several periods; each "process" has its own connections.
-    const config = DriftConfig.parse({ reportDir: join(rig.dir, 'reports'), cron: '*/1 * * * * *', timezone: 'Europe/Istanbul' });
+    const config = DriftConfig.parse({
+      reportDir: join(rig.dir, 'reports'),
+      cron: '*/1 * * * * *',
+      timezone: 'Europe/Istanbul',
+    });
     const runs: { process: number; jobId: string; period: number }[] = [];
     for (const n of [1, 2]) {
-      const fleet = await openFleetContext({ redisUrl: TEST_REDIS_URL, prefix, role: 'worker', logger: testLogger(), retentionDays: 8 });
+      const fleet = await openFleetContext({
+        redisUrl: TEST_REDIS_URL,
+        prefix,
+        role: 'worker',
+        logger: testLogger(),
+        retentionDays: 8,
+      });
       fleets.push(fleet);
       const a = alertsProducer(fleet.ctx, { channel: undefined, attempts: 1, backoffMs: 10, log: testLogger() });
       alerts.push(a);
@@ -48,7 +58,8 @@ describe('the drift job scheduler', () => {
           log: testLogger(),
           onExhausted: fleet.deadLetter,
           // The scheduler names each job after the period it stands for: repeat:<scheduler>:<millis>.
-          onResult: (_r, job) => runs.push({ process: n, jobId: job.id ?? '', period: Number(job.id?.split(':').at(-1)) }),
+          onResult: (_r, job) =>
+            runs.push({ process: n, jobId: job.id ?? '', period: Number(job.id?.split(':').at(-1)) }),
         }),
       );
     }

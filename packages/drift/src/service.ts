@@ -15,22 +15,36 @@ export interface DriftService {
  */
 export async function startDrift(
   config: DriftConfig,
-  deps: Omit<DriftDeps, 'config'> & { ctx: QueueContext; onExhausted: (job: Job, err: Error) => Promise<void>; onResult?: (r: DriftResult, job: Job) => void },
+  deps: Omit<DriftDeps, 'config'> & {
+    ctx: QueueContext;
+    onExhausted: (job: Job, err: Error) => Promise<void>;
+    onResult?: (r: DriftResult, job: Job) => void;
+  },
 ): Promise<DriftService> {
   const queue = openQueue(driftQueue, deps.ctx);
   // Upserting replaces the waiting job with one for the *next* slot, so a process restarting just
   // after the hour would skip this week's run: only write the scheduler when it is missing or changed.
   const existing = await queue.queue.getJobScheduler(config.schedulerId);
-  if (!existing || existing.pattern !== config.cron || (existing.tz ?? 'UTC') !== config.timezone) await queue.queue.upsertJobScheduler(config.schedulerId, { pattern: config.cron, tz: config.timezone }, {
-    name: driftQueue.jobName,
-    data: { trigger: 'schedule' },
-    // A provider outage during the check is retried over the following hours, not in a tight loop.
-    opts: { attempts: 4, backoff: { type: 'exponential', delay: 15 * 60_000 }, ...RETENTION },
-  });
-  const worker = startConsumer(driftQueue, deps.ctx, { concurrency: 1, onExhausted: deps.onExhausted }, async (_data, job) => {
-    const result = await runDriftCheck({ ...deps, config }, job.id ?? `manual-${Date.now()}`);
-    deps.onResult?.(result, job);
-  });
+  if (!existing || existing.pattern !== config.cron || (existing.tz ?? 'UTC') !== config.timezone)
+    await queue.queue.upsertJobScheduler(
+      config.schedulerId,
+      { pattern: config.cron, tz: config.timezone },
+      {
+        name: driftQueue.jobName,
+        data: { trigger: 'schedule' },
+        // A provider outage during the check is retried over the following hours, not in a tight loop.
+        opts: { attempts: 4, backoff: { type: 'exponential', delay: 15 * 60_000 }, ...RETENTION },
+      },
+    );
+  const worker = startConsumer(
+    driftQueue,
+    deps.ctx,
+    { concurrency: 1, onExhausted: deps.onExhausted },
+    async (_data, job) => {
+      const result = await runDriftCheck({ ...deps, config }, job.id ?? `manual-${Date.now()}`);
+      deps.onResult?.(result, job);
+    },
+  );
   return {
     worker,
     async close() {

@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildTiers, ClassifierConfig } from '@switchboard/classifier';
-import { DEFAULT_CRITICAL_KEYWORDS, DEFAULT_ROUTING_TABLE, createKeywordMatcher, ticketText, type Category } from '@switchboard/core';
+import {
+  DEFAULT_CRITICAL_KEYWORDS,
+  DEFAULT_ROUTING_TABLE,
+  createKeywordMatcher,
+  ticketText,
+  type Category,
+} from '@switchboard/core';
 import { evaluate, parseEvalRows, readEvalSet, type EvalRow, type Evaluation } from '@switchboard/eval';
 import { loadPrompt } from '@switchboard/llm';
 import { decisionJson, startFakeOpenAI, type FakeProvider } from '@switchboard/testkit';
@@ -47,7 +53,14 @@ export async function startDriftRig(rowCount: number): Promise<DriftRig> {
     const row = req.ticket?.body ? byBody.get(req.ticket.body) : undefined;
     const expected = row?.expected ?? { category: 'technical' as const, priority: 'low' as const };
     const category = req.model === CHEAP && row && wrong.has(row.id) ? wrongFor(expected.category) : expected.category;
-    return { content: decisionJson({ category, priority: expected.priority, team: DEFAULT_ROUTING_TABLE[category], confidence: 0.95 }) };
+    return {
+      content: decisionJson({
+        category,
+        priority: expected.priority,
+        team: DEFAULT_ROUTING_TABLE[category],
+        confidence: 0.95,
+      }),
+    };
   });
   const config = ClassifierConfig.parse({
     promptPath: PROMPT,

@@ -28,6 +28,8 @@ describe('weekly report', () => {
   });
 
   it('reports human overrides from the review desk', () => {
-    expect(weeklyMarkdown(inputs(null))).toContain("humans changed the machine's suggestion on 1 of the 2 they resolved");
+    expect(weeklyMarkdown(inputs(null))).toContain(
+      "humans changed the machine's suggestion on 1 of the 2 they resolved",
+    );
   });
 });

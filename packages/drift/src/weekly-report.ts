@@ -46,11 +46,30 @@ function sections(w: WeeklyInputs): Section[] {
       header: ['figure', 'value'],
       rows: [
         ['model checked', w.model],
-        ['accuracy this run', `${pct(w.metrics.accuracy)} (95% CI ${pct(w.metrics.accuracyCi95.low)}–${pct(w.metrics.accuracyCi95.high)}, ${w.metrics.scored} tickets)`],
+        [
+          'accuracy this run',
+          `${pct(w.metrics.accuracy)} (95% CI ${pct(w.metrics.accuracyCi95.low)}–${pct(w.metrics.accuracyCi95.high)}, ${w.metrics.scored} tickets)`,
+        ],
         ['baseline', c ? pct(c.baselineAccuracy) : '—'],
-        ['change', c ? `${(-c.dropPoints).toFixed(1)} points (${c.significant ? 'significant' : 'within noise'}, p = ${c.pValue.toFixed(3)})` : '—'],
-        ['categories that fell', c ? c.categories.filter((m) => m.deltaPoints <= -1).map((m) => `${m.category} ${m.deltaPoints.toFixed(0)} pts`).join(', ') || 'none' : '—'],
-        ['cheap-tier fallback', w.fallback ? `ON since ${w.fallback.since.slice(0, 16)} (${w.fallback.by}: ${w.fallback.reason})` : 'off'],
+        [
+          'change',
+          c
+            ? `${(-c.dropPoints).toFixed(1)} points (${c.significant ? 'significant' : 'within noise'}, p = ${c.pValue.toFixed(3)})`
+            : '—',
+        ],
+        [
+          'categories that fell',
+          c
+            ? c.categories
+                .filter((m) => m.deltaPoints <= -1)
+                .map((m) => `${m.category} ${m.deltaPoints.toFixed(0)} pts`)
+                .join(', ') || 'none'
+            : '—',
+        ],
+        [
+          'cheap-tier fallback',
+          w.fallback ? `ON since ${w.fallback.since.slice(0, 16)} (${w.fallback.by}: ${w.fallback.reason})` : 'off',
+        ],
         ['actions this run', w.actions.join(', ') || 'none'],
       ],
       note: w.baselineNote ?? undefined,
@@ -58,8 +77,14 @@ function sections(w: WeeklyInputs): Section[] {
     {
       title: 'Production drift (this week against last)',
       header: ['dimension', 'stability index', 'status'],
-      rows: w.production.dimensions.map((d) => [d.dimension, d.psi.toFixed(3), d.alert ? 'ALERT' : d.psi > 0.1 ? 'moved' : 'stable']),
-      note: w.production.enoughTraffic ? undefined : `Too little traffic to alert on (${w.production.ticketsAfter} tickets this week, ${w.production.ticketsBefore} last week).`,
+      rows: w.production.dimensions.map((d) => [
+        d.dimension,
+        d.psi.toFixed(3),
+        d.alert ? 'ALERT' : d.psi > 0.1 ? 'moved' : 'stable',
+      ]),
+      note: w.production.enoughTraffic
+        ? undefined
+        : `Too little traffic to alert on (${w.production.ticketsAfter} tickets this week, ${w.production.ticketsBefore} last week).`,
     },
     {
       title: 'Escalations by reason',
@@ -86,7 +111,12 @@ function sections(w: WeeklyInputs): Section[] {
     {
       title: 'Cost per model',
       header: ['model', 'calls', 'cost', 'per 1,000 tickets'],
-      rows: Object.keys({ ...calls, ...costs }).map((m) => [m, String(calls[m] ?? 0), usd(costs[m] ?? 0), usd(tickets ? ((costs[m] ?? 0) / tickets) * 1000 : 0)]),
+      rows: Object.keys({ ...calls, ...costs }).map((m) => [
+        m,
+        String(calls[m] ?? 0),
+        usd(costs[m] ?? 0),
+        usd(tickets ? ((costs[m] ?? 0) / tickets) * 1000 : 0),
+      ]),
     },
     {
       title: 'Throughput',
@@ -101,7 +131,11 @@ function sections(w: WeeklyInputs): Section[] {
 }
 
 const mdTable = (s: Section): string =>
-  [`| ${s.header.join(' | ')} |`, `|${s.header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`, ...s.rows.map((r) => `| ${r.map((c) => c.replaceAll('|', '\\|')).join(' | ')} |`)].join('\n');
+  [
+    `| ${s.header.join(' | ')} |`,
+    `|${s.header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`,
+    ...s.rows.map((r) => `| ${r.map((c) => c.replaceAll('|', '\\|')).join(' | ')} |`),
+  ].join('\n');
 
 export function weeklyMarkdown(w: WeeklyInputs): string {
   const title = `# Switchboard weekly report, ${w.from.toISOString().slice(0, 10)} to ${w.to.toISOString().slice(0, 10)}`;
@@ -111,13 +145,35 @@ export function weeklyMarkdown(w: WeeklyInputs): string {
 
 export function weeklyHtml(w: WeeklyInputs): string {
   const body = sections(w)
-    .map((s) => `<h2>${esc(s.title)}</h2>${s.rows.length ? htmlTable(s.header, s.rows.map((r) => r.map((c) => (c === 'ALERT' ? '<span class="bad">ALERT</span>' : esc(c))))) : '<p class="muted">none</p>'}${s.note ? `<p>${esc(s.note)}</p>` : ''}`)
+    .map(
+      (s) =>
+        `<h2>${esc(s.title)}</h2>${
+          s.rows.length
+            ? htmlTable(
+                s.header,
+                s.rows.map((r) => r.map((c) => (c === 'ALERT' ? '<span class="bad">ALERT</span>' : esc(c)))),
+              )
+            : '<p class="muted">none</p>'
+        }${s.note ? `<p>${esc(s.note)}</p>` : ''}`,
+    )
     .join('\n');
   const tickets = w.week.tickets ?? 0;
   const via = counts(w.week, 'via');
-  const chart = barChart(['rule', 'local', 'cheap', 'strong', 'human'].map((v) => ({ label: v, value: tickets ? (via[v] ?? 0) / tickets : 0, text: pct(tickets ? (via[v] ?? 0) / tickets : 0) })), { max: 1 });
-  const pilot = w.pilot ? `<h2>Pilot against the legacy router</h2><pre style="white-space:pre-wrap">${esc(w.pilot.markdown)}</pre>` : '';
-  return htmlPage(`Switchboard weekly report, ${w.from.toISOString().slice(0, 10)} to ${w.to.toISOString().slice(0, 10)}`, `${body}<h2>Tier split</h2>${chart}${pilot}`);
+  const chart = barChart(
+    ['rule', 'local', 'cheap', 'strong', 'human'].map((v) => ({
+      label: v,
+      value: tickets ? (via[v] ?? 0) / tickets : 0,
+      text: pct(tickets ? (via[v] ?? 0) / tickets : 0),
+    })),
+    { max: 1 },
+  );
+  const pilot = w.pilot
+    ? `<h2>Pilot against the legacy router</h2><pre style="white-space:pre-wrap">${esc(w.pilot.markdown)}</pre>`
+    : '';
+  return htmlPage(
+    `Switchboard weekly report, ${w.from.toISOString().slice(0, 10)} to ${w.to.toISOString().slice(0, 10)}`,
+    `${body}<h2>Tier split</h2>${chart}${pilot}`,
+  );
 }
 
 /** The Slack version: the headline figures, with the stored report for the rest. */
@@ -125,13 +181,21 @@ export function weeklySlack(w: WeeklyInputs, reportPath: string): string {
   const c = w.comparison;
   const tickets = w.week.tickets ?? 0;
   const via = counts(w.week, 'via');
-  const split = (['rule', 'local', 'cheap', 'strong', 'legacy', 'human'] as const).filter((v) => v !== 'legacy' || via.legacy).map((v) => `${v} ${pct(tickets ? (via[v] ?? 0) / tickets : 0, 0)}`).join(' · ');
+  const split = (['rule', 'local', 'cheap', 'strong', 'legacy', 'human'] as const)
+    .filter((v) => v !== 'legacy' || via.legacy)
+    .map((v) => `${v} ${pct(tickets ? (via[v] ?? 0) / tickets : 0, 0)}`)
+    .join(' · ');
   const cost = Object.values(counts(w.week, 'cost')).reduce((a, b) => a + b, 0);
   return [
     `:memo: *Switchboard weekly report* (${w.from.toISOString().slice(0, 10)} to ${w.to.toISOString().slice(0, 10)})`,
     `Eval: ${w.model} at ${pct(w.metrics.accuracy)}${c ? ` (baseline ${pct(c.baselineAccuracy)}, ${(-c.dropPoints).toFixed(1)} pts)` : ''}. Fallback ${w.fallback ? 'ON' : 'off'}.`,
     `Traffic: ${tickets} tickets, ${w.week.escalated ?? 0} to humans; split ${split} (target rule ${pct(w.tierTargets.rule, 0)} / cheap ${pct(w.tierTargets.cheap, 0)} / strong ${pct(w.tierTargets.strong, 0)}); model cost ${usd(cost)}.`,
-    `Production drift: ${w.production.dimensions.filter((d) => d.alert).map((d) => d.dimension).join(', ') || 'none'}${w.production.enoughTraffic ? '' : ' (too little traffic to judge)'}.`,
+    `Production drift: ${
+      w.production.dimensions
+        .filter((d) => d.alert)
+        .map((d) => d.dimension)
+        .join(', ') || 'none'
+    }${w.production.enoughTraffic ? '' : ' (too little traffic to judge)'}.`,
     ...(w.pilot ? [`Pilot: ${w.pilot.summary}`] : []),
     `Full report: ${reportPath}`,
   ].join('\n');

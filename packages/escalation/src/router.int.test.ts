@@ -5,7 +5,14 @@ import { deadLetterId, humanReviewQueue, jobIdForTicket, teamQueue, type RoutedT
 import { waitFor } from '@switchboard/testkit';
 import { EscalationConfig } from './config.js';
 import { startEscalation } from './router.js';
-import { criticalRecord, decidedRecord, failedRecord, makeTicket, openHarness, type EscalationHarness } from './test-fixtures.js';
+import {
+  criticalRecord,
+  decidedRecord,
+  failedRecord,
+  makeTicket,
+  openHarness,
+  type EscalationHarness,
+} from './test-fixtures.js';
 
 describe('escalation router', { timeout: 30_000 }, () => {
   let h: EscalationHarness;
@@ -14,7 +21,11 @@ describe('escalation router', { timeout: 30_000 }, () => {
 
   beforeEach(async () => {
     h = await openHarness('escalation');
-    service = startEscalation(EscalationConfig.parse({ concurrency: 4 }), { ctx: h.fleet.ctx, store: h.fleet.store, onExhausted: h.fleet.deadLetter });
+    service = startEscalation(EscalationConfig.parse({ concurrency: 4 }), {
+      ctx: h.fleet.ctx,
+      store: h.fleet.store,
+      onExhausted: h.fleet.deadLetter,
+    });
   });
 
   afterEach(async () => {
@@ -26,7 +37,11 @@ describe('escalation router', { timeout: 30_000 }, () => {
   describe('delivers a clean decision to its team', () => {
     it.each<[string, Partial<NonNullable<DecisionRecord['decision']>>, Team]>([
       ['billing', { category: 'billing', team: 'billing_support' }, 'billing_support'],
-      ['technical', { category: 'technical', team: 'tech_support', priority: 'high', confidence: 0.97 }, 'tech_support'],
+      [
+        'technical',
+        { category: 'technical', team: 'tech_support', priority: 'high', confidence: 0.97 },
+        'tech_support',
+      ],
       ['cancellation', { category: 'cancellation', team: 'account_ops', priority: 'low' }, 'account_ops'],
     ])('%s', async (_label, decision, expectedTeam) => {
       const ticket = makeTicket(`clean-${expectedTeam}`);
@@ -48,7 +63,10 @@ describe('escalation router', { timeout: 30_000 }, () => {
 
     it('credits the rule tier when the rule decided', async () => {
       const ticket = makeTicket('clean-rule', { body: 'I want a refund for last month.' });
-      await h.decide(ticket, decidedRecord({ confidence: 1, rationale: 'hotword: refund' }, { tier: 'rule', model: null }));
+      await h.decide(
+        ticket,
+        decidedRecord({ confidence: 1, rationale: 'hotword: refund' }, { tier: 'rule', model: null }),
+      );
       const view = await h.settled(ticket.id);
       expect(view.route).toEqual({ team: 'billing_support', via: 'rule', escalated: false, reasons: [] });
     });
@@ -69,8 +87,20 @@ describe('escalation router', { timeout: 30_000 }, () => {
 
   describe('sends a ticket to a human, with reasons, when an override applies', () => {
     const cases: [string, Ticket, DecisionRecord, string[], Team][] = [
-      ['the model flagged it', makeTicket('flagged'), decidedRecord({ escalation_required: true }), ['model_flagged'], 'billing_support'],
-      ['high priority with low confidence', makeTicket('hp-low'), decidedRecord({ priority: 'high', confidence: 0.8 }), ['high_priority_low_confidence'], 'billing_support'],
+      [
+        'the model flagged it',
+        makeTicket('flagged'),
+        decidedRecord({ escalation_required: true }),
+        ['model_flagged'],
+        'billing_support',
+      ],
+      [
+        'high priority with low confidence',
+        makeTicket('hp-low'),
+        decidedRecord({ priority: 'high', confidence: 0.8 }),
+        ['high_priority_low_confidence'],
+        'billing_support',
+      ],
       [
         'a critical keyword the classifier missed, in the body',
         makeTicket('kw-body', { body: 'We have DATA   LOSS after the last invoice run' }),
@@ -85,10 +115,34 @@ describe('escalation router', { timeout: 30_000 }, () => {
         ['critical_keyword:urgent'],
         'billing_support',
       ],
-      ['the classifier already found a critical keyword', makeTicket('kw-classifier', { body: 'GDPR request: delete my data' }), criticalRecord('gdpr'), ['critical_keyword:gdpr'], 'triage'],
-      ['every tier answered invalid output', makeTicket('failed-invalid'), failedRecord(['model_output_invalid']), ['model_output_invalid'], 'triage'],
-      ['no model was reachable', makeTicket('failed-unavailable'), failedRecord(['models_unavailable']), ['models_unavailable'], 'triage'],
-      ['the answer stayed below every threshold', makeTicket('low-conf'), decidedRecord({ confidence: 0.4 }, { outcome: 'low_confidence' }), ['low_confidence'], 'billing_support'],
+      [
+        'the classifier already found a critical keyword',
+        makeTicket('kw-classifier', { body: 'GDPR request: delete my data' }),
+        criticalRecord('gdpr'),
+        ['critical_keyword:gdpr'],
+        'triage',
+      ],
+      [
+        'every tier answered invalid output',
+        makeTicket('failed-invalid'),
+        failedRecord(['model_output_invalid']),
+        ['model_output_invalid'],
+        'triage',
+      ],
+      [
+        'no model was reachable',
+        makeTicket('failed-unavailable'),
+        failedRecord(['models_unavailable']),
+        ['models_unavailable'],
+        'triage',
+      ],
+      [
+        'the answer stayed below every threshold',
+        makeTicket('low-conf'),
+        decidedRecord({ confidence: 0.4 }, { outcome: 'low_confidence' }),
+        ['low_confidence'],
+        'billing_support',
+      ],
     ];
 
     it.each(cases)('%s', async (_label, ticket, record, reasons, team) => {
@@ -106,7 +160,9 @@ describe('escalation router', { timeout: 30_000 }, () => {
       const ticket = makeTicket('many-reasons', { body: 'Please fix this asap' });
       await h.decide(ticket, decidedRecord({ priority: 'high', confidence: 0.6, escalation_required: true }));
       const view = await h.settled(ticket.id);
-      expect(view.route?.reasons).toEqual(expect.arrayContaining(['critical_keyword:asap', 'model_flagged', 'high_priority_low_confidence']));
+      expect(view.route?.reasons).toEqual(
+        expect.arrayContaining(['critical_keyword:asap', 'model_flagged', 'high_priority_low_confidence']),
+      );
       expect(view.route?.reasons).toHaveLength(3);
     });
   });
@@ -158,7 +214,9 @@ describe('escalation router', { timeout: 30_000 }, () => {
 
     await h.decisionCompleted(await h.decide(ticket, record, 'second-run'));
 
-    const counts = await h.team('billing_support').getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed');
+    const counts = await h
+      .team('billing_support')
+      .getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed');
     expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(1);
     expect(delivered).toEqual([jobIdForTicket('twice')]);
     expect((await h.fleet.store.get('twice'))?.status).toBe('routed');
@@ -175,7 +233,10 @@ describe('escalation router', { timeout: 30_000 }, () => {
     await h.decisionCompleted(await h.decide(ticket, decidedRecord({ escalation_required: true }), 'after-deploy'));
     expect(await h.team('billing_support').getJob(jobIdForTicket('redeploy'))).toBeUndefined();
     expect(await h.review.getJob(jobIdForTicket('redeploy'))).toBeUndefined();
-    expect(await h.fleet.store.get('redeploy')).toMatchObject({ status: 'routed', route: { team: 'billing_support', escalated: false } });
+    expect(await h.fleet.store.get('redeploy')).toMatchObject({
+      status: 'routed',
+      route: { team: 'billing_support', escalated: false },
+    });
   });
 
   it('puts an escalated decision processed twice on the review queue once', async () => {
@@ -188,9 +249,17 @@ describe('escalation router', { timeout: 30_000 }, () => {
 
   it('dead-letters a malformed decision at once instead of retrying it', async () => {
     await h.fleet.store.markQueued('malformed', new Date().toISOString());
-    await h.decisions.queue.add('route', { ticket: { id: 'malformed' }, record: { outcome: 'maybe' } }, { jobId: jobIdForTicket('malformed') });
+    await h.decisions.queue.add(
+      'route',
+      { ticket: { id: 'malformed' }, record: { outcome: 'maybe' } },
+      { jobId: jobIdForTicket('malformed') },
+    );
 
-    const dead = await waitFor(() => h.deadLetter.getJob(deadLetterId('decisions', jobIdForTicket('malformed'))), 10_000, 'dead letter');
+    const dead = await waitFor(
+      () => h.deadLetter.getJob(deadLetterId('decisions', jobIdForTicket('malformed'))),
+      10_000,
+      'dead letter',
+    );
     expect((dead.data as { error: string }).error).toMatch(/invalid decisions payload/);
     expect((dead.data as { attemptsMade: number }).attemptsMade).toBe(1);
     expect((await h.settled('malformed')).status).toBe('failed');

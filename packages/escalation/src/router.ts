@@ -36,7 +36,10 @@ const REVIEW_PRIORITY: Record<Priority, number> = { high: 1, medium: 2, low: 3 }
  * even if this worker's rules would now say otherwise; every add uses the ticket's job id, so a worker
  * that crashes after adding and is retried adds nothing new.
  */
-export function startEscalation(config: EscalationConfig, deps: EscalationDeps): { worker: Worker; close(): Promise<void> } {
+export function startEscalation(
+  config: EscalationConfig,
+  deps: EscalationDeps,
+): { worker: Worker; close(): Promise<void> } {
   const critical = createKeywordMatcher(config.criticalKeywords);
   const review = openQueue(humanReviewQueue, deps.ctx);
   const delivery = teamDelivery(deps.ctx, {
@@ -45,37 +48,56 @@ export function startEscalation(config: EscalationConfig, deps: EscalationDeps):
     webhookBackoffMs: config.webhookBackoffMs,
   });
 
-  const worker = startConsumer(decisionsQueue, deps.ctx, { concurrency: config.concurrency, onExhausted: deps.onExhausted }, async ({ ticket, record }, _job, log) => {
-    const text = ticketText({ subject: ticket.subject ?? '', body: ticket.body });
-    const fresh = applyGuardrails(record, text, { critical, highPriorityMinConfidence: config.highPriorityMinConfidence });
-    const proposed = JSON.stringify(fresh);
-    const claim = await deps.store.claimRoute(ticket.id, proposed);
-    if (claim.status === 'routed' || claim.status === 'escalated') {
-      // Delivered already (the status is set only after delivery): a repeat must not deliver again.
-      log.info({ ticketId: ticket.id, status: claim.status }, 'decision for a ticket already delivered; nothing to do');
-      return;
-    }
-    // Nearly always our own route comes back: only a route stored earlier (a redelivery) needs parsing.
-    const route = claim.route === proposed ? fresh : RouteSchema.parse(JSON.parse(claim.route));
-    const routed: RoutedTicket = { ticket, record, route, routedAt: new Date().toISOString() };
-    const jobId = jobIdForTicket(ticket.id);
-    if (route.escalated) {
-      await review.add(jobId, routed, { priority: REVIEW_PRIORITY[record.decision?.priority ?? 'high'] });
-    } else {
-      await delivery.deliver(routed);
-    }
-    const status = route.escalated ? 'escalated' : 'routed';
-    const fields = { finishedAt: routed.routedAt };
-    // The day's traffic counters go with the final status, in one script, and only from the call
-    // that moved it there: a redelivered decision is not counted twice.
-    const moved = deps.stats
-      ? await deps.store.finish(ticket.id, status, fields, deps.stats.incrementFor({ language: ticket.language, record, route, routedAt: new Date(routed.routedAt) }))
-      : await deps.store.advance(ticket.id, status, fields);
-    // Idempotent (a sorted-set member), so a redelivery that already did it changes nothing.
-    if (record.pilot) await deps.pilot?.add(ticket.id, new Date(routed.routedAt));
-    if (moved) deps.ctx.metrics?.routed(route);
-    log.info({ ticketId: ticket.id, team: route.team, via: route.via, escalated: route.escalated, reasons: route.reasons }, 'routed');
-  });
+  const worker = startConsumer(
+    decisionsQueue,
+    deps.ctx,
+    { concurrency: config.concurrency, onExhausted: deps.onExhausted },
+    async ({ ticket, record }, _job, log) => {
+      const text = ticketText({ subject: ticket.subject ?? '', body: ticket.body });
+      const fresh = applyGuardrails(record, text, {
+        critical,
+        highPriorityMinConfidence: config.highPriorityMinConfidence,
+      });
+      const proposed = JSON.stringify(fresh);
+      const claim = await deps.store.claimRoute(ticket.id, proposed);
+      if (claim.status === 'routed' || claim.status === 'escalated') {
+        // Delivered already (the status is set only after delivery): a repeat must not deliver again.
+        log.info(
+          { ticketId: ticket.id, status: claim.status },
+          'decision for a ticket already delivered; nothing to do',
+        );
+        return;
+      }
+      // Nearly always our own route comes back: only a route stored earlier (a redelivery) needs parsing.
+      const route = claim.route === proposed ? fresh : RouteSchema.parse(JSON.parse(claim.route));
+      const routed: RoutedTicket = { ticket, record, route, routedAt: new Date().toISOString() };
+      const jobId = jobIdForTicket(ticket.id);
+      if (route.escalated) {
+        await review.add(jobId, routed, { priority: REVIEW_PRIORITY[record.decision?.priority ?? 'high'] });
+      } else {
+        await delivery.deliver(routed);
+      }
+      const status = route.escalated ? 'escalated' : 'routed';
+      const fields = { finishedAt: routed.routedAt };
+      // The day's traffic counters go with the final status, in one script, and only from the call
+      // that moved it there: a redelivered decision is not counted twice.
+      const moved = deps.stats
+        ? await deps.store.finish(
+            ticket.id,
+            status,
+            fields,
+            deps.stats.incrementFor({ language: ticket.language, record, route, routedAt: new Date(routed.routedAt) }),
+          )
+        : await deps.store.advance(ticket.id, status, fields);
+      // Idempotent (a sorted-set member), so a redelivery that already did it changes nothing.
+      if (record.pilot) await deps.pilot?.add(ticket.id, new Date(routed.routedAt));
+      if (moved) deps.ctx.metrics?.routed(route);
+      log.info(
+        { ticketId: ticket.id, team: route.team, via: route.via, escalated: route.escalated, reasons: route.reasons },
+        'routed',
+      );
+    },
+  );
 
   return {
     worker,

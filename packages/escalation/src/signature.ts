@@ -6,7 +6,14 @@ export function signWebhook(secret: string, timestamp: number, body: string): st
 }
 
 /** For receivers (and our tests): checks the signature and that the timestamp is within `toleranceSec`. */
-export function verifyWebhook(secret: string, timestamp: string, body: string, signature: string, toleranceSec = 300, nowSec = Date.now() / 1000): boolean {
+export function verifyWebhook(
+  secret: string,
+  timestamp: string,
+  body: string,
+  signature: string,
+  toleranceSec = 300,
+  nowSec = Date.now() / 1000,
+): boolean {
   const ts = Number(timestamp);
   if (!Number.isFinite(ts) || Math.abs(nowSec - ts) > toleranceSec) return false;
   const expected = Buffer.from(signWebhook(secret, ts, body));

@@ -1,5 +1,13 @@
 import { TEAMS, type Team } from '@switchboard/core';
-import { jobIdForTicket, openQueue, teamQueue, webhooksQueue, type Producer, type QueueContext, type RoutedTicket } from '@switchboard/queues';
+import {
+  jobIdForTicket,
+  openQueue,
+  teamQueue,
+  webhooksQueue,
+  type Producer,
+  type QueueContext,
+  type RoutedTicket,
+} from '@switchboard/queues';
 
 export interface TeamDelivery {
   /** The team's queue, plus its signed webhook when one is configured; idempotent per ticket. */
@@ -11,15 +19,24 @@ export interface TeamDelivery {
  * The one path a ticket takes to its team, whether a machine or a person routed it: the team queue
  * under the ticket's job id (so a repeat adds nothing), then the webhook with retries and backoff.
  */
-export function teamDelivery(ctx: QueueContext, opts: { webhookTeams: ReadonlySet<Team>; webhookAttempts: number; webhookBackoffMs: number }): TeamDelivery {
+export function teamDelivery(
+  ctx: QueueContext,
+  opts: { webhookTeams: ReadonlySet<Team>; webhookAttempts: number; webhookBackoffMs: number },
+): TeamDelivery {
   const webhooks = openQueue(webhooksQueue, ctx);
-  const teams = Object.fromEntries(TEAMS.map((t) => [t, openQueue(teamQueue(t), ctx)])) as Record<Team, Producer<'ticket', ReturnType<typeof teamQueue>['schema']>>;
+  const teams = Object.fromEntries(TEAMS.map((t) => [t, openQueue(teamQueue(t), ctx)])) as Record<
+    Team,
+    Producer<'ticket', ReturnType<typeof teamQueue>['schema']>
+  >;
   return {
     async deliver(routed) {
       const jobId = jobIdForTicket(routed.ticket.id);
       await teams[routed.route.team].add(jobId, routed);
       if (opts.webhookTeams.has(routed.route.team)) {
-        await webhooks.add(jobId, routed, { attempts: opts.webhookAttempts, backoff: { type: 'exponential', delay: opts.webhookBackoffMs } });
+        await webhooks.add(jobId, routed, {
+          attempts: opts.webhookAttempts,
+          backoff: { type: 'exponential', delay: opts.webhookBackoffMs },
+        });
       }
     },
     async close() {

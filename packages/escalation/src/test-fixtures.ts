@@ -29,7 +29,10 @@ export const makeTicket = (id: string, over: Partial<Ticket> = {}): Ticket => ({
 const totals = { latencyMs: 120, promptTokens: 400, completionTokens: 40, costUsd: 0.0002 };
 
 /** What the cheap tier records when it answered with confidence above every threshold. */
-export const decidedRecord = (decision: Partial<ModelDecision> = {}, over: Partial<DecisionRecord> = {}): DecisionRecord => ({
+export const decidedRecord = (
+  decision: Partial<ModelDecision> = {},
+  over: Partial<DecisionRecord> = {},
+): DecisionRecord => ({
   outcome: 'decided',
   tier: 'cheap',
   model: 'gpt-4o-mini',
@@ -109,7 +112,13 @@ const FINAL: readonly TicketStatus[] = ['routed', 'escalated', 'failed'];
 
 export async function openHarness(label: string): Promise<EscalationHarness> {
   const prefix = uniquePrefix(label);
-  const fleet = await openFleetContext({ redisUrl: TEST_REDIS_URL, prefix, role: 'worker', logger: testLogger(label), retentionDays: 30 });
+  const fleet = await openFleetContext({
+    redisUrl: TEST_REDIS_URL,
+    prefix,
+    role: 'worker',
+    logger: testLogger(label),
+    retentionDays: 30,
+  });
   const decisions = openQueue(decisionsQueue, fleet.ctx);
   const review = openQueue(humanReviewQueue, fleet.ctx).queue;
   const webhooks = openQueue(webhooksQueue, fleet.ctx).queue;
@@ -135,7 +144,11 @@ export async function openHarness(label: string): Promise<EscalationHarness> {
       return decisionJobId;
     },
     async decisionCompleted(decisionJobId) {
-      await waitFor(async () => ((await decisions.queue.getJobState(decisionJobId)) === 'completed' ? true : undefined), 10_000, `decision ${decisionJobId} completed`);
+      await waitFor(
+        async () => ((await decisions.queue.getJobState(decisionJobId)) === 'completed' ? true : undefined),
+        10_000,
+        `decision ${decisionJobId} completed`,
+      );
     },
     async settled(ticketId) {
       return waitFor(

@@ -76,7 +76,10 @@ describe('team webhooks', { timeout: 30_000 }, () => {
   });
 
   /** Escalation and webhook delivery as the app wires them, with billing_support's webhook configured. */
-  async function start(answer: Answer, overrides: Partial<EscalationConfigInput> = {}): Promise<{ h: EscalationHarness; receiver: Receiver }> {
+  async function start(
+    answer: Answer,
+    overrides: Partial<EscalationConfigInput> = {},
+  ): Promise<{ h: EscalationHarness; receiver: Receiver }> {
     h = await openHarness('webhooks');
     receiver = await startReceiver(answer);
     const config = EscalationConfig.parse({
@@ -96,13 +99,22 @@ describe('team webhooks', { timeout: 30_000 }, () => {
     const ticket = makeTicket('W-1');
     await h.decide(ticket, decidedRecord());
 
-    const [got] = await waitFor(() => (receiver.received.length >= 1 ? receiver.received : undefined), 10_000, 'webhook POST');
+    const [got] = await waitFor(
+      () => (receiver.received.length >= 1 ? receiver.received : undefined),
+      10_000,
+      'webhook POST',
+    );
     expect(header(got, 'content-type')).toContain('application/json');
     expect(verifies(got)).toBe(true);
     expect(verifies(got, 'some-other-secret-0123456789')).toBe(false);
     expect(header(got, 'x-switchboard-delivery')).toBe(jobIdForTicket('W-1'));
 
-    const payload = JSON.parse(got?.body ?? '{}') as { ticketId: string; ticket: { body: string }; route: { team: string; escalated: boolean }; decision: { decision: { category: string } } };
+    const payload = JSON.parse(got?.body ?? '{}') as {
+      ticketId: string;
+      ticket: { body: string };
+      route: { team: string; escalated: boolean };
+      decision: { decision: { category: string } };
+    };
     expect(payload.ticketId).toBe('W-1');
     expect(payload.ticket.body).toBe(ticket.body);
     expect(payload.route).toMatchObject({ team: 'billing_support', escalated: false });
@@ -111,14 +123,20 @@ describe('team webhooks', { timeout: 30_000 }, () => {
     // The webhook is in addition to the team queue, not instead of it.
     expect((await h.settled('W-1')).status).toBe('routed');
     expect(await h.team('billing_support').getJob(jobIdForTicket('W-1'))).toBeDefined();
-    await waitFor(async () => ((await h.webhooks.getJobState(jobIdForTicket('W-1'))) === 'completed' ? true : undefined), 10_000, 'webhook job completed');
+    await waitFor(
+      async () => ((await h.webhooks.getJobState(jobIdForTicket('W-1'))) === 'completed' ? true : undefined),
+      10_000,
+      'webhook job completed',
+    );
     expect(receiver.received).toHaveLength(1);
   });
 
   it('does not call the webhook for an escalated ticket, nor for a team without one', async () => {
     const { h, receiver } = await start(() => 200);
     await h.decisionCompleted(await h.decide(makeTicket('W-escalated'), decidedRecord({ escalation_required: true })));
-    await h.decisionCompleted(await h.decide(makeTicket('W-tech'), decidedRecord({ category: 'technical', team: 'tech_support' })));
+    await h.decisionCompleted(
+      await h.decide(makeTicket('W-tech'), decidedRecord({ category: 'technical', team: 'tech_support' })),
+    );
 
     expect(await h.webhooks.getJob(jobIdForTicket('W-escalated'))).toBeUndefined();
     expect(await h.webhooks.getJob(jobIdForTicket('W-tech'))).toBeUndefined();
@@ -130,9 +148,15 @@ describe('team webhooks', { timeout: 30_000 }, () => {
     const { h, receiver } = await start((n) => (n < 2 ? 500 : 200), { webhookAttempts: 4 });
     await h.decide(makeTicket('W-retry'), decidedRecord());
 
-    await waitFor(async () => ((await h.webhooks.getJobState(jobIdForTicket('W-retry'))) === 'completed' ? true : undefined), 15_000, 'webhook delivered');
+    await waitFor(
+      async () => ((await h.webhooks.getJobState(jobIdForTicket('W-retry'))) === 'completed' ? true : undefined),
+      15_000,
+      'webhook delivered',
+    );
     expect(receiver.received).toHaveLength(3);
-    expect(new Set(receiver.received.map((r) => header(r, 'x-switchboard-delivery')))).toEqual(new Set([jobIdForTicket('W-retry')]));
+    expect(new Set(receiver.received.map((r) => header(r, 'x-switchboard-delivery')))).toEqual(
+      new Set([jobIdForTicket('W-retry')]),
+    );
     for (const r of receiver.received) expect(verifies(r)).toBe(true);
     expect(await h.deadLetter.count()).toBe(0);
   });
@@ -141,7 +165,11 @@ describe('team webhooks', { timeout: 30_000 }, () => {
     const { h, receiver } = await start(() => 503, { webhookAttempts: 2 });
     await h.decide(makeTicket('W-dead'), decidedRecord());
 
-    const dead = await waitFor(() => h.deadLetter.getJob(deadLetterId(webhooksQueue.queueName, jobIdForTicket('W-dead'))), 15_000, 'dead letter');
+    const dead = await waitFor(
+      () => h.deadLetter.getJob(deadLetterId(webhooksQueue.queueName, jobIdForTicket('W-dead'))),
+      15_000,
+      'dead letter',
+    );
     const data = dead.data as DeadLetterJob;
     expect(data.queue).toBe(webhooksQueue.queueName);
     expect(data.error).toContain('503');
@@ -150,10 +178,14 @@ describe('team webhooks', { timeout: 30_000 }, () => {
     // The team queue still has the ticket: only the push notification failed.
     expect(await h.team('billing_support').getJob(jobIdForTicket('W-dead'))).toBeDefined();
     // So the ticket stays routed, and its record says the webhook failed.
-    const view = await waitFor(async () => {
-      const v = await h.fleet.store.get('W-dead');
-      return v?.deliveryError ? v : undefined;
-    }, 5_000, 'delivery error on the record');
+    const view = await waitFor(
+      async () => {
+        const v = await h.fleet.store.get('W-dead');
+        return v?.deliveryError ? v : undefined;
+      },
+      5_000,
+      'delivery error on the record',
+    );
     expect(view.status).toBe('routed');
     expect(view.deliveryError).toContain('503');
   });
@@ -162,7 +194,11 @@ describe('team webhooks', { timeout: 30_000 }, () => {
     const { h, receiver } = await start(() => 'hang', { webhookAttempts: 2, webhookTimeoutMs: 200 });
     await h.decide(makeTicket('W-hang'), decidedRecord());
 
-    const dead = await waitFor(() => h.deadLetter.getJob(deadLetterId(webhooksQueue.queueName, jobIdForTicket('W-hang'))), 15_000, 'dead letter');
+    const dead = await waitFor(
+      () => h.deadLetter.getJob(deadLetterId(webhooksQueue.queueName, jobIdForTicket('W-hang'))),
+      15_000,
+      'dead letter',
+    );
     expect((dead.data as DeadLetterJob).attemptsMade).toBe(2);
     expect(receiver.received).toHaveLength(2);
   });

@@ -17,35 +17,40 @@ export function startWebhookWorker(
   deps: { ctx: QueueContext; onExhausted: (job: Job, err: Error) => Promise<void>; fetchImpl?: typeof fetch },
 ): Worker {
   const doFetch = deps.fetchImpl ?? fetch;
-  return startConsumer(webhooksQueue, deps.ctx, { concurrency: config.webhookConcurrency, onExhausted: deps.onExhausted }, async (routed, job, log) => {
-    const hook = config.webhooks[routed.route.team];
-    if (!hook) {
-      log.warn({ team: routed.route.team }, 'webhook no longer configured; dropping delivery');
-      return;
-    }
-    const body = JSON.stringify({
-      ticketId: routed.ticket.id,
-      ticket: routed.ticket,
-      route: routed.route,
-      decision: routed.record,
-      routedAt: routed.routedAt,
-    });
-    const timestamp = Math.floor(Date.now() / 1000);
-    const res = await doFetch(hook.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-switchboard-timestamp': String(timestamp),
-        'x-switchboard-signature': signWebhook(hook.secret, timestamp, body),
-        'x-switchboard-delivery': job.id ?? routed.ticket.id,
-      },
-      body,
-      // A redirect would re-send the signed ticket to a host nobody configured.
-      redirect: 'error',
-      signal: AbortSignal.timeout(config.webhookTimeoutMs),
-    });
-    await res.body?.cancel();
-    if (!res.ok) throw new WebhookError(`webhook for ${routed.route.team} answered ${res.status}`);
-    log.info({ team: routed.route.team, status: res.status }, 'webhook delivered');
-  });
+  return startConsumer(
+    webhooksQueue,
+    deps.ctx,
+    { concurrency: config.webhookConcurrency, onExhausted: deps.onExhausted },
+    async (routed, job, log) => {
+      const hook = config.webhooks[routed.route.team];
+      if (!hook) {
+        log.warn({ team: routed.route.team }, 'webhook no longer configured; dropping delivery');
+        return;
+      }
+      const body = JSON.stringify({
+        ticketId: routed.ticket.id,
+        ticket: routed.ticket,
+        route: routed.route,
+        decision: routed.record,
+        routedAt: routed.routedAt,
+      });
+      const timestamp = Math.floor(Date.now() / 1000);
+      const res = await doFetch(hook.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-switchboard-timestamp': String(timestamp),
+          'x-switchboard-signature': signWebhook(hook.secret, timestamp, body),
+          'x-switchboard-delivery': job.id ?? routed.ticket.id,
+        },
+        body,
+        // A redirect would re-send the signed ticket to a host nobody configured.
+        redirect: 'error',
+        signal: AbortSignal.timeout(config.webhookTimeoutMs),
+      });
+      await res.body?.cancel();
+      if (!res.ok) throw new WebhookError(`webhook for ${routed.route.team} answered ${res.status}`);
+      log.info({ team: routed.route.team, status: res.status }, 'webhook delivered');
+    },
+  );
 }

@@ -59,7 +59,15 @@ export function compareToBaseline(baseline: RunLike, run: RunLike): Comparison {
     const bc = b.perCategory[c];
     const rc = r.perCategory[c];
     if (!bc || !rc || (bc.support === 0 && rc.support === 0)) return [];
-    return [{ category: c, support: rc.support, baselineRecall: bc.recall, runRecall: rc.recall, deltaPoints: (rc.recall - bc.recall) * 100 }];
+    return [
+      {
+        category: c,
+        support: rc.support,
+        baselineRecall: bc.recall,
+        runRecall: rc.recall,
+        deltaPoints: (rc.recall - bc.recall) * 100,
+      },
+    ];
   }).sort((x, y) => x.deltaPoints - y.deltaPoints);
   return {
     baselineAccuracy: b.accuracy,
@@ -67,7 +75,9 @@ export function compareToBaseline(baseline: RunLike, run: RunLike): Comparison {
     dropPoints: (b.accuracy - r.accuracy) * 100,
     test: usePaired ? 'mcnemar' : 'two-proportion',
     pValue,
-    noiseFloorPoints: usePaired ? pairedNoiseFloorPoints(worse + better, paired) : noiseFloorPoints(b.correct, b.scored),
+    noiseFloorPoints: usePaired
+      ? pairedNoiseFloorPoints(worse + better, paired)
+      : noiseFloorPoints(b.correct, b.scored),
     significant: pValue < 0.05,
     categories,
     sameSet,

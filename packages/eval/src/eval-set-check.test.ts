@@ -46,7 +46,8 @@ describe('checkEvalSet', () => {
 
 describe('parseEvalRows', () => {
   it('rejects the set naming each bad line and field', () => {
-    const good = '{"id":"a-1","subject":"","body":"hi","language":"en","expected":{"category":"billing","priority":"low","team":"billing_support","escalation":false},"tags":[]}';
+    const good =
+      '{"id":"a-1","subject":"","body":"hi","language":"en","expected":{"category":"billing","priority":"low","team":"billing_support","escalation":false},"tags":[]}';
     const bad = good.replace('"billing",', '"finance",').replace('a-1', 'a-2');
     const extra = good.replace('"tags":[]', '"tags":[],"note":"x"').replace('a-1', 'a-3');
     expect(() => parseEvalRows([good, bad, 'nope', extra].join('\n'), 'set.jsonl')).toThrow(EvalSetError);

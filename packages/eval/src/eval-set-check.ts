@@ -2,7 +2,15 @@ import { CATEGORIES, createKeywordMatcher, PRIORITIES, TEAMS, ticketText, type R
 import type { EvalRow } from './eval-set.js';
 
 /** The hard cases the issue asks the set to cover; each must appear at least `minPerTag` times. */
-export const HARD_CASE_TAGS = ['critical', 'prompt_injection', 'multi_topic', 'sarcasm', 'very_short', 'very_long', 'quoted_reply'] as const;
+export const HARD_CASE_TAGS = [
+  'critical',
+  'prompt_injection',
+  'multi_topic',
+  'sarcasm',
+  'very_short',
+  'very_long',
+  'quoted_reply',
+] as const;
 /** Tags that mean "a human must look": exactly these rows expect escalation. */
 const ESCALATING_TAGS = new Set(['critical', 'prompt_injection', 'ambiguous']);
 
@@ -35,7 +43,8 @@ export function checkEvalSet(rows: readonly EvalRow[], req: EvalSetRequirements)
     const n = count((r) => r.expected.category === c);
     if (n < req.minPerCategory) problems.push(`category ${c}: ${n} rows, at least ${req.minPerCategory} needed`);
   }
-  for (const p of PRIORITIES) if (count((r) => r.expected.priority === p) === 0) problems.push(`no row with priority ${p}`);
+  for (const p of PRIORITIES)
+    if (count((r) => r.expected.priority === p) === 0) problems.push(`no row with priority ${p}`);
   for (const t of TEAMS) if (count((r) => r.expected.team === t) === 0) problems.push(`no row for team ${t}`);
   for (const [lang, min] of Object.entries(req.minPerLanguage)) {
     const n = count((r) => r.language === lang);
@@ -49,16 +58,25 @@ export function checkEvalSet(rows: readonly EvalRow[], req: EvalSetRequirements)
   for (const r of rows) {
     const where = `${r.id}:`;
     if (r.expected.team !== req.routing[r.expected.category]) {
-      problems.push(`${where} team ${r.expected.team} is not the routing table's ${req.routing[r.expected.category]} for ${r.expected.category}`);
+      problems.push(
+        `${where} team ${r.expected.team} is not the routing table's ${req.routing[r.expected.category]} for ${r.expected.category}`,
+      );
     }
     const keyword = critical.first(ticketText(r));
     if ((keyword !== undefined) !== r.tags.includes('critical')) {
-      problems.push(keyword !== undefined ? `${where} contains "${keyword}" but is not tagged critical` : `${where} tagged critical without a critical keyword`);
+      problems.push(
+        keyword !== undefined
+          ? `${where} contains "${keyword}" but is not tagged critical`
+          : `${where} tagged critical without a critical keyword`,
+      );
     }
     const mustEscalate = r.tags.some((t) => ESCALATING_TAGS.has(t));
-    if (mustEscalate !== r.expected.escalation) problems.push(`${where} escalation ${r.expected.escalation} contradicts its tags [${r.tags.join(', ')}]`);
-    if (r.tags.includes('very_short') !== words(r.body) <= 5) problems.push(`${where} very_short tag does not match its ${words(r.body)}-word body`);
-    if (r.tags.includes('very_long') !== r.body.length >= 1500) problems.push(`${where} very_long tag does not match its ${r.body.length}-character body`);
+    if (mustEscalate !== r.expected.escalation)
+      problems.push(`${where} escalation ${r.expected.escalation} contradicts its tags [${r.tags.join(', ')}]`);
+    if (r.tags.includes('very_short') !== words(r.body) <= 5)
+      problems.push(`${where} very_short tag does not match its ${words(r.body)}-word body`);
+    if (r.tags.includes('very_long') !== r.body.length >= 1500)
+      problems.push(`${where} very_long tag does not match its ${r.body.length}-character body`);
   }
   return problems;
 }

@@ -50,7 +50,8 @@ export function parseEvalRows(content: string, source: string): EvalRow[] {
     if (row.success) rows.push(row.data);
     else problems.push(`${source}:${i + 1}: ${describeZodError(row.error)}`);
   });
-  if (problems.length) throw new EvalSetError(`${problems.length} invalid row(s):\n${problems.slice(0, 20).join('\n')}`);
+  if (problems.length)
+    throw new EvalSetError(`${problems.length} invalid row(s):\n${problems.slice(0, 20).join('\n')}`);
   return rows;
 }
 
@@ -65,7 +66,14 @@ const isProjectFormat = (content: string): boolean => {
   }
 };
 
-export const itemFromRow = (r: EvalRow): EvalItem => ({ id: r.id, subject: r.subject, body: r.body, language: r.language, expected: r.expected, tags: r.tags });
+export const itemFromRow = (r: EvalRow): EvalItem => ({
+  id: r.id,
+  subject: r.subject,
+  body: r.body,
+  language: r.language,
+  expected: r.expected,
+  tags: r.tags,
+});
 
 export interface LoadedSet {
   items: EvalItem[];
@@ -76,8 +84,14 @@ export interface LoadedSet {
 /** Reads any labelled set: the project's eval format, or the JSONL/CSV that `train` reads. */
 export async function readEvalSet(path: string, routing: RoutingTable, label = path): Promise<LoadedSet> {
   const content = await readFile(path, 'utf8');
-  const items = path.endsWith('.jsonl') && isProjectFormat(content) ? parseEvalRows(content, path).map(itemFromRow) : await readForeign(path, routing);
-  return { items, info: { path: label, rows: items.length, sha256: createHash('sha256').update(content).digest('hex') } };
+  const items =
+    path.endsWith('.jsonl') && isProjectFormat(content)
+      ? parseEvalRows(content, path).map(itemFromRow)
+      : await readForeign(path, routing);
+  return {
+    items,
+    info: { path: label, rows: items.length, sha256: createHash('sha256').update(content).digest('hex') },
+  };
 }
 
 async function readForeign(path: string, routing: RoutingTable): Promise<EvalItem[]> {

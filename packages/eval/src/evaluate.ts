@@ -43,11 +43,18 @@ export async function evaluate(args: EvaluateArgs): Promise<Evaluation> {
   const cascade = cascadeOptions(args.config, args.tiers);
   const outcomes = await runEval(args.set.items, {
     cascade,
-    guardrails: { critical: cascade.critical, highPriorityMinConfidence: args.highPriorityMinConfidence ?? DEFAULT_THRESHOLDS.highPriorityMinConfidence },
+    guardrails: {
+      critical: cascade.critical,
+      highPriorityMinConfidence: args.highPriorityMinConfidence ?? DEFAULT_THRESHOLDS.highPriorityMinConfidence,
+    },
     concurrency: args.concurrency,
     onProgress: args.onProgress,
   });
-  const tiers = args.tiers.map((t) => ({ name: t.name, model: modelOf(t, args.config, args.localModelVersion), threshold: t.threshold }));
+  const tiers = args.tiers.map((t) => ({
+    name: t.name,
+    model: modelOf(t, args.config, args.localModelVersion),
+    threshold: t.threshold,
+  }));
   const models = tiers.filter((t) => t.model !== null).map((t) => t.model);
   return {
     outcomes,

@@ -1,4 +1,5 @@
-export const pct = (x: number | null | undefined, digits = 1): string => (x === null || x === undefined || Number.isNaN(x) ? '—' : `${(x * 100).toFixed(digits)}%`);
+export const pct = (x: number | null | undefined, digits = 1): string =>
+  x === null || x === undefined || Number.isNaN(x) ? '—' : `${(x * 100).toFixed(digits)}%`;
 export const usd = (x: number): string => `$${x < 1 ? x.toFixed(4) : x.toFixed(2)}`;
 export const ms = (x: number): string => (Number.isNaN(x) ? '—' : `${x < 10 ? x.toFixed(2) : Math.round(x)} ms`);
 

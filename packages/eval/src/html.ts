@@ -26,7 +26,10 @@ export const htmlTable = (header: readonly string[], rows: readonly (readonly st
     .join('')}</tbody></table>`;
 
 /** Horizontal bars, one per label, values 0..max. */
-export function barChart(items: readonly { label: string; value: number; text: string }[], opts: { width?: number; max?: number; colour?: string } = {}): string {
+export function barChart(
+  items: readonly { label: string; value: number; text: string }[],
+  opts: { width?: number; max?: number; colour?: string } = {},
+): string {
   const width = opts.width ?? 420;
   const max = opts.max ?? Math.max(1e-9, ...items.map((i) => i.value));
   const row = 22;

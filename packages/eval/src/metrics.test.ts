@@ -7,7 +7,12 @@ import type { EvalOutcome } from './runner.js';
 import { htmlReport } from './report-html.js';
 import { textReport } from './report-text.js';
 
-const outcome = (id: string, expected: Category, predicted: Category | null, o: Partial<EvalOutcome> = {}): EvalOutcome => ({
+const outcome = (
+  id: string,
+  expected: Category,
+  predicted: Category | null,
+  o: Partial<EvalOutcome> = {},
+): EvalOutcome => ({
   id,
   tags: [],
   expected: { category: expected, team: 'triage', priority: 'medium', escalation: false },
@@ -33,7 +38,14 @@ const CASE: EvalOutcome[] = [
   outcome('4', 'billing', 'bug'),
   outcome('5', 'bug', 'bug', { expected: { category: 'bug', team: 'core_eng', priority: 'high', escalation: false } }),
   outcome('6', 'bug', null),
-  outcome('7', 'other', null, { critical: true, outcome: 'critical', escalated: true, expected: { category: 'other', team: 'triage', priority: 'low', escalation: true }, costUsd: 0, costByModel: {} }),
+  outcome('7', 'other', null, {
+    critical: true,
+    outcome: 'critical',
+    escalated: true,
+    expected: { category: 'other', team: 'triage', priority: 'low', escalation: true },
+    costUsd: 0,
+    costByModel: {},
+  }),
 ];
 
 describe('computeMetrics on a hand-worked case', () => {
@@ -45,14 +57,20 @@ describe('computeMetrics on a hand-worked case', () => {
     expect(m.accuracy).toBeCloseTo(4 / 6, 10);
     expect(m.perCategory.billing).toMatchObject({ support: 4, precision: 1, recall: 0.75 });
     expect(m.perCategory.bug).toMatchObject({ support: 2, precision: 0.5, recall: 0.5 });
-    expect(m.macroF1).toBeCloseTo((2 * 0.75 / 1.75 + 0.5) / 2, 10);
+    expect(m.macroF1).toBeCloseTo(((2 * 0.75) / 1.75 + 0.5) / 2, 10);
     expect(m.confusion.billing.bug).toBe(1);
     expect(m.confusion.bug.none).toBe(1);
   });
 
   it('counts escalation against its labels, tier share over every ticket and cost per 1,000', () => {
     // Escalated: 6 (unexpected: false positive) and 7 (expected: true positive).
-    expect(m.escalation).toMatchObject({ truePositive: 1, falsePositive: 1, falseNegative: 0, precision: 0.5, recall: 1 });
+    expect(m.escalation).toMatchObject({
+      truePositive: 1,
+      falsePositive: 1,
+      falseNegative: 0,
+      precision: 0.5,
+      recall: 1,
+    });
     expect(m.tierShare.cheap).toBeCloseTo(4 / 7, 10);
     expect(m.tierShare.rule).toBeCloseTo(1 / 7, 10);
     expect(m.tierShare.human).toBeCloseTo(2 / 7, 10);
@@ -74,8 +92,18 @@ describe('compareToBaseline', () => {
   const set = { path: 's', rows: 40, sha256: 'x' };
   const cascade = { tiers: [], promptVersion: 'v1' };
   const run = (wrongIds: Set<number>) => {
-    const outcomes = Array.from({ length: 40 }, (_, i) => outcome(String(i), i % 2 ? 'billing' : 'bug', wrongIds.has(i) ? 'other' : i % 2 ? 'billing' : 'bug'));
-    return toRunFile({ set, startedAt: new Date(), finishedAt: new Date(), cascade, model: 'm', metrics: computeMetrics(outcomes), outcomes });
+    const outcomes = Array.from({ length: 40 }, (_, i) =>
+      outcome(String(i), i % 2 ? 'billing' : 'bug', wrongIds.has(i) ? 'other' : i % 2 ? 'billing' : 'bug'),
+    );
+    return toRunFile({
+      set,
+      startedAt: new Date(),
+      finishedAt: new Date(),
+      cascade,
+      model: 'm',
+      metrics: computeMetrics(outcomes),
+      outcomes,
+    });
   };
 
   it('pairs tickets on the same set and names the category that fell', () => {

@@ -24,7 +24,14 @@ export interface EvalMetrics {
   /** confusion[expected][predicted]; `none` when no tier answered. */
   confusion: Record<Category, Record<Category | 'none', number>>;
   priorityAccuracy: number | null;
-  escalation: { rows: number; precision: number; recall: number; truePositive: number; falsePositive: number; falseNegative: number } | null;
+  escalation: {
+    rows: number;
+    precision: number;
+    recall: number;
+    truePositive: number;
+    falsePositive: number;
+    falseNegative: number;
+  } | null;
   /** Share of all rows by where they ended: a tier, or a human. */
   tierShare: Record<(typeof VIAS)[number], number>;
   costPer1k: number;
@@ -40,7 +47,13 @@ const ratio = (a: number, b: number): number => (b === 0 ? 0 : a / b);
 
 function reliability(scored: readonly EvalOutcome[]): { bins: ReliabilityBin[]; ece: number } {
   const answered = scored.filter((o) => o.predicted);
-  const bins: ReliabilityBin[] = Array.from({ length: 10 }, (_, i) => ({ from: i / 10, to: (i + 1) / 10, n: 0, meanConfidence: 0, accuracy: 0 }));
+  const bins: ReliabilityBin[] = Array.from({ length: 10 }, (_, i) => ({
+    from: i / 10,
+    to: (i + 1) / 10,
+    n: 0,
+    meanConfidence: 0,
+    accuracy: 0,
+  }));
   for (const o of answered) {
     const c = o.predicted?.confidence ?? 0;
     const bin = bins[Math.min(9, Math.floor(c * 10))] as ReliabilityBin;
@@ -58,7 +71,10 @@ function reliability(scored: readonly EvalOutcome[]): { bins: ReliabilityBin[]; 
   return { bins, ece };
 }
 
-function groupAccuracy(scored: readonly EvalOutcome[], keysOf: (o: EvalOutcome) => readonly string[]): Record<string, { scored: number; accuracy: number }> {
+function groupAccuracy(
+  scored: readonly EvalOutcome[],
+  keysOf: (o: EvalOutcome) => readonly string[],
+): Record<string, { scored: number; accuracy: number }> {
   const acc: Record<string, { scored: number; accuracy: number }> = {};
   for (const o of scored) {
     for (const k of keysOf(o)) {
@@ -97,7 +113,8 @@ export function computeMetrics(outcomes: readonly EvalOutcome[]): EvalMetrics {
   const fp = escRows.filter((o) => o.escalated && !o.expected.escalation).length;
   const fn = escRows.filter((o) => !o.escalated && o.expected.escalation).length;
   const costByModel: Record<string, number> = {};
-  for (const o of outcomes) for (const [m, usd] of Object.entries(o.costByModel)) costByModel[m] = (costByModel[m] ?? 0) + usd;
+  for (const o of outcomes)
+    for (const [m, usd] of Object.entries(o.costByModel)) costByModel[m] = (costByModel[m] ?? 0) + usd;
   const totalCost = outcomes.reduce((s, o) => s + o.costUsd, 0);
   const rel = reliability(scored);
   // Critical tickets take no model time; counting their ~0 ms would flatter the percentiles.
@@ -108,12 +125,28 @@ export function computeMetrics(outcomes: readonly EvalOutcome[]): EvalMetrics {
     correct,
     accuracy: ratio(correct, scored.length),
     accuracyCi95: wilsonInterval(correct, scored.length),
-    macroF1: ratio(present.reduce((s, c) => s + perCategory[c].f1, 0), present.length),
+    macroF1: ratio(
+      present.reduce((s, c) => s + perCategory[c].f1, 0),
+      present.length,
+    ),
     perCategory,
     confusion,
-    priorityAccuracy: withPriority.length ? ratio(withPriority.filter((o) => o.predicted?.priority === o.expected.priority).length, withPriority.length) : null,
-    escalation: escRows.length ? { rows: escRows.length, precision: ratio(tp, tp + fp), recall: ratio(tp, tp + fn), truePositive: tp, falsePositive: fp, falseNegative: fn } : null,
-    tierShare: Object.fromEntries(VIAS.map((v) => [v, ratio(outcomes.filter((o) => o.via === v).length, outcomes.length)])) as EvalMetrics['tierShare'],
+    priorityAccuracy: withPriority.length
+      ? ratio(withPriority.filter((o) => o.predicted?.priority === o.expected.priority).length, withPriority.length)
+      : null,
+    escalation: escRows.length
+      ? {
+          rows: escRows.length,
+          precision: ratio(tp, tp + fp),
+          recall: ratio(tp, tp + fn),
+          truePositive: tp,
+          falsePositive: fp,
+          falseNegative: fn,
+        }
+      : null,
+    tierShare: Object.fromEntries(
+      VIAS.map((v) => [v, ratio(outcomes.filter((o) => o.via === v).length, outcomes.length)]),
+    ) as EvalMetrics['tierShare'],
     costPer1k: ratio(totalCost, outcomes.length) * 1000,
     costByModel,
     latencyMs: { p50: quantile(latencies, 0.5), p95: quantile(latencies, 0.95) },

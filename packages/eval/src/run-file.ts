@@ -13,12 +13,20 @@ const StoredMetrics = z.object({
   scored: z.number().int().nonnegative(),
   correct: z.number().int().nonnegative(),
   accuracy: Rate,
-  perCategory: z.record(Category, z.object({ support: z.number().int().nonnegative(), precision: Rate, recall: Rate, f1: Rate })),
+  perCategory: z.record(
+    Category,
+    z.object({ support: z.number().int().nonnegative(), precision: Rate, recall: Rate, f1: Rate }),
+  ),
   costPer1k: z.number().nonnegative(),
 });
 
 /** Per ticket, only what a paired comparison needs: no ticket text leaves the eval set. */
-export const RunItem = z.object({ id: z.string(), expected: Category, predicted: Category.nullable(), critical: z.boolean() });
+export const RunItem = z.object({
+  id: z.string(),
+  expected: Category,
+  predicted: Category.nullable(),
+  critical: z.boolean(),
+});
 export type RunItem = z.infer<typeof RunItem>;
 
 export const EvalRunFile = z.object({
@@ -57,7 +65,12 @@ export function toRunFile(args: {
     cascade: args.cascade,
     model: args.model,
     metrics: args.metrics,
-    items: args.outcomes.map((o) => ({ id: o.id, expected: o.expected.category, predicted: o.predicted?.category ?? null, critical: o.critical })),
+    items: args.outcomes.map((o) => ({
+      id: o.id,
+      expected: o.expected.category,
+      predicted: o.predicted?.category ?? null,
+      critical: o.critical,
+    })),
   };
 }
 
@@ -74,7 +87,13 @@ async function readValidated<T>(path: string, schema: z.ZodType<T>, what: string
     throw new Error(`${what} ${path} cannot be read: ${(err as Error).message}`, { cause: err });
   }
   const parsed = schema.safeParse(json);
-  if (!parsed.success) throw new Error(`${what} ${path} is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).slice(0, 5).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(
+      `${what} ${path} is not valid: ${parsed.error.issues
+        .map((i) => `${i.path.join('.')}: ${i.message}`)
+        .slice(0, 5)
+        .join('; ')}`,
+    );
   return { value: parsed.data, raw: json as object };
 }
 

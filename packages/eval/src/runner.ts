@@ -60,7 +60,8 @@ export async function runEval(items: readonly EvalItem[], opts: RunOptions): Pro
       const { record } = result;
       const route = applyGuardrails(record, ticketText(item), opts.guardrails);
       const costByModel: Record<string, number> = {};
-      for (const a of record.attempts) if (a.model && a.costUsd > 0) costByModel[a.model] = (costByModel[a.model] ?? 0) + a.costUsd;
+      for (const a of record.attempts)
+        if (a.model && a.costUsd > 0) costByModel[a.model] = (costByModel[a.model] ?? 0) + a.costUsd;
       const d = record.decision;
       return {
         id: item.id,

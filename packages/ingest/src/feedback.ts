@@ -9,13 +9,24 @@ export interface PilotOptions {
   gates?: GateConfig;
 }
 
-export type FeedbackResult = { ok: true; feedback: Feedback } | { ok: false; status: 400 | 404; error: string; message: string };
+export type FeedbackResult =
+  { ok: true; feedback: Feedback } | { ok: false; status: 400 | 404; error: string; message: string };
 
 /** What an agent finally set upstream becomes the ticket's ground truth, for the pilot and for accuracy. */
-export async function recordFeedback(ledger: PilotLedger, ticketId: string, body: unknown, now: Date): Promise<FeedbackResult> {
+export async function recordFeedback(
+  ledger: PilotLedger,
+  ticketId: string,
+  body: unknown,
+  now: Date,
+): Promise<FeedbackResult> {
   const parsed = Feedback.safeParse(body);
-  if (!parsed.success) return { ok: false, status: 400, error: 'invalid_feedback', message: describeZodError(parsed.error) };
-  const stored = await ledger.setFeedback(ticketId, { ...parsed.data, receivedAt: now.toISOString(), source: 'upstream' });
+  if (!parsed.success)
+    return { ok: false, status: 400, error: 'invalid_feedback', message: describeZodError(parsed.error) };
+  const stored = await ledger.setFeedback(ticketId, {
+    ...parsed.data,
+    receivedAt: now.toISOString(),
+    source: 'upstream',
+  });
   if (!stored) return { ok: false, status: 404, error: 'not_found', message: `no ticket ${ticketId}` };
   return { ok: true, feedback: parsed.data };
 }

@@ -21,7 +21,8 @@ function rng(seed: number): () => number {
 
 type Gen = (r: () => number) => unknown;
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
-const CONTROL = Array.from({ length: 32 }, (_, i) => String.fromCharCode(i)).join('') + '\u007f\u2028\u2029\ufeff\ud800';
+const CONTROL =
+  Array.from({ length: 32 }, (_, i) => String.fromCharCode(i)).join('') + '\u007f\u2028\u2029\ufeff\ud800';
 const strings: Gen[] = [
   () => '',
   (r) => 'x'.repeat(Math.floor(r() * 40_000)),
@@ -32,7 +33,16 @@ const strings: Gen[] = [
   () => '../../etc/passwd',
   () => '<script>alert(1)</script>',
 ];
-const scalars: Gen[] = [...strings, () => null, () => true, (r) => r() * 1e308, () => -0, () => [], () => ({}), (r) => Math.floor(r() * 1e15)];
+const scalars: Gen[] = [
+  ...strings,
+  () => null,
+  () => true,
+  (r) => r() * 1e308,
+  () => -0,
+  () => [],
+  () => ({}),
+  (r) => Math.floor(r() * 1e15),
+];
 const value: Gen = (r) => pick(r, scalars)(r);
 
 /** Nesting deeper than JSON.stringify (or a naive parser) can recurse, written as text. */
@@ -47,7 +57,13 @@ function body(r: () => number): unknown {
   if (roll < 0.18) return value(r);
   const t: Record<string, unknown> = { id: `f-${Math.floor(r() * 1e9)}`, body: 'Please help with my invoice' };
   for (const field of ['id', 'subject', 'body', 'channel', 'customer', 'language', 'metadata', 'extra']) {
-    if (r() < 0.3) t[field] = field === 'customer' && r() < 0.5 ? { email: value(r), tier: value(r), id: value(r) } : field === 'metadata' && r() < 0.5 ? Object.fromEntries(Array.from({ length: Math.floor(r() * 80) }, (_, i) => [`k${i}`, value(r)])) : value(r);
+    if (r() < 0.3)
+      t[field] =
+        field === 'customer' && r() < 0.5
+          ? { email: value(r), tier: value(r), id: value(r) }
+          : field === 'metadata' && r() < 0.5
+            ? Object.fromEntries(Array.from({ length: Math.floor(r() * 80) }, (_, i) => [`k${i}`, value(r)]))
+            : value(r);
   }
   return t;
 }
@@ -68,7 +84,12 @@ describe('fuzzing the HTTP API', { timeout: 120_000 }, () => {
   });
 
   const send = (url: string, payload: string | Buffer, contentType = 'application/json') =>
-    app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${KEY}`, 'content-type': contentType }, payload });
+    app.inject({
+      method: 'POST',
+      url,
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': contentType },
+      payload,
+    });
 
   it('3,000 generated bodies (seed 42): every answer is 2xx or 4xx, never 5xx, and nothing is polluted', async () => {
     const r = rng(42);
@@ -84,7 +105,8 @@ describe('fuzzing the HTTP API', { timeout: 120_000 }, () => {
             : (JSON.stringify(b) ?? 'null');
       const res = await send(url, payload);
       statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
-      if (res.statusCode >= 500) throw new Error(`seed 42 #${i}: ${res.statusCode} ${res.body.slice(0, 200)} for ${payload.slice(0, 200)}`);
+      if (res.statusCode >= 500)
+        throw new Error(`seed 42 #${i}: ${res.statusCode} ${res.body.slice(0, 200)} for ${payload.slice(0, 200)}`);
     }
     expect([...statuses.keys()].every((s) => s < 500)).toBe(true);
     expect(statuses.get(400) ?? 0).toBeGreaterThan(100);
@@ -93,7 +115,11 @@ describe('fuzzing the HTTP API', { timeout: 120_000 }, () => {
 
   it('invalid UTF-8, truncated JSON, wrong content types and bodies past the limit get 4xx', async () => {
     const cases: [string, string | Buffer, string][] = [
-      ['/v1/tickets', Buffer.from([0x7b, 0x22, 0x69, 0x64, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0xff, 0xfe, 0x22, 0x7d]), 'application/json'],
+      [
+        '/v1/tickets',
+        Buffer.from([0x7b, 0x22, 0x69, 0x64, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0xff, 0xfe, 0x22, 0x7d]),
+        'application/json',
+      ],
       ['/v1/tickets', '{"id": "a", "body": "unterminated', 'application/json'],
       ['/v1/tickets', 'id=a&body=b', 'application/x-www-form-urlencoded'],
       ['/v1/tickets', '<ticket/>', 'text/xml'],
@@ -113,7 +139,10 @@ describe('fuzzing the HTTP API', { timeout: 120_000 }, () => {
       const r = rng(seed);
       for (let i = 0; i < 1_500; i++) {
         const b = body(r);
-        await send('/v1/tickets', typeof b === 'object' && b !== null && 'deep' in b ? deep(Number(b.deep)) : (JSON.stringify(b) ?? 'null'));
+        await send(
+          '/v1/tickets',
+          typeof b === 'object' && b !== null && 'deep' in b ? deep(Number(b.deep)) : (JSON.stringify(b) ?? 'null'),
+        );
       }
     };
     // A real collection before each reading, so the figure is what is retained, not garbage not yet swept.

@@ -15,7 +15,14 @@ describe('ingest /metrics', { timeout: 30_000 }, () => {
 
   const start = async (extra: Partial<IngestOptions>): Promise<IngestServer> => {
     prefix = uniquePrefix('ingest-metrics');
-    rig = await startIngestRig({ prefix, apiKeys: [KEY], redisTimeoutMs: 3_000, logger: testLogger('ingest'), metrics: extra.metrics, server: () => extra });
+    rig = await startIngestRig({
+      prefix,
+      apiKeys: [KEY],
+      redisTimeoutMs: 3_000,
+      logger: testLogger('ingest'),
+      metrics: extra.metrics,
+      server: () => extra,
+    });
     ({ app } = rig);
     return app;
   };
@@ -27,11 +34,14 @@ describe('ingest /metrics', { timeout: 30_000 }, () => {
 
   it('counts tickets accepted, duplicate and rejected, and requests by route pattern, without an API key to scrape', async () => {
     await start({ metrics: createAppMetrics({ app: 'ingest', processMetrics: false }) });
-    const post = (url: string, payload: Record<string, unknown>) => app.inject({ method: 'POST', url, headers: auth, payload });
+    const post = (url: string, payload: Record<string, unknown>) =>
+      app.inject({ method: 'POST', url, headers: auth, payload });
     expect((await post('/v1/tickets', { id: 'm-1', body: 'Where is my invoice?' })).statusCode).toBe(202);
     expect((await post('/v1/tickets', { id: 'm-1', body: 'Where is my invoice?' })).statusCode).toBe(200);
     expect((await post('/v1/tickets', { id: 'm 2', body: 'bad id' })).statusCode).toBe(400);
-    const batch = await post('/v1/tickets/batch', { tickets: [{ id: 'm-3', body: 'a' }, { id: 'm-1', body: 'again' }, { id: 'm-4' }] });
+    const batch = await post('/v1/tickets/batch', {
+      tickets: [{ id: 'm-3', body: 'a' }, { id: 'm-1', body: 'again' }, { id: 'm-4' }],
+    });
     expect(batch.json()).toMatchObject({ accepted: 1, duplicates: 1, rejected: 1 });
     expect((await app.inject({ method: 'GET', url: '/v1/tickets/m-3', headers: auth })).statusCode).toBe(200);
     expect((await app.inject({ method: 'GET', url: '/v1/tickets/m-unknown', headers: auth })).statusCode).toBe(404);
@@ -58,8 +68,19 @@ describe('ingest /metrics', { timeout: 30_000 }, () => {
     await start({ metrics: createAppMetrics({ app: 'ingest', processMetrics: false }), metricsToken: SCRAPE_TOKEN });
     expect((await app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(401);
     expect((await app.inject({ method: 'GET', url: '/metrics', headers: auth })).statusCode).toBe(401);
-    expect((await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${SCRAPE_TOKEN}` } })).statusCode).toBe(200);
-    expect((await app.inject({ method: 'GET', url: '/v1/tickets/m-1', headers: { authorization: `Bearer ${SCRAPE_TOKEN}` } })).statusCode).toBe(401);
+    expect(
+      (await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${SCRAPE_TOKEN}` } }))
+        .statusCode,
+    ).toBe(200);
+    expect(
+      (
+        await app.inject({
+          method: 'GET',
+          url: '/v1/tickets/m-1',
+          headers: { authorization: `Bearer ${SCRAPE_TOKEN}` },
+        })
+      ).statusCode,
+    ).toBe(401);
     expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
   });
 

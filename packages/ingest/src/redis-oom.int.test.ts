@@ -30,7 +30,16 @@ describe('Redis out of memory (maxmemory with noeviction)', { timeout: 60_000 },
   });
 
   it('answers 503 (never 202) while Redis refuses writes, and a stored ticket stays whole', async () => {
-    expect((await app.inject({ method: 'POST', url: '/v1/tickets', headers: auth, payload: { id: 'M-1', body: 'stored before memory ran out' } })).statusCode).toBe(202);
+    expect(
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/v1/tickets',
+          headers: auth,
+          payload: { id: 'M-1', body: 'stored before memory ran out' },
+        })
+      ).statusCode,
+    ).toBe(202);
     // Fill Redis with small values until it refuses writes, as a burst with no consumer would. (A
     // big value would be refused for its own query buffer and leave memory below the limit.)
     let full = false;
@@ -42,9 +51,19 @@ describe('Redis out of memory (maxmemory with noeviction)', { timeout: 60_000 },
     }
     expect(full).toBe(true);
 
-    const refused = await app.inject({ method: 'POST', url: '/v1/tickets', headers: auth, payload: { id: 'M-2', body: 'arrives while Redis is full' } });
+    const refused = await app.inject({
+      method: 'POST',
+      url: '/v1/tickets',
+      headers: auth,
+      payload: { id: 'M-2', body: 'arrives while Redis is full' },
+    });
     expect(refused.statusCode).toBe(503);
-    const batch = await app.inject({ method: 'POST', url: '/v1/tickets/batch', headers: auth, payload: { tickets: [{ id: 'M-3', body: 'also refused' }] } });
+    const batch = await app.inject({
+      method: 'POST',
+      url: '/v1/tickets/batch',
+      headers: auth,
+      payload: { tickets: [{ id: 'M-3', body: 'also refused' }] },
+    });
     expect(batch.statusCode).toBe(503);
     // Nothing half-written: the refused tickets are unknown, the stored one reads back whole.
     const known = await app.inject({ method: 'GET', url: '/v1/tickets/M-1', headers: auth });
@@ -53,6 +72,15 @@ describe('Redis out of memory (maxmemory with noeviction)', { timeout: 60_000 },
 
     // Once memory is freed, the refused ticket is accepted on retry with the same id.
     await filler.eval("for _, k in ipairs(redis.call('KEYS', 'ballast:*')) do redis.call('DEL', k) end return 1", 0);
-    expect((await app.inject({ method: 'POST', url: '/v1/tickets', headers: auth, payload: { id: 'M-2', body: 'arrives while Redis is full' } })).statusCode).toBe(202);
+    expect(
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/v1/tickets',
+          headers: auth,
+          payload: { id: 'M-2', body: 'arrives while Redis is full' },
+        })
+      ).statusCode,
+    ).toBe(202);
   });
 });

@@ -25,7 +25,12 @@ describe('ingest HTTP API', { timeout: 30_000 }, () => {
 
   beforeEach(async () => {
     const prefix = uniquePrefix('ingest');
-    const rig = await startIngestRig({ prefix, apiKeys: [KEY, OTHER_KEY], redisTimeoutMs: 3_000, logger: testLogger('ingest') });
+    const rig = await startIngestRig({
+      prefix,
+      apiKeys: [KEY, OTHER_KEY],
+      redisTimeoutMs: 3_000,
+      logger: testLogger('ingest'),
+    });
     h = { prefix, ...rig };
   });
 
@@ -35,7 +40,14 @@ describe('ingest HTTP API', { timeout: 30_000 }, () => {
   });
 
   const jobCount = async (): Promise<number> => {
-    const counts = await h.tickets.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed');
+    const counts = await h.tickets.queue.getJobCounts(
+      'waiting',
+      'active',
+      'delayed',
+      'prioritized',
+      'completed',
+      'failed',
+    );
     return Object.values(counts).reduce((a, b) => a + b, 0);
   };
 
@@ -101,7 +113,11 @@ describe('ingest HTTP API', { timeout: 30_000 }, () => {
       expect(res.json()).toEqual({ ticketId: 'T-100', status: 'queued', duplicate: false });
       const job = await h.tickets.queue.getJob(jobIdForTicket('T-100'));
       const data = job?.data as TicketJob | undefined;
-      expect(data?.ticket).toMatchObject({ id: 'T-100', body: 'I was charged twice for my subscription this month.', customer: { email: 'jane@example.com' } });
+      expect(data?.ticket).toMatchObject({
+        id: 'T-100',
+        body: 'I was charged twice for my subscription this month.',
+        customer: { email: 'jane@example.com' },
+      });
       expect(Number.isNaN(Date.parse(data?.ticket.receivedAt ?? ''))).toBe(false);
     });
 
@@ -125,7 +141,11 @@ describe('ingest HTTP API', { timeout: 30_000 }, () => {
       ['an empty body', { id: 'T-1', body: '' }, 'body'],
       ['an id with a colon', { id: 'bad:id', body: 'hello' }, 'id'],
       ['an id over 128 characters', { id: 'x'.repeat(129), body: 'hello' }, 'id'],
-      ['a malformed customer e-mail', { id: 'T-1', body: 'hello', customer: { email: 'not-an-email' } }, 'customer.email'],
+      [
+        'a malformed customer e-mail',
+        { id: 'T-1', body: 'hello', customer: { email: 'not-an-email' } },
+        'customer.email',
+      ],
     ])('answers 400 naming the field for %s', async (_label, payload, field) => {
       const res = await post(payload);
       expect(res.statusCode).toBe(400);
@@ -171,7 +191,9 @@ describe('ingest HTTP API', { timeout: 30_000 }, () => {
       expect(second.json()).toEqual({ ticketId: 'T-dup', status: 'queued', duplicate: true });
       expect(await jobCount()).toBe(1);
       const job = await h.tickets.queue.getJob(jobIdForTicket('T-dup'));
-      expect((job?.data as TicketJob | undefined)?.ticket.body).toBe('I was charged twice for my subscription this month.');
+      expect((job?.data as TicketJob | undefined)?.ticket.body).toBe(
+        'I was charged twice for my subscription this month.',
+      );
     });
 
     it('answers a duplicate with the status the pipeline has reached since', async () => {
@@ -212,22 +234,44 @@ describe('ingest HTTP API', { timeout: 30_000 }, () => {
         accepted: number;
         duplicates: number;
         rejected: number;
-        results: { index: number; ticketId?: string; accepted: boolean; duplicate?: boolean; status?: string; error?: string; message?: string }[];
+        results: {
+          index: number;
+          ticketId?: string;
+          accepted: boolean;
+          duplicate?: boolean;
+          status?: string;
+          error?: string;
+          message?: string;
+        }[];
       }>();
       expect(body).toMatchObject({ accepted: 2, duplicates: 1, rejected: 3 });
       expect(body.results).toHaveLength(6);
-      expect(body.results[0]).toMatchObject({ index: 0, ticketId: 'B-1', accepted: true, duplicate: false, status: 'queued' });
+      expect(body.results[0]).toMatchObject({
+        index: 0,
+        ticketId: 'B-1',
+        accepted: true,
+        duplicate: false,
+        status: 'queued',
+      });
       expect(body.results[1]).toMatchObject({ index: 1, ticketId: 'B-2', accepted: false, error: 'invalid_ticket' });
       expect(body.results[1]?.message).toContain('tickets.1.body');
       expect(body.results[2]).toMatchObject({ index: 2, ticketId: 'B-3', accepted: true });
-      expect(body.results[3]).toMatchObject({ index: 3, ticketId: 'B-1', accepted: false, duplicate: true, status: 'queued' });
+      expect(body.results[3]).toMatchObject({
+        index: 3,
+        ticketId: 'B-1',
+        accepted: false,
+        duplicate: true,
+        status: 'queued',
+      });
       expect(body.results[4]).toMatchObject({ index: 4, ticketId: 'B-4', accepted: false, error: 'invalid_ticket' });
       expect(body.results[4]?.message).toContain('tickets.4.customer.email');
       expect(body.results[5]).toMatchObject({ index: 5, ticketId: 'B-5', accepted: false, error: 'too_large' });
 
       expect(await jobCount()).toBe(2);
       const first = await h.tickets.queue.getJob(jobIdForTicket('B-1'));
-      expect((first?.data as TicketJob | undefined)?.ticket.body).toBe('I was charged twice for my subscription this month.');
+      expect((first?.data as TicketJob | undefined)?.ticket.body).toBe(
+        'I was charged twice for my subscription this month.',
+      );
       expect(await h.tickets.queue.getJob(jobIdForTicket('B-3'))).toBeDefined();
       expect(await h.tickets.queue.getJob(jobIdForTicket('B-2'))).toBeUndefined();
       expect(await h.tickets.queue.getJob(jobIdForTicket('B-4'))).toBeUndefined();
@@ -311,10 +355,18 @@ describe('ingest HTTP API', { timeout: 30_000 }, () => {
     expect(read.status).toBe(200);
     expect(await read.json()).toMatchObject({ ticketId: 'H-1', status: 'queued' });
 
-    const unauthorized = await fetch(`${base}/v1/tickets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ticket('H-2')) });
+    const unauthorized = await fetch(`${base}/v1/tickets`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(ticket('H-2')),
+    });
     expect(unauthorized.status).toBe(401);
     await unauthorized.body?.cancel();
-    const encoded = await fetch(`${base}/%761/tickets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ticket('H-3')) });
+    const encoded = await fetch(`${base}/%761/tickets`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(ticket('H-3')),
+    });
     expect(encoded.status).toBe(401);
     await encoded.body?.cancel();
     expect(await jobCount()).toBe(1);
@@ -327,4 +379,3 @@ describe('ingest HTTP API', { timeout: 30_000 }, () => {
     expect(res.json()).toMatchObject({ error: 'internal_error' });
   });
 });
-

@@ -45,8 +45,14 @@ class StorageUnavailable extends Error {
 function isConnectionError(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   const code = (err as { code?: unknown }).code;
-  if (typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code)) return true;
-  return /Stream isn't writeable|Connection is closed|enableOfflineQueue|max retries per request|Command timed out|OOM command not allowed|LOADING|READONLY|MISCONF/i.test(err.message);
+  if (
+    typeof code === 'string' &&
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code)
+  )
+    return true;
+  return /Stream isn't writeable|Connection is closed|enableOfflineQueue|max retries per request|Command timed out|OOM command not allowed|LOADING|READONLY|MISCONF/i.test(
+    err.message,
+  );
 }
 
 /** Rejects if `p` has not settled within `ms`: a Redis that hangs must not hang the HTTP caller. */
@@ -88,11 +94,21 @@ export function buildIngestServer(opts: IngestOptions) {
   app.setErrorHandler((err: FastifyError, _req, reply) => {
     if (err instanceof StorageUnavailable) {
       opts.logger.error({ err }, 'storage unavailable');
-      return sendError(reply, 503, 'storage_unavailable', 'ticket storage did not confirm the write; retry with the same id (retries never create a second ticket)');
+      return sendError(
+        reply,
+        503,
+        'storage_unavailable',
+        'ticket storage did not confirm the write; retry with the same id (retries never create a second ticket)',
+      );
     }
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendError(reply, 413, 'payload_too_large', err.message);
-    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendError(reply, 415, 'unsupported_media_type', 'send JSON with content-type: application/json');
-    if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError) {
+    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+      return sendError(reply, 415, 'unsupported_media_type', 'send JSON with content-type: application/json');
+    if (
+      err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ||
+      err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
+      err instanceof SyntaxError
+    ) {
       return sendError(reply, 400, 'invalid_json', `request body is not valid JSON: ${err.message}`);
     }
     if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
@@ -108,17 +124,30 @@ export function buildIngestServer(opts: IngestOptions) {
     const route = req.routeOptions.url;
     if (route !== undefined && PUBLIC_ROUTES.has(route)) return;
     if (route === METRICS_ROUTE && opts.metrics) {
-      if (!scrapeAuthorized(req.headers.authorization)) await sendError(reply.header('www-authenticate', 'Bearer'), 401, 'unauthorized', 'missing or invalid metrics token');
+      if (!scrapeAuthorized(req.headers.authorization))
+        await sendError(
+          reply.header('www-authenticate', 'Bearer'),
+          401,
+          'unauthorized',
+          'missing or invalid metrics token',
+        );
       return;
     }
     if (!authorized(req.headers.authorization)) {
-      await sendError(reply.header('www-authenticate', 'Bearer'), 401, 'unauthorized', 'missing or invalid API key (Authorization: Bearer <key>)');
+      await sendError(
+        reply.header('www-authenticate', 'Bearer'),
+        401,
+        'unauthorized',
+        'missing or invalid API key (Authorization: Bearer <key>)',
+      );
     }
   });
 
   if (pipeline) {
     // The matched route pattern, never the raw URL, so ticket ids in paths do not become label values.
-    app.addHook('onResponse', async (req, reply) => pipeline.httpRequest(req.routeOptions.url ?? 'unmatched', req.method, reply.statusCode));
+    app.addHook('onResponse', async (req, reply) =>
+      pipeline.httpRequest(req.routeOptions.url ?? 'unmatched', req.method, reply.statusCode),
+    );
   }
   const metrics = opts.metrics;
   if (metrics) {
@@ -144,10 +173,15 @@ export function buildIngestServer(opts: IngestOptions) {
       pipeline?.ticketsIngested('rejected');
       return sendError(reply, v.code === 'too_large' ? 413 : 400, v.code, v.message);
     }
-    const [result] = await within(acceptTickets([v.input], { tickets: opts.tickets, store: opts.store, now }), opts.redisTimeoutMs);
+    const [result] = await within(
+      acceptTickets([v.input], { tickets: opts.tickets, store: opts.store, now }),
+      opts.redisTimeoutMs,
+    );
     if (!result) throw new Error('accept returned no result');
     pipeline?.ticketsIngested(result.duplicate ? 'duplicate' : 'accepted');
-    return reply.code(result.duplicate ? 200 : 202).send({ ticketId: result.ticketId, status: result.status, duplicate: result.duplicate });
+    return reply
+      .code(result.duplicate ? 200 : 202)
+      .send({ ticketId: result.ticketId, status: result.status, duplicate: result.duplicate });
   });
 
   app.post('/v1/tickets/batch', { bodyLimit: MAX_BATCH * 80 * 1024 }, async (req, reply) => {
@@ -155,18 +189,33 @@ export function buildIngestServer(opts: IngestOptions) {
     if (typeof raw !== 'object' || raw === null || !Array.isArray(raw.tickets)) {
       return sendError(reply, 400, 'invalid_batch', 'tickets: expected an array of tickets');
     }
-    if (raw.tickets.length === 0) return sendError(reply, 400, 'invalid_batch', 'tickets: must hold at least one ticket');
+    if (raw.tickets.length === 0)
+      return sendError(reply, 400, 'invalid_batch', 'tickets: must hold at least one ticket');
     if (raw.tickets.length > MAX_BATCH) {
-      return sendError(reply, 413, 'payload_too_large', `tickets: at most ${MAX_BATCH} tickets per batch (got ${raw.tickets.length})`);
+      return sendError(
+        reply,
+        413,
+        'payload_too_large',
+        `tickets: at most ${MAX_BATCH} tickets per batch (got ${raw.tickets.length})`,
+      );
     }
     const checked = raw.tickets.map((t, i) => validateTicket(t, `tickets.${i}`));
     const valid = checked.flatMap((c) => (c.ok ? [c.input] : []));
-    const accepted = await within(acceptTickets(valid, { tickets: opts.tickets, store: opts.store, now }), opts.redisTimeoutMs);
+    const accepted = await within(
+      acceptTickets(valid, { tickets: opts.tickets, store: opts.store, now }),
+      opts.redisTimeoutMs,
+    );
     let next = 0;
     const results = checked.map((c, index) => {
       if (!c.ok) return { index, ticketId: c.ticketId, accepted: false, error: c.code, message: c.message };
       const r = accepted[next++];
-      return { index, ticketId: r?.ticketId, accepted: !r?.duplicate, duplicate: r?.duplicate ?? false, status: r?.status };
+      return {
+        index,
+        ticketId: r?.ticketId,
+        accepted: !r?.duplicate,
+        duplicate: r?.duplicate ?? false,
+        status: r?.status,
+      };
     });
     const counts = {
       accepted: results.filter((r) => r.accepted).length,
@@ -180,7 +229,8 @@ export function buildIngestServer(opts: IngestOptions) {
   });
 
   app.get<{ Params: { id: string } }>('/v1/tickets/:id', async (req, reply) => {
-    if (!TICKET_ID_PATTERN.test(req.params.id)) return sendError(reply, 400, 'invalid_id', 'id: must be 1..128 characters of letters, digits, "-", "_" or "."');
+    if (!TICKET_ID_PATTERN.test(req.params.id))
+      return sendError(reply, 400, 'invalid_id', 'id: must be 1..128 characters of letters, digits, "-", "_" or "."');
     const view = await within(opts.store.get(req.params.id), opts.redisTimeoutMs);
     if (!view) return sendError(reply, 404, 'not_found', `no ticket with id ${req.params.id}`);
     return view;
@@ -189,14 +239,16 @@ export function buildIngestServer(opts: IngestOptions) {
   const pilot = opts.pilot;
   if (pilot) {
     app.post<{ Params: { id: string } }>('/v1/tickets/:id/feedback', async (req, reply) => {
-      if (!TICKET_ID_PATTERN.test(req.params.id)) return sendError(reply, 400, 'invalid_id', 'id: must be 1..128 characters of letters, digits, "-", "_" or "."');
+      if (!TICKET_ID_PATTERN.test(req.params.id))
+        return sendError(reply, 400, 'invalid_id', 'id: must be 1..128 characters of letters, digits, "-", "_" or "."');
       const r = await within(recordFeedback(pilot.ledger, req.params.id, req.body, now()), opts.redisTimeoutMs);
       if (!r.ok) return sendError(reply, r.status, r.error, r.message);
       return { ticketId: req.params.id, feedback: r.feedback };
     });
     app.get<{ Querystring: { days?: string } }>('/v1/pilot/report', async (req, reply) => {
       const days = req.query.days === undefined ? 7 : Number(req.query.days);
-      if (!(days > 0 && days <= 90)) return sendError(reply, 400, 'invalid_days', 'days: must be a number of days between 1 and 90');
+      if (!(days > 0 && days <= 90))
+        return sendError(reply, 400, 'invalid_days', 'days: must be a number of days between 1 and 90');
       return within(pilotReportFor(pilot, days, now()), 30_000);
     });
   }

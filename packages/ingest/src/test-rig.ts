@@ -25,9 +25,25 @@ export async function startIngestRig(opts: {
   server?: (fleet: FleetContext) => Partial<IngestOptions>;
 }): Promise<IngestRig> {
   const logger = opts.logger ?? testLogger();
-  const fleet = await openFleetContext({ redisUrl: opts.redisUrl ?? TEST_REDIS_URL, prefix: opts.prefix, role: 'producer', logger, retentionDays: 30, metrics: opts.metrics?.pipeline });
+  const fleet = await openFleetContext({
+    redisUrl: opts.redisUrl ?? TEST_REDIS_URL,
+    prefix: opts.prefix,
+    role: 'producer',
+    logger,
+    retentionDays: 30,
+    metrics: opts.metrics?.pipeline,
+  });
   const tickets = openQueue(ticketsQueue, fleet.ctx);
-  const app = buildIngestServer({ apiKeys: opts.apiKeys, tickets, store: fleet.store, redis: fleet.redis, logger, redisTimeoutMs: opts.redisTimeoutMs, metrics: opts.metrics, ...opts.server?.(fleet) });
+  const app = buildIngestServer({
+    apiKeys: opts.apiKeys,
+    tickets,
+    store: fleet.store,
+    redis: fleet.redis,
+    logger,
+    redisTimeoutMs: opts.redisTimeoutMs,
+    metrics: opts.metrics,
+    ...opts.server?.(fleet),
+  });
   await app.ready();
   return {
     fleet,

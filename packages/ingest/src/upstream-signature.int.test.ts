@@ -20,7 +20,15 @@ describe('signed upstream webhooks (Zendesk scheme)', () => {
       prefix,
       apiKeys: [KEY],
       redisTimeoutMs: 5_000,
-      server: (f) => ({ signature: { secrets: ['old-secret-being-rotated', SECRET], windowSeconds: 300, redis: f.redis, prefix, clock: () => NOW } }),
+      server: (f) => ({
+        signature: {
+          secrets: ['old-secret-being-rotated', SECRET],
+          windowSeconds: 300,
+          redis: f.redis,
+          prefix,
+          clock: () => NOW,
+        },
+      }),
     });
     ({ fleet, app } = rig);
   });
@@ -30,8 +38,16 @@ describe('signed upstream webhooks (Zendesk scheme)', () => {
   });
 
   const post = (raw: string, headers: Record<string, string>) =>
-    app.inject({ method: 'POST', url: '/v1/tickets', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json', ...headers }, payload: raw });
-  const signed = (raw: string, ts = String(NOW / 1000), secret = SECRET) => ({ 'x-zendesk-webhook-signature': signUpstream(secret, ts, raw), 'x-zendesk-webhook-signature-timestamp': ts });
+    app.inject({
+      method: 'POST',
+      url: '/v1/tickets',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json', ...headers },
+      payload: raw,
+    });
+  const signed = (raw: string, ts = String(NOW / 1000), secret = SECRET) => ({
+    'x-zendesk-webhook-signature': signUpstream(secret, ts, raw),
+    'x-zendesk-webhook-signature-timestamp': ts,
+  });
 
   it('accepts a correctly signed ticket, with either secret during a rotation', async () => {
     const raw = JSON.stringify({ id: 'zd-1', body: 'Printer says paper jam' });

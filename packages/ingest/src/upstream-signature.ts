@@ -22,7 +22,10 @@ export interface SignatureOptions {
 const SIG = 'x-zendesk-webhook-signature';
 const TS = 'x-zendesk-webhook-signature-timestamp';
 
-export const signUpstream = (secret: string, timestamp: string, rawBody: string): string => createHmac('sha256', secret).update(timestamp + rawBody).digest('base64');
+export const signUpstream = (secret: string, timestamp: string, rawBody: string): string =>
+  createHmac('sha256', secret)
+    .update(timestamp + rawBody)
+    .digest('base64');
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -30,10 +33,14 @@ declare module 'fastify' {
   }
 }
 
-const deny = (reply: FastifyReply, message: string): FastifyReply => reply.code(401).send({ error: 'invalid_signature', message });
+const deny = (reply: FastifyReply, message: string): FastifyReply =>
+  reply.code(401).send({ error: 'invalid_signature', message });
 
 /** Keeps the raw JSON text for the signature (fastify's own parser, so prototype poisoning is still refused), and checks every POST. */
-export function requireUpstreamSignature(app: FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Logger>, opts: SignatureOptions): void {
+export function requireUpstreamSignature(
+  app: FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Logger>,
+  opts: SignatureOptions,
+): void {
   const parse = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
@@ -49,16 +56,25 @@ export function requireUpstreamSignature(app: FastifyInstance<RawServerDefault, 
     const timestamp = req.headers[TS];
     if (typeof signature !== 'string' || typeof timestamp !== 'string') return deny(reply, `send ${SIG} and ${TS}`);
     const at = /^\d+$/.test(timestamp) ? Number(timestamp) * 1000 : Date.parse(timestamp);
-    if (!Number.isFinite(at) || Math.abs(clock() - at) > opts.windowSeconds * 1000) return deny(reply, `the signed timestamp is more than ${opts.windowSeconds} s from now`);
+    if (!Number.isFinite(at) || Math.abs(clock() - at) > opts.windowSeconds * 1000)
+      return deny(reply, `the signed timestamp is more than ${opts.windowSeconds} s from now`);
     const given = Buffer.from(signature, 'base64');
     const raw = req.rawBody ?? '';
     const ok = secrets.some((secret) => {
-      const expected = createHmac('sha256', secret).update(timestamp + raw).digest();
+      const expected = createHmac('sha256', secret)
+        .update(timestamp + raw)
+        .digest();
       return expected.length === given.length && timingSafeEqual(expected, given);
     });
     if (!ok) return deny(reply, 'the signature does not match the body');
     // Each signature once inside the window: a captured request cannot be sent again.
-    const fresh = await opts.redis.set(`${opts.prefix}:upstream-sig:${signature}`, '1', 'EX', opts.windowSeconds * 2, 'NX');
+    const fresh = await opts.redis.set(
+      `${opts.prefix}:upstream-sig:${signature}`,
+      '1',
+      'EX',
+      opts.windowSeconds * 2,
+      'NX',
+    );
     if (fresh !== 'OK') return deny(reply, 'this signed request was already received (replay)');
   });
 }

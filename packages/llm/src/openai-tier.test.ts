@@ -6,9 +6,20 @@ import { parsePrompt } from './prompt.js';
 
 const prompt = parsePrompt('version: test-v1\n---\nYou route support tickets. Answer in JSON.', 'inline');
 
-const ticket: TierInput = { ticketId: 't-1', subject: 'Export crashes', body: 'Clicking export shows a stack trace.', language: 'en' };
+const ticket: TierInput = {
+  ticketId: 't-1',
+  subject: 'Export crashes',
+  body: 'Clicking export shows a stack trace.',
+  language: 'en',
+};
 
-const bug = decisionJson({ category: 'bug', priority: 'high', team: 'core_eng', confidence: 0.93, rationale: 'crash on export' });
+const bug = decisionJson({
+  category: 'bug',
+  priority: 'high',
+  team: 'core_eng',
+  confidence: 0.93,
+  rationale: 'crash on export',
+});
 
 let fake: FakeProvider;
 let reply: (callIndex: number) => FakeReply;
@@ -23,7 +34,16 @@ afterEach(async () => {
 
 const tierFor = (over: Partial<OpenAITierConfig> = {}, url = fake.url): ReturnType<typeof createOpenAITier> =>
   createOpenAITier(
-    { name: 'cheap', baseURL: url, apiKey: 'sk-test', model: 'gpt-4o-mini', threshold: 0.75, timeoutMs: 5_000, maxTokens: 123, ...over },
+    {
+      name: 'cheap',
+      baseURL: url,
+      apiKey: 'sk-test',
+      model: 'gpt-4o-mini',
+      threshold: 0.75,
+      timeoutMs: 5_000,
+      maxTokens: 123,
+      ...over,
+    },
     { prompt, routing: DEFAULT_ROUTING_TABLE, prices: DEFAULT_PRICES },
   );
 
@@ -31,7 +51,12 @@ const classify = (over: Partial<OpenAITierConfig> = {}): Promise<TierResult> => 
 
 describe('createOpenAITier', () => {
   it('describes itself as a model tier with the prompt version', () => {
-    expect(tierFor({ name: 'strong', threshold: 0.3 })).toMatchObject({ name: 'strong', threshold: 0.3, isModel: true, promptVersion: prompt.version });
+    expect(tierFor({ name: 'strong', threshold: 0.3 })).toMatchObject({
+      name: 'strong',
+      threshold: 0.3,
+      isModel: true,
+      promptVersion: prompt.version,
+    });
   });
 
   it('turns a valid answer into a decision with usage and cost from the price table', async () => {
@@ -39,7 +64,14 @@ describe('createOpenAITier', () => {
     const result = await classify();
     expect(result).toEqual({
       kind: 'answer',
-      decision: { category: 'bug', priority: 'high', team: 'core_eng', confidence: 0.93, escalation_required: false, rationale: 'crash on export' },
+      decision: {
+        category: 'bug',
+        priority: 'high',
+        team: 'core_eng',
+        confidence: 0.93,
+        escalation_required: false,
+        rationale: 'crash on export',
+      },
       raw: bug,
       model: 'gpt-4o-mini',
       // 1000 × $0.15/M + 100 × $0.60/M
@@ -62,7 +94,11 @@ describe('createOpenAITier', () => {
     expect(call?.messages).toHaveLength(2);
     expect(call?.messages[0]).toEqual({ role: 'system', content: prompt.system });
     expect(call?.messages[1]?.role).toBe('user');
-    expect(call?.ticket).toEqual({ subject: 'Export crashes', body: 'Clicking export shows a stack trace.', language: 'en' });
+    expect(call?.ticket).toEqual({
+      subject: 'Export crashes',
+      body: 'Clicking export shows a stack trace.',
+      language: 'en',
+    });
   });
 
   it('keeps ticket text that tries to close the tag inside the data block', async () => {
@@ -77,14 +113,46 @@ describe('createOpenAITier', () => {
   it.each([
     ['prose', 'This is a bug for core engineering.', 'not_json'],
     ['prose around the JSON', `Sure! ${bug} Let me know.`, 'not_json'],
-    ['a missing field', JSON.stringify({ category: 'bug', priority: 'high', team: 'core_eng', confidence: 0.9, rationale: 'x' }), 'schema:escalation_required:invalid_type'],
-    ['an unknown category', decisionJson({ category: 'outage', priority: 'high', team: 'core_eng', confidence: 0.9 }), 'schema:category:invalid_value'],
-    ['an unknown priority', decisionJson({ category: 'bug', priority: 'p0', team: 'core_eng', confidence: 0.9 }), 'schema:priority:invalid_value'],
-    ['an unknown team', decisionJson({ category: 'bug', priority: 'high', team: 'sre', confidence: 0.9 }), 'schema:team:invalid_value'],
-    ['an extra field', JSON.stringify({ ...(JSON.parse(bug) as object), admin_override: true }), 'schema:root:unrecognized_keys'],
-    ['confidence above 1', decisionJson({ category: 'bug', priority: 'high', team: 'core_eng', confidence: 1.5 }), 'schema:confidence:too_big'],
-    ['a long rationale', decisionJson({ category: 'bug', priority: 'high', team: 'core_eng', confidence: 0.9, rationale: 'r'.repeat(81) }), 'schema:rationale:too_big'],
-    ['a team against the routing table', decisionJson({ category: 'bug', priority: 'high', team: 'sales', confidence: 0.9 }), 'team_mismatch:sales!=core_eng'],
+    [
+      'a missing field',
+      JSON.stringify({ category: 'bug', priority: 'high', team: 'core_eng', confidence: 0.9, rationale: 'x' }),
+      'schema:escalation_required:invalid_type',
+    ],
+    [
+      'an unknown category',
+      decisionJson({ category: 'outage', priority: 'high', team: 'core_eng', confidence: 0.9 }),
+      'schema:category:invalid_value',
+    ],
+    [
+      'an unknown priority',
+      decisionJson({ category: 'bug', priority: 'p0', team: 'core_eng', confidence: 0.9 }),
+      'schema:priority:invalid_value',
+    ],
+    [
+      'an unknown team',
+      decisionJson({ category: 'bug', priority: 'high', team: 'sre', confidence: 0.9 }),
+      'schema:team:invalid_value',
+    ],
+    [
+      'an extra field',
+      JSON.stringify({ ...(JSON.parse(bug) as object), admin_override: true }),
+      'schema:root:unrecognized_keys',
+    ],
+    [
+      'confidence above 1',
+      decisionJson({ category: 'bug', priority: 'high', team: 'core_eng', confidence: 1.5 }),
+      'schema:confidence:too_big',
+    ],
+    [
+      'a long rationale',
+      decisionJson({ category: 'bug', priority: 'high', team: 'core_eng', confidence: 0.9, rationale: 'r'.repeat(81) }),
+      'schema:rationale:too_big',
+    ],
+    [
+      'a team against the routing table',
+      decisionJson({ category: 'bug', priority: 'high', team: 'sales', confidence: 0.9 }),
+      'team_mismatch:sales!=core_eng',
+    ],
     ['an empty answer', '', 'not_json'],
   ])('reports %s as invalid, keeping the raw text and the billed usage', async (_label, content, error) => {
     reply = () => ({ content });
@@ -109,25 +177,45 @@ describe('createOpenAITier', () => {
   ])('reports a completion with %s as an empty answer', async (_label, choices) => {
     reply = () => ({
       status: 200,
-      body: JSON.stringify({ id: 'x', object: 'chat.completion', created: 0, model: 'gpt-4o-mini', choices, usage: { prompt_tokens: 10, completion_tokens: 0, total_tokens: 10 } }),
+      body: JSON.stringify({
+        id: 'x',
+        object: 'chat.completion',
+        created: 0,
+        model: 'gpt-4o-mini',
+        choices,
+        usage: { prompt_tokens: 10, completion_tokens: 0, total_tokens: 10 },
+      }),
     });
-    expect(await classify()).toMatchObject({ kind: 'invalid', error: 'empty_answer', raw: null, usage: { promptTokens: 10, completionTokens: 0 } });
+    expect(await classify()).toMatchObject({
+      kind: 'invalid',
+      error: 'empty_answer',
+      raw: null,
+      usage: { promptTokens: 10, completionTokens: 0 },
+    });
   });
 
   it.each([
     ['an error object', { status: 200, body: '{"error":{"message":"upstream provider failed"}}' }],
     ['an HTML page', { status: 200, headers: { 'content-type': 'text/html' }, body: '<html>Gateway login</html>' }],
     ['a choice without a message', { status: 200, body: '{"choices":[{"index":0,"finish_reason":"stop"}]}' }],
-  ] satisfies [string, FakeReply][])('returns a result instead of throwing when a 200 carries %s', async (_label, r) => {
-    reply = () => r;
-    const result = await classify();
-    expect(['unavailable', 'invalid']).toContain(result.kind);
-    expect(fake.calls).toHaveLength(1);
-  });
+  ] satisfies [string, FakeReply][])(
+    'returns a result instead of throwing when a 200 carries %s',
+    async (_label, r) => {
+      reply = () => r;
+      const result = await classify();
+      expect(['unavailable', 'invalid']).toContain(result.kind);
+      expect(fake.calls).toHaveLength(1);
+    },
+  );
 
   it('reports a 200 that is not a chat completion as an unavailable provider', async () => {
     reply = () => ({ status: 200, body: '{"error":{"message":"upstream provider failed"}}' });
-    expect(await classify()).toEqual({ kind: 'unavailable', error: 'malformed_response', retryable: false, model: 'gpt-4o-mini' });
+    expect(await classify()).toEqual({
+      kind: 'unavailable',
+      error: 'malformed_response',
+      retryable: false,
+      model: 'gpt-4o-mini',
+    });
   });
 
   it('honours Retry-After seconds on a 429 without retrying', async () => {
@@ -150,27 +238,52 @@ describe('createOpenAITier', () => {
   it('treats a 429 for an exhausted balance as unavailable, since waiting will not help', async () => {
     reply = () => ({
       status: 429,
-      body: JSON.stringify({ error: { message: 'You exceeded your current quota', type: 'insufficient_quota', code: 'insufficient_quota' } }),
+      body: JSON.stringify({
+        error: { message: 'You exceeded your current quota', type: 'insufficient_quota', code: 'insufficient_quota' },
+      }),
     });
-    expect(await classify()).toEqual({ kind: 'unavailable', error: 'insufficient_quota', retryable: false, model: 'gpt-4o-mini' });
+    expect(await classify()).toEqual({
+      kind: 'unavailable',
+      error: 'insufficient_quota',
+      retryable: false,
+      model: 'gpt-4o-mini',
+    });
     expect(fake.calls).toHaveLength(1);
   });
 
-  it.each([500, 502, 503])('reports a %i as retryable and leaves the retry to the cascade (one HTTP call)', async (status) => {
-    reply = () => ({ status });
-    expect(await classify()).toEqual({ kind: 'unavailable', error: `http_${status}`, retryable: true, model: 'gpt-4o-mini' });
-    expect(fake.calls).toHaveLength(1);
-  });
+  it.each([500, 502, 503])(
+    'reports a %i as retryable and leaves the retry to the cascade (one HTTP call)',
+    async (status) => {
+      reply = () => ({ status });
+      expect(await classify()).toEqual({
+        kind: 'unavailable',
+        error: `http_${status}`,
+        retryable: true,
+        model: 'gpt-4o-mini',
+      });
+      expect(fake.calls).toHaveLength(1);
+    },
+  );
 
   it.each([400, 401, 404, 422])('reports a %i as not retryable', async (status) => {
     reply = () => ({ status });
-    expect(await classify()).toEqual({ kind: 'unavailable', error: `http_${status}`, retryable: false, model: 'gpt-4o-mini' });
+    expect(await classify()).toEqual({
+      kind: 'unavailable',
+      error: `http_${status}`,
+      retryable: false,
+      model: 'gpt-4o-mini',
+    });
     expect(fake.calls).toHaveLength(1);
   });
 
   it('gives up on a hanging provider after the configured timeout, as retryable', async () => {
     reply = () => ({ hang: true });
-    expect(await classify({ timeoutMs: 300 })).toEqual({ kind: 'unavailable', error: 'timeout', retryable: true, model: 'gpt-4o-mini' });
+    expect(await classify({ timeoutMs: 300 })).toEqual({
+      kind: 'unavailable',
+      error: 'timeout',
+      retryable: true,
+      model: 'gpt-4o-mini',
+    });
     expect(fake.calls).toHaveLength(1);
   });
 
@@ -178,7 +291,12 @@ describe('createOpenAITier', () => {
     const gone = await startFakeOpenAI(() => ({ content: bug }));
     const url = gone.url;
     await gone.close();
-    expect(await tierFor({}, url).classify(ticket)).toEqual({ kind: 'unavailable', error: 'network', retryable: true, model: 'gpt-4o-mini' });
+    expect(await tierFor({}, url).classify(ticket)).toEqual({
+      kind: 'unavailable',
+      error: 'network',
+      retryable: true,
+      model: 'gpt-4o-mini',
+    });
     expect(gone.calls).toHaveLength(0);
   });
 });

@@ -48,11 +48,14 @@ function classifyError(err: unknown, model: string): TierResult {
   if (err instanceof OpenAI.RateLimitError) {
     // OpenAI answers an exhausted balance with a 429 too; waiting will not fix it, and treating it as a
     // rate limit would pause the queue forever instead of moving on to the next tier or a human.
-    if (err.code === 'insufficient_quota') return { kind: 'unavailable', error: 'insufficient_quota', retryable: false, model };
+    if (err.code === 'insufficient_quota')
+      return { kind: 'unavailable', error: 'insufficient_quota', retryable: false, model };
     return { kind: 'rate_limited', retryAfterMs: retryAfterMs(err.headers), model };
   }
-  if (err instanceof OpenAI.APIConnectionTimeoutError) return { kind: 'unavailable', error: 'timeout', retryable: true, model };
-  if (err instanceof OpenAI.APIConnectionError) return { kind: 'unavailable', error: 'network', retryable: true, model };
+  if (err instanceof OpenAI.APIConnectionTimeoutError)
+    return { kind: 'unavailable', error: 'timeout', retryable: true, model };
+  if (err instanceof OpenAI.APIConnectionError)
+    return { kind: 'unavailable', error: 'network', retryable: true, model };
   if (err instanceof OpenAI.APIError && typeof err.status === 'number') {
     const retryable = err.status >= 500 || err.status === 408 || err.status === 409;
     return { kind: 'unavailable', error: `http_${err.status}`, retryable, model };
@@ -84,7 +87,13 @@ export function createOpenAITier(config: OpenAITierConfig, deps: OpenAITierDeps)
     async classify(input) {
       const wait = quietUntil - Date.now();
       // Spread over half the wait again, so the tickets held back do not all wake in the same instant.
-      if (wait > 0) return { kind: 'rate_limited', retryAfterMs: Math.ceil(wait * (1 + Math.random() * 0.5)), model: config.model, held: true };
+      if (wait > 0)
+        return {
+          kind: 'rate_limited',
+          retryAfterMs: Math.ceil(wait * (1 + Math.random() * 0.5)),
+          model: config.model,
+          held: true,
+        };
       let completion: OpenAI.Chat.Completions.ChatCompletion;
       try {
         completion = await client.chat.completions.create({
@@ -109,11 +118,16 @@ export function createOpenAITier(config: OpenAITierConfig, deps: OpenAITierDeps)
       }
       const promptTokens = completion.usage?.prompt_tokens ?? 0;
       const completionTokens = completion.usage?.completion_tokens ?? 0;
-      const usage = { promptTokens, completionTokens, costUsd: costUsd(deps.prices, config.model, promptTokens, completionTokens) };
+      const usage = {
+        promptTokens,
+        completionTokens,
+        costUsd: costUsd(deps.prices, config.model, promptTokens, completionTokens),
+      };
       const choice = completion.choices[0];
       const raw = choice?.message?.content ?? null;
       if (!choice || raw === null) return { kind: 'invalid', error: 'empty_answer', raw, model: config.model, usage };
-      if (choice.finish_reason === 'length') return { kind: 'invalid', error: 'truncated', raw, model: config.model, usage };
+      if (choice.finish_reason === 'length')
+        return { kind: 'invalid', error: 'truncated', raw, model: config.model, usage };
       const parsed = parseModelOutput(raw, deps.routing);
       if (!parsed.ok) return { kind: 'invalid', error: parsed.error, raw, model: config.model, usage };
       return { kind: 'answer', decision: parsed.decision, raw, model: config.model, usage };

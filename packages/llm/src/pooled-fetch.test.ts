@@ -9,7 +9,12 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function serve(handle: (req: IncomingMessage, body: string) => { status: number; headers?: Record<string, string | string[]>; body?: string }): Promise<{ url: string; connections: () => number }> {
+async function serve(
+  handle: (
+    req: IncomingMessage,
+    body: string,
+  ) => { status: number; headers?: Record<string, string | string[]>; body?: string },
+): Promise<{ url: string; connections: () => number }> {
   let connections = 0;
   server = createServer((req, res) => {
     let body = '';
@@ -27,7 +32,15 @@ async function serve(handle: (req: IncomingMessage, body: string) => { status: n
 
 describe('pooledFetch', () => {
   it('sends method, headers and body, and answers with a standard Response', async () => {
-    const s = await serve((req, body) => ({ status: 201, headers: { 'content-type': 'application/json', 'x-seen': `${req.method ?? ''} ${String(req.headers['x-api'])} ${body}`, 'set-cookie': ['a=1', 'b=2'] }, body: '{"ok":true}' }));
+    const s = await serve((req, body) => ({
+      status: 201,
+      headers: {
+        'content-type': 'application/json',
+        'x-seen': `${req.method ?? ''} ${String(req.headers['x-api'])} ${body}`,
+        'set-cookie': ['a=1', 'b=2'],
+      },
+      body: '{"ok":true}',
+    }));
     const res = await pooledFetch()(`${s.url}/v1/x`, { method: 'POST', headers: [['x-api', 'k1']], body: '{"q":1}' });
     expect(res).toBeInstanceOf(Response);
     expect(res.status).toBe(201);

@@ -20,13 +20,18 @@ export function pooledFetch(): typeof fetch {
   const agent = new Agent();
   const pooled = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
     const body = init.body;
-    if (input instanceof Request || !(body === undefined || body === null || typeof body === 'string' || body instanceof Uint8Array)) {
+    if (
+      input instanceof Request ||
+      !(body === undefined || body === null || typeof body === 'string' || body instanceof Uint8Array)
+    ) {
       return fetch(input, init);
     }
     const res = await request(input, {
       method: init.method ?? 'GET',
       // A list of pairs would be read by undici as a flat list; a Headers object or a record is passed as is.
-      headers: Array.isArray(init.headers) ? new Headers(init.headers) : (init.headers as Headers | Record<string, string> | undefined),
+      headers: Array.isArray(init.headers)
+        ? new Headers(init.headers)
+        : (init.headers as Headers | Record<string, string> | undefined),
       body: body ?? undefined,
       signal: init.signal ?? undefined,
       dispatcher: agent,

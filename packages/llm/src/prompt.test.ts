@@ -34,7 +34,9 @@ describe('parsePrompt', () => {
     ['an empty prompt', 'version: v1\n---\n   \n'],
     ['text before the header', 'hello\nversion: v1\n---\nYou route tickets.'],
   ])('rejects a file with %s, naming the file and the expected layout', (_label, text) => {
-    expect(() => parsePrompt(text, 'prompts/broken.txt')).toThrow(/^prompts\/broken\.txt: a prompt file starts with "version: <name>"/);
+    expect(() => parsePrompt(text, 'prompts/broken.txt')).toThrow(
+      /^prompts\/broken\.txt: a prompt file starts with "version: <name>"/,
+    );
   });
 });
 
@@ -73,7 +75,11 @@ describe('renderTicket', () => {
 
   it('puts the ticket JSON-encoded inside a single pair of ticket tags', () => {
     const rendered = renderTicket('Login', 'line one\nline "two"', 'de');
-    expect(JSON.parse(ticketBlock(rendered))).toEqual({ subject: 'Login', body: 'line one\nline "two"', language: 'de' });
+    expect(JSON.parse(ticketBlock(rendered))).toEqual({
+      subject: 'Login',
+      body: 'line one\nline "two"',
+      language: 'de',
+    });
     expect(rendered.split('\n').at(-1)).toBe('</ticket>');
   });
 

@@ -43,7 +43,12 @@ export interface BenchFigures {
   byLanguage: Record<string, { rows: number; accuracy: number }>;
   coverage: number;
   coveredAccuracy: number;
-  priority: null | { rows: number; accuracy: number; ece: number; kept: { target: number; share: number; accuracy: number }[] };
+  priority: null | {
+    rows: number;
+    accuracy: number;
+    ece: number;
+    kept: { target: number; share: number; accuracy: number }[];
+  };
 }
 
 export interface HoldoutResult extends BenchFigures {
@@ -57,7 +62,8 @@ export interface HoldoutResult extends BenchFigures {
 }
 
 const strata = (rows: readonly LabelledTicket[]): string[] => rows.map((t) => t.fineLabel ?? t.category);
-const pick = (rows: readonly LabelledTicket[], idx: readonly number[]): LabelledTicket[] => idx.map((i) => rows[i] as LabelledTicket);
+const pick = (rows: readonly LabelledTicket[], idx: readonly number[]): LabelledTicket[] =>
+  idx.map((i) => rows[i] as LabelledTicket);
 
 function thresholdFor(model: LocalModel, head: 'category' | 'priority', target: number): number | null {
   const found = model.meta.thresholds?.[head].find((t) => Math.abs(t.targetAccuracy - target) < 1e-9);
@@ -113,7 +119,8 @@ function figures(scored: readonly Scored[], trainRows: number, priorityTargets: 
   for (const entry of Object.values(byLanguage)) entry.accuracy /= entry.rows;
   const taken = scored.filter((s) => s.taken);
   const withPriority = scored.filter((s) => s.priorityCorrect !== null);
-  const share = (xs: readonly Scored[], f: (s: Scored) => boolean): number => (xs.length ? xs.filter(f).length / xs.length : 0);
+  const share = (xs: readonly Scored[], f: (s: Scored) => boolean): number =>
+    xs.length ? xs.filter(f).length / xs.length : 0;
   return {
     trainRows,
     testRows: scored.length,
@@ -122,8 +129,14 @@ function figures(scored: readonly Scored[], trainRows: number, priorityTargets: 
       scored.map((s) => s.ticket.category),
       scored.map((s) => s.predicted),
     ),
-    eceBefore: expectedCalibrationError(scored.map((s) => s.uncalibrated), correct),
-    eceAfter: expectedCalibrationError(scored.map((s) => s.confidence), correct),
+    eceBefore: expectedCalibrationError(
+      scored.map((s) => s.uncalibrated),
+      correct,
+    ),
+    eceAfter: expectedCalibrationError(
+      scored.map((s) => s.confidence),
+      correct,
+    ),
     byLanguage,
     coverage: share(scored, (s) => s.taken),
     coveredAccuracy: share(taken, (s) => s.correct),
@@ -137,7 +150,11 @@ function figures(scored: readonly Scored[], trainRows: number, priorityTargets: 
           ),
           kept: priorityTargets.map((target, t) => {
             const kept = withPriority.filter((s) => s.priorityKept[t]);
-            return { target, share: kept.length / withPriority.length, accuracy: share(kept, (s) => s.priorityCorrect === true) };
+            return {
+              target,
+              share: kept.length / withPriority.length,
+              accuracy: share(kept, (s) => s.priorityCorrect === true),
+            };
           }),
         }
       : null,
@@ -145,7 +162,11 @@ function figures(scored: readonly Scored[], trainRows: number, priorityTargets: 
 }
 
 /** The protocol: one seeded, stratified test split held out; train on the rest. */
-export async function benchHoldout(rows: readonly LabelledTicket[], testFraction: number, opts: BenchOptions): Promise<HoldoutResult> {
+export async function benchHoldout(
+  rows: readonly LabelledTicket[],
+  testFraction: number,
+  opts: BenchOptions,
+): Promise<HoldoutResult> {
   const split = stratifiedSplit(strata(rows), testFraction, opts.seed);
   const train = pick(rows, split.keep);
   const test = pick(rows, split.held);
@@ -168,7 +189,11 @@ export async function benchHoldout(rows: readonly LabelledTicket[], testFraction
  * fold it scores. A test split of a few hundred tickets moves accuracy by ±2 points and puts the
  * ECE of a perfectly calibrated model near 0.03; pooling all rows measures the method, not the draw.
  */
-export async function benchCrossValidated(rows: readonly LabelledTicket[], folds: number, opts: BenchOptions): Promise<BenchFigures & { perFoldAccuracy: number[] }> {
+export async function benchCrossValidated(
+  rows: readonly LabelledTicket[],
+  folds: number,
+  opts: BenchOptions,
+): Promise<BenchFigures & { perFoldAccuracy: number[] }> {
   const foldOf = stratifiedFolds(strata(rows), folds, opts.seed);
   const scored: Scored[] = [];
   const perFoldAccuracy: number[] = [];
@@ -183,4 +208,3 @@ export async function benchCrossValidated(rows: readonly LabelledTicket[], folds
   }
   return { ...figures(scored, Math.round(trainRows), opts.priorityTargets), perFoldAccuracy };
 }
-

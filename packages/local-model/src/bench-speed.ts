@@ -1,7 +1,11 @@
 import type { LabelledTicket, LocalModel } from './types.js';
 
 /** Tickets per second over `tickets`, cycled for at least `seconds` after a warm-up pass. */
-export function predictionRate(model: LocalModel, tickets: readonly LabelledTicket[], seconds = 2): { perSecond: number; meanChars: number } {
+export function predictionRate(
+  model: LocalModel,
+  tickets: readonly LabelledTicket[],
+  seconds = 2,
+): { perSecond: number; meanChars: number } {
   for (const t of tickets) model.predict(t.subject, t.body);
   let n = 0;
   const started = performance.now();

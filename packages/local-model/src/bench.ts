@@ -50,7 +50,14 @@ const folds = Number(args.folds);
 const out = args.out ?? resolve(here, `../test-artifacts/bench${args.dev ? '-dev' : ''}.json`);
 const figures: Figure[] = [];
 
-function add(name: string, holdout: number | null, cv: number | null, bound: Figure['bound'], target: number | null, note?: string): void {
+function add(
+  name: string,
+  holdout: number | null,
+  cv: number | null,
+  bound: Figure['bound'],
+  target: number | null,
+  note?: string,
+): void {
   figures.push({ name, holdout, cv, bound, target, ...(note ? { note } : {}) });
 }
 
@@ -68,7 +75,9 @@ function progress(label: string): (done: number, total: number, phase: string) =
     if (pct === last) return;
     last = pct;
     const fill = Math.round(pct / 5);
-    process.stderr.write(`\r  ${label.padEnd(14)} [${'#'.repeat(fill)}${'.'.repeat(20 - fill)}] ${String(pct).padStart(3)}% ${phase.padEnd(14)}`);
+    process.stderr.write(
+      `\r  ${label.padEnd(14)} [${'#'.repeat(fill)}${'.'.repeat(20 - fill)}] ${String(pct).padStart(3)}% ${phase.padEnd(14)}`,
+    );
     if (done === total) process.stderr.write('\r\x1b[K');
   };
 }
@@ -109,8 +118,18 @@ async function main(): Promise<void> {
   const sets = args.sets.split(',');
   const banking = sets.includes('banking77') ? await load('banking77') : null;
   if (banking) {
-    const h = await benchHoldout(banking, testFraction, { seed, categoryTarget: 0.95, priorityTargets: [0.6, 0.8], onProgress: progress('banking77') });
-    const cv = await benchCrossValidated(banking, folds, { seed, categoryTarget: 0.95, priorityTargets: [0.6, 0.8], onProgress: progress('banking77 cv') });
+    const h = await benchHoldout(banking, testFraction, {
+      seed,
+      categoryTarget: 0.95,
+      priorityTargets: [0.6, 0.8],
+      onProgress: progress('banking77'),
+    });
+    const cv = await benchCrossValidated(banking, folds, {
+      seed,
+      categoryTarget: 0.95,
+      priorityTargets: [0.6, 0.8],
+      onProgress: progress('banking77 cv'),
+    });
     describe('banking77', h);
     add('banking77: category accuracy', h.accuracy, cv.accuracy, 'min', 0.97, spread(cv.perFoldAccuracy));
     add('banking77: category macro-F1', h.macroF1, cv.macroF1, null, null);
@@ -126,13 +145,29 @@ async function main(): Promise<void> {
     const tenK = banking.slice(0, 10_000);
     const started = performance.now();
     trainLocalModel(tenK, { seed, onProgress: progress('10k train') });
-    add(`training ${tenK.length} tickets (s, banking77, all phases)`, (performance.now() - started) / 1000, null, 'max', 20);
+    add(
+      `training ${tenK.length} tickets (s, banking77, all phases)`,
+      (performance.now() - started) / 1000,
+      null,
+      'max',
+      20,
+    );
   }
 
   const tobi = sets.includes('tobi') ? await load('tobi') : null;
   if (tobi) {
-    const h = await benchHoldout(tobi, testFraction, { seed, categoryTarget: 0.9, priorityTargets: [0.6, 0.8], onProgress: progress('tobi') });
-    const cv = await benchCrossValidated(tobi, folds, { seed, categoryTarget: 0.9, priorityTargets: [0.6, 0.8], onProgress: progress('tobi cv') });
+    const h = await benchHoldout(tobi, testFraction, {
+      seed,
+      categoryTarget: 0.9,
+      priorityTargets: [0.6, 0.8],
+      onProgress: progress('tobi'),
+    });
+    const cv = await benchCrossValidated(tobi, folds, {
+      seed,
+      categoryTarget: 0.9,
+      priorityTargets: [0.6, 0.8],
+      onProgress: progress('tobi cv'),
+    });
     describe('tobi', h);
     add('tobi: category accuracy', h.accuracy, cv.accuracy, 'min', 0.72, spread(cv.perFoldAccuracy));
     add('tobi: category macro-F1', h.macroF1, cv.macroF1, 'min', 0.58);
@@ -144,19 +179,51 @@ async function main(): Promise<void> {
       const de = lang(f, 'de');
       return en !== null && de !== null ? (en - de) * 100 : null;
     };
-    add(`tobi: accuracy English (${h.byLanguage.en?.rows ?? 0} / ${cv.byLanguage.en?.rows ?? 0} tickets)`, lang(h, 'en'), lang(cv, 'en'), null, null);
-    add(`tobi: accuracy German (${h.byLanguage.de?.rows ?? 0} / ${cv.byLanguage.de?.rows ?? 0} tickets)`, lang(h, 'de'), lang(cv, 'de'), null, null);
+    add(
+      `tobi: accuracy English (${h.byLanguage.en?.rows ?? 0} / ${cv.byLanguage.en?.rows ?? 0} tickets)`,
+      lang(h, 'en'),
+      lang(cv, 'en'),
+      null,
+      null,
+    );
+    add(
+      `tobi: accuracy German (${h.byLanguage.de?.rows ?? 0} / ${cv.byLanguage.de?.rows ?? 0} tickets)`,
+      lang(h, 'de'),
+      lang(cv, 'de'),
+      null,
+      null,
+    );
     add('tobi: German below English (points)', gap(h), gap(cv), 'max', 3);
     add('tobi: ECE before calibration', h.eceBefore, cv.eceBefore, null, null);
     add('tobi: ECE after calibration', h.eceAfter, cv.eceAfter, 'max', 0.03);
     if (h.priority && cv.priority) {
-      add('tobi: priority accuracy', h.priority.accuracy, cv.priority.accuracy, null, null, 'text says little about urgency here: ~0.5 expected');
+      add(
+        'tobi: priority accuracy',
+        h.priority.accuracy,
+        cv.priority.accuracy,
+        null,
+        null,
+        'text says little about urgency here: ~0.5 expected',
+      );
       add('tobi: priority ECE', h.priority.ece, cv.priority.ece, null, null);
       const cvKept = cv.priority.kept;
       h.priority.kept.forEach((k, i) => {
         const c = cvKept[i];
-        add(`tobi: share of priorities kept (${k.target * 100}% target)`, k.share, c?.share ?? null, null, null, i === 0 ? 'the rest get medium + priority_unsure' : undefined);
-        add(`tobi: accuracy of the priorities kept (${k.target * 100}% target)`, k.share ? k.accuracy : null, c?.share ? c.accuracy : null, null, null);
+        add(
+          `tobi: share of priorities kept (${k.target * 100}% target)`,
+          k.share,
+          c?.share ?? null,
+          null,
+          null,
+          i === 0 ? 'the rest get medium + priority_unsure' : undefined,
+        );
+        add(
+          `tobi: accuracy of the priorities kept (${k.target * 100}% target)`,
+          k.share ? k.accuracy : null,
+          c?.share ? c.accuracy : null,
+          null,
+          null,
+        );
       });
     }
     add('tobi: model file (MB)', h.fileBytes / 1e6, null, 'max', 5);
@@ -164,19 +231,45 @@ async function main(): Promise<void> {
     const emails = Array.from({ length: 10_000 }, (_, i) => tobi[i % tobi.length] as LabelledTicket);
     const started = performance.now();
     trainLocalModel(emails, { seed, onProgress: progress('10k emails') });
-    add('training 10000 email-length tickets (s, tobi rows repeated)', (performance.now() - started) / 1000, null, 'max', 20);
+    add(
+      'training 10000 email-length tickets (s, tobi rows repeated)',
+      (performance.now() - started) / 1000,
+      null,
+      'max',
+      20,
+    );
     const rate = predictionRate(h.model, h.testTickets);
-    add(`tobi: prediction (tickets/s, all test tickets, mean ${rate.meanChars.toFixed(0)} chars)`, rate.perSecond, null, 'min', 20_000);
+    add(
+      `tobi: prediction (tickets/s, all test tickets, mean ${rate.meanChars.toFixed(0)} chars)`,
+      rate.perSecond,
+      null,
+      'min',
+      20_000,
+    );
     const emailLength = h.testTickets.filter((t) => Math.abs(t.subject.length + t.body.length - 550) <= 50);
     const long = predictionRate(h.model, emailLength);
-    add(`tobi: prediction (tickets/s, ${emailLength.length} tickets of 500–600 chars)`, long.perSecond, null, 'min', 20_000, 'warm word cache, one thread');
+    add(
+      `tobi: prediction (tickets/s, ${emailLength.length} tickets of 500–600 chars)`,
+      long.perSecond,
+      null,
+      'min',
+      20_000,
+      'warm word cache, one thread',
+    );
     results.tobi = { holdout: strip(h), cv };
   }
 
   printTable();
   await mkdir(dirname(out), { recursive: true });
-  const json = figures.map((f) => ({ ...f, holdoutResult: passes(f, f.holdout) || null, cvResult: f.cv === null ? null : passes(f, f.cv) || null }));
-  await writeFile(out, `${JSON.stringify({ seed, testFraction, folds, dev: args.dev, figures: json, results }, null, 2)}\n`);
+  const json = figures.map((f) => ({
+    ...f,
+    holdoutResult: passes(f, f.holdout) || null,
+    cvResult: f.cv === null ? null : passes(f, f.cv) || null,
+  }));
+  await writeFile(
+    out,
+    `${JSON.stringify({ seed, testFraction, folds, dev: args.dev, figures: json, results }, null, 2)}\n`,
+  );
   console.log(`\nfigures written to ${out}`);
 }
 
@@ -203,7 +296,13 @@ function printTable(): void {
   ]);
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
   console.log('');
-  for (const r of [header, ...rows]) console.log(r.map((cell, c) => (c < r.length - 1 ? cell.padEnd(widths[c] ?? 0) : cell)).join('  ').trimEnd());
+  for (const r of [header, ...rows])
+    console.log(
+      r
+        .map((cell, c) => (c < r.length - 1 ? cell.padEnd(widths[c] ?? 0) : cell))
+        .join('  ')
+        .trimEnd(),
+    );
 }
 
 await main();

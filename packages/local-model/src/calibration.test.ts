@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { softmaxInto } from './linear.js';
-import { chooseCalibratedThreshold, chooseThreshold, coverageAt, expectedCalibrationError, macroF1 } from './metrics.js';
+import {
+  chooseCalibratedThreshold,
+  chooseThreshold,
+  coverageAt,
+  expectedCalibrationError,
+  macroF1,
+} from './metrics.js';
 import { createRng } from './rng.js';
 import { syntheticTickets } from './synthetic-tickets.test-helper.js';
 import { fitTemperature } from './temperature.js';
@@ -73,7 +79,15 @@ describe('temperature scaling', () => {
   it('softens a trained model that is over-confident on noisy labels (T > 1), and its ECE falls', () => {
     // Labels flipped at random for a quarter of the rows: the model cannot know which.
     const rand = createRng(5);
-    const rows = syntheticTickets(800, 7, 0.2).map((r, i, all) => (rand() < 0.25 ? { ...r, category: all[(i + 3) % all.length]?.category ?? r.category, fineLabel: all[(i + 3) % all.length]?.fineLabel } : r));
+    const rows = syntheticTickets(800, 7, 0.2).map((r, i, all) =>
+      rand() < 0.25
+        ? {
+            ...r,
+            category: all[(i + 3) % all.length]?.category ?? r.category,
+            fineLabel: all[(i + 3) % all.length]?.fineLabel,
+          }
+        : r,
+    );
     const { metrics } = trainLocalModel(rows, { seed: 1, settings: [{ l2: 1e-6, learningRate: 1 }], epochs: 20 });
     expect(metrics.category.temperature).toBeGreaterThan(1);
     expect(metrics.category.eceAfter).toBeLessThan(metrics.category.eceBefore);

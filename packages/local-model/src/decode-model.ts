@@ -36,26 +36,38 @@ export function decodeLocalModel(data: unknown, source: string): LinearLocalMode
 
   const unknownCategory = file.category.labelCategories.find((c) => !(CATEGORIES as readonly string[]).includes(c));
   if (unknownCategory !== undefined) {
-    fail(`category.labelCategories has "${unknownCategory}", which is not a category of the taxonomy (${CATEGORIES.join(', ')})`);
+    fail(
+      `category.labelCategories has "${unknownCategory}", which is not a category of the taxonomy (${CATEGORIES.join(', ')})`,
+    );
   }
   const unknownListed = file.categories.find((c) => !(CATEGORIES as readonly string[]).includes(c));
-  if (unknownListed !== undefined) fail(`categories has "${unknownListed}", which is not a category of the taxonomy (${CATEGORIES.join(', ')})`);
+  if (unknownListed !== undefined)
+    fail(`categories has "${unknownListed}", which is not a category of the taxonomy (${CATEGORIES.join(', ')})`);
   const labelCategories = file.category.labelCategories as Category[];
   const covered = [...new Set(labelCategories)].sort();
-  if (JSON.stringify([...new Set(file.categories)].sort()) !== JSON.stringify(covered) || new Set(file.categories).size !== file.categories.length) {
-    fail(`categories [${file.categories.join(', ')}] do not match the categories of category.labelCategories [${covered.join(', ')}]`);
+  if (
+    JSON.stringify([...new Set(file.categories)].sort()) !== JSON.stringify(covered) ||
+    new Set(file.categories).size !== file.categories.length
+  ) {
+    fail(
+      `categories [${file.categories.join(', ')}] do not match the categories of category.labelCategories [${covered.join(', ')}]`,
+    );
   }
   const unknownPriority = [...file.priorities, ...(file.priority?.labels ?? [])].find(
     (p) => !(PRIORITIES as readonly string[]).includes(p),
   );
-  if (unknownPriority !== undefined) fail(`priority label "${unknownPriority}" is not a priority of the taxonomy (${PRIORITIES.join(', ')})`);
+  if (unknownPriority !== undefined)
+    fail(`priority label "${unknownPriority}" is not a priority of the taxonomy (${PRIORITIES.join(', ')})`);
   if (JSON.stringify(file.priorities) !== JSON.stringify(file.priority?.labels ?? [])) {
-    fail(`priorities [${file.priorities.join(', ')}] do not match priority.labels [${(file.priority?.labels ?? []).join(', ')}]`);
+    fail(
+      `priorities [${file.priorities.join(', ')}] do not match priority.labels [${(file.priority?.labels ?? []).join(', ')}]`,
+    );
   }
 
   const cols = f.columns;
   const keysBytes = base64ToBytes(f.keys) ?? fail('features.keys is not valid base64');
-  const keys = decodeSortedKeys(keysBytes, cols) ?? fail(`features.keys does not hold ${cols} strictly increasing keys`);
+  const keys =
+    decodeSortedKeys(keysBytes, cols) ?? fail(`features.keys does not hold ${cols} strictly increasing keys`);
   const idfBytes = base64ToBytes(f.idf) ?? fail('features.idf is not valid base64');
   const idfRaw = bytesToUint16(idfBytes);
   if (!idfRaw || idfRaw.length !== cols) fail(`features.idf must hold ${cols} uint16 values`);
@@ -64,24 +76,36 @@ export function decodeLocalModel(data: unknown, source: string): LinearLocalMode
   const blocksBytes = base64ToBytes(f.blocks) ?? fail('features.blocks is not valid base64');
   const blockOf = unpackTwoBit(blocksBytes, cols) ?? fail(`features.blocks must hold ${cols} two-bit values`);
 
-  const head = (name: string, h: { labels: string[]; bias: number[]; scales: number[]; weights: string; temperature: number }): HeadParams => {
+  const head = (
+    name: string,
+    h: { labels: string[]; bias: number[]; scales: number[]; weights: string; temperature: number },
+  ): HeadParams => {
     const k = h.labels.length;
     if (new Set(h.labels).size !== k) fail(`${name}.labels has a duplicate`);
     if (h.bias.length !== k) fail(`${name}.bias has ${h.bias.length} values for ${k} labels`);
     if (h.scales.length !== k) fail(`${name}.scales has ${h.scales.length} values for ${k} labels`);
     const bytes = base64ToBytes(h.weights) ?? fail(`${name}.weights is not valid base64`);
-    if (bytes.length !== cols * k) fail(`${name}.weights holds ${bytes.length} values; expected ${cols} columns × ${k} labels = ${cols * k}`);
+    if (bytes.length !== cols * k)
+      fail(`${name}.weights holds ${bytes.length} values; expected ${cols} columns × ${k} labels = ${cols * k}`);
     const values = new Int8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     return { values, scales: Float64Array.from(h.scales), bias: Float64Array.from(h.bias), temperature: h.temperature };
   };
   if (file.category.labelCategories.length !== file.category.labels.length) {
-    fail(`category.labelCategories has ${file.category.labelCategories.length} entries for ${file.category.labels.length} labels`);
+    fail(
+      `category.labelCategories has ${file.category.labelCategories.length} entries for ${file.category.labels.length} labels`,
+    );
   }
   const newCol = frequentFirst(idf);
-  const reorder = (h: HeadParams, k: number): HeadParams => ({ ...h, values: permuteRows(h.values, k, newCol, (n) => new Int8Array(n)) });
+  const reorder = (h: HeadParams, k: number): HeadParams => ({
+    ...h,
+    values: permuteRows(h.values, k, newCol, (n) => new Int8Array(n)),
+  });
   const category = { ...reorder(head('category', file.category), file.category.labels.length), labelCategories };
   const priority = file.priority
-    ? { ...reorder(head('priority', file.priority), file.priority.labels.length), labels: file.priority.labels as Priority[] }
+    ? {
+        ...reorder(head('priority', file.priority), file.priority.labels.length),
+        labels: file.priority.labels as Priority[],
+      }
     : null;
 
   const meta: LocalModelMeta = {

@@ -38,12 +38,22 @@ describe('features', () => {
       const b = vocab.blockOf[v.indices[i] as number] as number;
       sums[b] = (sums[b] as number) + (v.values[i] as number) ** 2;
     }
-    expect(sums.map((s) => Math.sqrt(s))).toEqual([expect.closeTo(1, 5), expect.closeTo(0.5, 5), expect.closeTo(2, 5), 0]);
+    expect(sums.map((s) => Math.sqrt(s))).toEqual([
+      expect.closeTo(1, 5),
+      expect.closeTo(0.5, 5),
+      expect.closeTo(2, 5),
+      0,
+    ]);
   });
 
   it('folds case and digits, and ignores words it never saw', () => {
     const config: FeatureConfig = { wordNgrams: 1, charMin: 3, charMax: 3, subject: 'shared' };
-    const vocab = buildVocabulary([{ subject: '', body: 'order 1234' }], { config, minDf: 1, maxColumns: 1e9, blockWeights: [1, 1, 1, 1] });
+    const vocab = buildVocabulary([{ subject: '', body: 'order 1234' }], {
+      config,
+      minDf: 1,
+      maxColumns: 1e9,
+      blockWeights: [1, 1, 1, 1],
+    });
     const v = new Vectorizer(vocab);
     const n = v.vectorize('', 'ORDER 9876');
     const again = new Vectorizer(vocab);

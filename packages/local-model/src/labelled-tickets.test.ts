@@ -26,7 +26,14 @@ describe('readLabelledTickets', () => {
       ].join('\n'),
     );
     expect(await readLabelledTickets(path)).toEqual([
-      { subject: 'Rechnung', body: 'Doppelt belastet', category: 'billing', priority: 'high', fineLabel: 'Billing and Payments', language: 'de' },
+      {
+        subject: 'Rechnung',
+        body: 'Doppelt belastet',
+        category: 'billing',
+        priority: 'high',
+        fineLabel: 'Billing and Payments',
+        language: 'de',
+      },
       { subject: '', body: 'I am still waiting on my card?', category: 'other', fineLabel: 'card_arrival' },
     ]);
   });
@@ -42,7 +49,14 @@ describe('readLabelledTickets', () => {
       ].join('\r\n'),
     );
     expect(await readLabelledTickets(path)).toEqual([
-      { subject: 'Refund, please', body: 'Charged twice:\r\n"once" is enough', category: 'billing', priority: 'high', fineLabel: 'Billing and Payments', language: 'en' },
+      {
+        subject: 'Refund, please',
+        body: 'Charged twice:\r\n"once" is enough',
+        category: 'billing',
+        priority: 'high',
+        fineLabel: 'Billing and Payments',
+        language: 'en',
+      },
       { subject: 'Login', body: 'Cannot log in', category: 'technical', fineLabel: 'IT Support' },
     ]);
   });
@@ -91,7 +105,9 @@ describe('readLabelledTickets', () => {
   });
 
   it('accepts a JSONL description field and null optionals', () => {
-    const { rows, problems } = parseLabelledJsonl('{"description": "d", "category": "Other", "priority": null, "language": null}');
+    const { rows, problems } = parseLabelledJsonl(
+      '{"description": "d", "category": "Other", "priority": null, "language": null}',
+    );
     expect(problems).toEqual([]);
     expect(rows).toEqual([{ subject: '', body: 'd', category: 'other' }]);
   });

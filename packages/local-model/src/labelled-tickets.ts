@@ -7,8 +7,11 @@ import type { LabelledTicket } from './types.js';
 
 /** Labels from exports differ in case and spacing ("Billing ", "HIGH"); an empty cell is no value. */
 const label = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((v) => (typeof v === 'string' ? v.trim().toLowerCase() || undefined : v ?? undefined), schema);
-const text = z.preprocess((v) => (typeof v === 'string' ? v.trim() || undefined : v ?? undefined), z.string().max(200).optional());
+  z.preprocess((v) => (typeof v === 'string' ? v.trim().toLowerCase() || undefined : (v ?? undefined)), schema);
+const text = z.preprocess(
+  (v) => (typeof v === 'string' ? v.trim() || undefined : (v ?? undefined)),
+  z.string().max(200).optional(),
+);
 
 /** One labelled row after the source's column names are mapped to ours. */
 const LabelledRow = z.object({
@@ -29,7 +32,11 @@ function describe(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.join('.') || 'row'}: ${i.message}`).join('; ');
 }
 
-function toTicket(raw: Record<string, unknown>, line: number, problems: ParsedLabelledTickets['problems']): LabelledTicket | null {
+function toTicket(
+  raw: Record<string, unknown>,
+  line: number,
+  problems: ParsedLabelledTickets['problems'],
+): LabelledTicket | null {
   const parsed = LabelledRow.safeParse(raw);
   if (!parsed.success) {
     problems.push({ line, message: describe(parsed.error) });
@@ -98,7 +105,12 @@ export function parseLabelledCsv(content: string): ParsedLabelledTickets {
   const problems: ParsedLabelledTickets['problems'] = error ? [error] : [];
   const [header, ...body] = records;
   if (!header) return { rows: [], problems: [...problems, { line: 1, message: 'no header row' }] };
-  const names = header.fields.map((h) => h.trim().toLowerCase().replace(/[\s-]+/g, '_'));
+  const names = header.fields.map((h) =>
+    h
+      .trim()
+      .toLowerCase()
+      .replace(/[\s-]+/g, '_'),
+  );
   const column = (field: keyof typeof COLUMNS): number => {
     for (const name of COLUMNS[field]) {
       const at = names.indexOf(name);
@@ -117,12 +129,21 @@ export function parseLabelledCsv(content: string): ParsedLabelledTickets {
   const missing = (['body', 'category'] as const).filter((f) => at[f] < 0);
   if (missing.length) {
     const want = missing.map((f) => COLUMNS[f].join(' or ')).join(', ');
-    return { rows: [], problems: [...problems, { line: header.line, message: `header needs a column ${want}; found ${names.join(', ')}` }] };
+    return {
+      rows: [],
+      problems: [
+        ...problems,
+        { line: header.line, message: `header needs a column ${want}; found ${names.join(', ')}` },
+      ],
+    };
   }
   const rows: LabelledTicket[] = [];
   for (const record of body) {
     if (record.fields.length !== header.fields.length) {
-      problems.push({ line: record.line, message: `has ${record.fields.length} fields; the header has ${header.fields.length}` });
+      problems.push({
+        line: record.line,
+        message: `has ${record.fields.length} fields; the header has ${header.fields.length}`,
+      });
       continue;
     }
     const cell = (i: number): string | undefined => (i >= 0 ? record.fields[i] : undefined);
@@ -145,7 +166,8 @@ export function parseLabelledCsv(content: string): ParsedLabelledTickets {
 
 /** CSV when the name ends in .csv or the content does not start with `{`; JSONL otherwise. */
 export function parseLabelledTickets(content: string, source: string): ParsedLabelledTickets {
-  const isCsv = /\.csv$/i.test(source) || (!/\.(jsonl|ndjson|json)$/i.test(source) && !content.trimStart().startsWith('{'));
+  const isCsv =
+    /\.csv$/i.test(source) || (!/\.(jsonl|ndjson|json)$/i.test(source) && !content.trimStart().startsWith('{'));
   return isCsv ? parseLabelledCsv(content) : parseLabelledJsonl(content);
 }
 
@@ -153,7 +175,10 @@ export function parseLabelledTickets(content: string, source: string): ParsedLab
  * Reads labelled tickets from JSONL or CSV and validates every row. Any bad row is a
  * LabelledDataError listing each one by line number, unless `skipInvalid` keeps the good rows.
  */
-export async function readLabelledTickets(path: string, opts: { skipInvalid?: boolean } = {}): Promise<LabelledTicket[]> {
+export async function readLabelledTickets(
+  path: string,
+  opts: { skipInvalid?: boolean } = {},
+): Promise<LabelledTicket[]> {
   const { rows, problems } = parseLabelledTickets(await readFile(path, 'utf8'), path);
   if (problems.length && !opts.skipInvalid) throw new LabelledDataError(path, problems);
   return rows;

@@ -7,7 +7,13 @@ export interface LinearScorer {
 }
 
 /** Softmax of `logits[from..from+K)` divided by `temperature`, into `out`. */
-export function softmaxInto(logits: ArrayLike<number>, from: number, K: number, temperature: number, out: Float64Array): void {
+export function softmaxInto(
+  logits: ArrayLike<number>,
+  from: number,
+  K: number,
+  temperature: number,
+  out: Float64Array,
+): void {
   let max = -Infinity;
   for (let k = 0; k < K; k++) max = Math.max(max, (logits[from + k] as number) / temperature);
   let sum = 0;

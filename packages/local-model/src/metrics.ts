@@ -31,7 +31,11 @@ export function macroF1(gold: readonly string[], predicted: readonly string[]): 
  * Expected calibration error: confidences in `bins` equal-width bins, the gap between each bin's
  * mean confidence and its accuracy, weighted by the bin's share of the rows.
  */
-export function expectedCalibrationError(confidences: ArrayLike<number>, correct: ArrayLike<boolean>, bins = 10): number {
+export function expectedCalibrationError(
+  confidences: ArrayLike<number>,
+  correct: ArrayLike<boolean>,
+  bins = 10,
+): number {
   const n = confidences.length;
   if (n === 0) return 0;
   const count = new Float64Array(bins);
@@ -65,7 +69,11 @@ export interface ThresholdChoice {
  * most rows the tier can take while meeting the target. Rows with equal confidence are taken or
  * left together, since a threshold cannot split them.
  */
-export function chooseThreshold(confidences: ArrayLike<number>, correct: ArrayLike<boolean>, target: number): ThresholdChoice {
+export function chooseThreshold(
+  confidences: ArrayLike<number>,
+  correct: ArrayLike<boolean>,
+  target: number,
+): ThresholdChoice {
   const n = confidences.length;
   const order = Array.from({ length: n }, (_, i) => i).sort(
     (a, b) => (confidences[b] as number) - (confidences[a] as number),
@@ -91,7 +99,11 @@ export function chooseThreshold(confidences: ArrayLike<number>, correct: ArrayLi
  * pick a lucky run of hits that new tickets will not repeat. Coverage and accuracy are reported as
  * counted on these rows.
  */
-export function chooseCalibratedThreshold(confidences: ArrayLike<number>, correct: ArrayLike<boolean>, target: number): ThresholdChoice {
+export function chooseCalibratedThreshold(
+  confidences: ArrayLike<number>,
+  correct: ArrayLike<boolean>,
+  target: number,
+): ThresholdChoice {
   const n = confidences.length;
   const order = Array.from({ length: n }, (_, i) => i).sort(
     (a, b) => (confidences[b] as number) - (confidences[a] as number),

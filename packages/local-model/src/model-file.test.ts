@@ -8,7 +8,11 @@ import { loadLocalModel, parseLocalModel, saveLocalModel } from './persist.js';
 import { syntheticTickets } from './synthetic-tickets.test-helper.js';
 import { trainLocalModel } from './train.js';
 
-const { file, model } = trainLocalModel(syntheticTickets(200, 2), { seed: 1, epochs: 3, trainedAt: new Date('2026-01-01T00:00:00Z') });
+const { file, model } = trainLocalModel(syntheticTickets(200, 2), {
+  seed: 1,
+  epochs: 3,
+  trainedAt: new Date('2026-01-01T00:00:00Z'),
+});
 const text = JSON.stringify(file);
 const edited = (edit: (f: LocalModelFile) => void): string => {
   const copy = JSON.parse(text) as LocalModelFile;
@@ -43,7 +47,8 @@ describe('model files', () => {
     await saveLocalModel(path, file);
     const loaded = await loadLocalModel(path);
     expect(loaded.meta.modelVersion).toBe(file.modelVersion);
-    for (const t of syntheticTickets(30, 5)) expect(loaded.predict(t.subject, t.body)).toEqual(model.predict(t.subject, t.body));
+    for (const t of syntheticTickets(30, 5))
+      expect(loaded.predict(t.subject, t.body)).toEqual(model.predict(t.subject, t.body));
   });
 
   it('accepts the file as text, as bytes and as the parsed object', () => {
@@ -54,14 +59,29 @@ describe('model files', () => {
   });
 
   it('refuses another format version', () => {
-    rejects(edited((f) => Object.assign(f, { formatVersion: 2 })), /formatVersion 2; this build reads formatVersion 1/);
-    rejects(edited((f) => Reflect.deleteProperty(f, 'formatVersion')), /has no formatVersion/);
+    rejects(
+      edited((f) => Object.assign(f, { formatVersion: 2 })),
+      /formatVersion 2; this build reads formatVersion 1/,
+    );
+    rejects(
+      edited((f) => Reflect.deleteProperty(f, 'formatVersion')),
+      /has no formatVersion/,
+    );
   });
 
   it('refuses a category label outside the taxonomy', () => {
-    rejects(edited((f) => (f.category.labelCategories[0] = 'refunds')), /"refunds", which is not a category of the taxonomy/);
-    rejects(edited((f) => f.categories.push('refunds')), /"refunds", which is not a category/);
-    rejects(edited((f) => f.priority?.labels.splice(0, 1, 'urgent')), /priority label "urgent" is not a priority/);
+    rejects(
+      edited((f) => (f.category.labelCategories[0] = 'refunds')),
+      /"refunds", which is not a category of the taxonomy/,
+    );
+    rejects(
+      edited((f) => f.categories.push('refunds')),
+      /"refunds", which is not a category/,
+    );
+    rejects(
+      edited((f) => f.priority?.labels.splice(0, 1, 'urgent')),
+      /priority label "urgent" is not a priority/,
+    );
   });
 
   it('refuses truncated or empty JSON', () => {
@@ -72,19 +92,49 @@ describe('model files', () => {
 
   it('refuses a file of the wrong shape, naming the field', () => {
     rejects('{"formatVersion": 1, "hello": "world"}', /does not match the model file schema: .*modelVersion/);
-    rejects(edited((f) => Object.assign(f.features, { columns: 'many' })), /features\.columns/);
-    rejects(edited((f) => Object.assign(f.category, { temperature: -1 })), /category\.temperature/);
-    rejects(edited((f) => Object.assign(f, { surprise: true })), /surprise/);
+    rejects(
+      edited((f) => Object.assign(f.features, { columns: 'many' })),
+      /features\.columns/,
+    );
+    rejects(
+      edited((f) => Object.assign(f.category, { temperature: -1 })),
+      /category\.temperature/,
+    );
+    rejects(
+      edited((f) => Object.assign(f, { surprise: true })),
+      /surprise/,
+    );
   });
 
   it('refuses arrays that do not add up, so prediction never meets them', () => {
-    rejects(edited((f) => (f.category.weights = f.category.weights.slice(0, 40))), /category\.weights holds \d+ values; expected/);
-    rejects(edited((f) => (f.category.weights = '%%%')), /category\.weights is not valid base64/);
-    rejects(edited((f) => f.category.bias.pop()), /category\.bias has/);
-    rejects(edited((f) => (f.features.columns += 1)), /features\.keys does not hold/);
-    rejects(edited((f) => (f.features.idf = Buffer.from([0, 0]).toString('base64'))), /features\.idf must hold/);
-    rejects(edited((f) => f.category.labels.splice(1, 1, f.category.labels[0] ?? '')), /duplicate/);
-    rejects(edited((f) => (f.features.charMin = 6)), /charMin 6 is above features\.charMax/);
+    rejects(
+      edited((f) => (f.category.weights = f.category.weights.slice(0, 40))),
+      /category\.weights holds \d+ values; expected/,
+    );
+    rejects(
+      edited((f) => (f.category.weights = '%%%')),
+      /category\.weights is not valid base64/,
+    );
+    rejects(
+      edited((f) => f.category.bias.pop()),
+      /category\.bias has/,
+    );
+    rejects(
+      edited((f) => (f.features.columns += 1)),
+      /features\.keys does not hold/,
+    );
+    rejects(
+      edited((f) => (f.features.idf = Buffer.from([0, 0]).toString('base64'))),
+      /features\.idf must hold/,
+    );
+    rejects(
+      edited((f) => f.category.labels.splice(1, 1, f.category.labels[0] ?? '')),
+      /duplicate/,
+    );
+    rejects(
+      edited((f) => (f.features.charMin = 6)),
+      /charMin 6 is above features\.charMax/,
+    );
   });
 
   it('names the path when the file cannot be read', async () => {

@@ -31,12 +31,17 @@ export async function loadLocalModel(path: string): Promise<LocalModel> {
 export function parseLocalModel(input: string | Uint8Array | LocalModelFile, source = 'input'): LocalModel {
   let data: unknown = input;
   if (typeof input === 'string' || input instanceof Uint8Array) {
-    const text = typeof input === 'string' ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8');
+    const text =
+      typeof input === 'string'
+        ? input
+        : Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8');
     if (!text.trim()) throw new LocalModelFileError(source, 'is empty');
     try {
       data = JSON.parse(text);
     } catch (err) {
-      throw new LocalModelFileError(source, `is not valid JSON, perhaps truncated (${(err as Error).message})`, { cause: err });
+      throw new LocalModelFileError(source, `is not valid JSON, perhaps truncated (${(err as Error).message})`, {
+        cause: err,
+      });
     }
   }
   return decodeLocalModel(data, source);

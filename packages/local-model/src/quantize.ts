@@ -72,7 +72,8 @@ export function scoreQuantizedInto(
       }
     }
     const sums = [a0, a1, a2, a3];
-    for (let j = 0; j < n; j++) out[k0 + j] = (bias[k0 + j] as number) + (scales[k0 + j] as number) * (sums[j] as number);
+    for (let j = 0; j < n; j++)
+      out[k0 + j] = (bias[k0 + j] as number) + (scales[k0 + j] as number) * (sums[j] as number);
   }
 }
 
@@ -84,7 +85,16 @@ export function scoreQuantizedRows(m: QuantizedScorer, x: SparseRows): Float64Ar
   for (let r = 0; r < x.rows; r++) {
     const from = x.rowStart[r] as number;
     const to = x.rowStart[r + 1] as number;
-    scoreQuantizedInto(m.values, K, m.scales, m.bias, x.indices.subarray(from, to), x.values.subarray(from, to), to - from, row);
+    scoreQuantizedInto(
+      m.values,
+      K,
+      m.scales,
+      m.bias,
+      x.indices.subarray(from, to),
+      x.values.subarray(from, to),
+      to - from,
+      row,
+    );
     out.set(row, r * K);
   }
   return out;

@@ -15,7 +15,13 @@ function rows(): { x: SparseRows; y: Int32Array } {
     if (r === 0 || r === 2) indices.push(2);
     rowStart.push(indices.length);
   }
-  const x: SparseRows = { rows: 40, cols: 3, rowStart: Int32Array.from(rowStart), indices: Int32Array.from(indices), values: new Float32Array(indices.length).fill(1) };
+  const x: SparseRows = {
+    rows: 40,
+    cols: 3,
+    rowStart: Int32Array.from(rowStart),
+    indices: Int32Array.from(indices),
+    values: new Float32Array(indices.length).fill(1),
+  };
   return { x, y: Int32Array.from(y) };
 }
 
@@ -54,7 +60,11 @@ describe('scaleColumns', () => {
     const x = vectorizeAll(tickets, new Vectorizer(vocab), vocab.idf.length);
     const w = Float32Array.from(vocab.idf, (_, j) => 1 + (j % 5) / 2);
     const scaled = scaleColumns(x, w, vocab.blockOf, vocab.blockWeights);
-    const direct = vectorizeAll(tickets, new Vectorizer({ ...vocab, idf: Float32Array.from(vocab.idf, (v, j) => v * (w[j] as number)) }), vocab.idf.length);
+    const direct = vectorizeAll(
+      tickets,
+      new Vectorizer({ ...vocab, idf: Float32Array.from(vocab.idf, (v, j) => v * (w[j] as number)) }),
+      vocab.idf.length,
+    );
     expect(Array.from(scaled.indices)).toEqual(Array.from(direct.indices));
     scaled.values.forEach((v, i) => expect(v).toBeCloseTo(direct.values[i] as number, 5));
   });

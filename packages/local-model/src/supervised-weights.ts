@@ -5,7 +5,13 @@ import type { SparseRows } from './sparse.js';
  * labels overall (KL divergence, with the counts smoothed towards the prior so rare features cannot
  * look decisive). Returned as the factor (1 + KL)^power, to be multiplied into the IDF.
  */
-export function supervisedColumnWeights(x: SparseRows, y: Int32Array, classes: number, power: number, smoothing = 10): Float32Array {
+export function supervisedColumnWeights(
+  x: SparseRows,
+  y: Int32Array,
+  classes: number,
+  power: number,
+  smoothing = 10,
+): Float32Array {
   const D = x.cols;
   const counts = new Float64Array(D * classes);
   const df = new Float64Array(D);
@@ -39,7 +45,12 @@ export function supervisedColumnWeights(x: SparseRows, y: Int32Array, classes: n
  * The rows as the vectoriser would give them with each column's IDF scaled by `w`: values scaled,
  * then each block L2-normalised to its weight again. Saves a second pass over the text.
  */
-export function scaleColumns(x: SparseRows, w: Float32Array, blockOf: Uint8Array, blockWeights: readonly number[]): SparseRows {
+export function scaleColumns(
+  x: SparseRows,
+  w: Float32Array,
+  blockOf: Uint8Array,
+  blockWeights: readonly number[],
+): SparseRows {
   const values = new Float32Array(x.values.length);
   const sums = new Float64Array(blockWeights.length);
   for (let r = 0; r < x.rows; r++) {

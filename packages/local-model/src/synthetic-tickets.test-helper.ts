@@ -13,7 +13,21 @@ const INTENTS: { fine: string; category: Category; words: string[] }[] = [
   { fine: 'close_account', category: 'cancellation', words: ['cancel', 'close', 'terminate', 'subscription', 'leave'] },
   { fine: 'feedback', category: 'other', words: ['feedback', 'thanks', 'suggestion', 'idea', 'compliment'] },
 ];
-const FILLER = ['hello', 'please', 'team', 'today', 'my', 'the', 'we', 'our', 'help', 'hallo', 'bitte', 'danke', 'kunde'];
+const FILLER = [
+  'hello',
+  'please',
+  'team',
+  'today',
+  'my',
+  'the',
+  'we',
+  'our',
+  'help',
+  'hallo',
+  'bitte',
+  'danke',
+  'kunde',
+];
 const PRIORITIES: Priority[] = ['low', 'medium', 'high'];
 
 /**

@@ -39,13 +39,21 @@ export interface HeadFit {
 }
 
 /** Softmax regression on one head's labels, quantised as the file will hold it. */
-export function fitHead(x: SparseRows, y: Int32Array, classes: number, setting: FitSetting, fit: HeadFit): QuantizedScorer {
+export function fitHead(
+  x: SparseRows,
+  y: Int32Array,
+  classes: number,
+  setting: FitSetting,
+  fit: HeadFit,
+): QuantizedScorer {
   let rowWeights: Float32Array | undefined;
   if (fit.classBalance > 0) {
     const counts = new Float64Array(classes);
     for (const label of y) counts[label] = (counts[label] as number) + 1;
     const present = counts.filter((c) => c > 0).length;
-    rowWeights = Float32Array.from(y, (label) => Math.pow(y.length / (present * (counts[label] as number)), fit.classBalance));
+    rowWeights = Float32Array.from(y, (label) =>
+      Math.pow(y.length / (present * (counts[label] as number)), fit.classBalance),
+    );
     // Mean weight 1, so the L2 strength means the same with or without balancing.
     const mean = rowWeights.reduce((a, b) => a + b, 0) / Math.max(1, rowWeights.length);
     for (let i = 0; i < rowWeights.length; i++) rowWeights[i] = (rowWeights[i] as number) / mean;

@@ -14,7 +14,8 @@ describe('trainLocalModel', () => {
   it('is deterministic for a fixed seed: the same file bytes and the same predictions', () => {
     const again = trainLocalModel(rows, { seed: 3, trainedAt, epochs: 6 });
     expect(JSON.stringify(again.file)).toBe(JSON.stringify(first.file));
-    for (const t of probe) expect(again.model.predict(t.subject, t.body)).toEqual(first.model.predict(t.subject, t.body));
+    for (const t of probe)
+      expect(again.model.predict(t.subject, t.body)).toEqual(first.model.predict(t.subject, t.body));
   });
 
   it('gives a different model for a different seed', () => {
@@ -52,11 +53,18 @@ describe('trainLocalModel', () => {
     expect(first.metrics.calibrationRows).toBe(80);
     expect(first.metrics.fitRows).toBe(320);
     expect(first.metrics.category.temperature).toBeGreaterThan(0);
-    for (const key of ['category.accuracy', 'category.macroF1', 'category.eceBefore', 'category.eceAfter', 'priority.accuracy']) {
+    for (const key of [
+      'category.accuracy',
+      'category.macroF1',
+      'category.eceBefore',
+      'category.eceAfter',
+      'priority.accuracy',
+    ]) {
       expect(meta.metrics[key]).toEqual(expect.any(Number));
     }
     // The chosen optimiser setting is recorded, including its feature weighting and loss split.
-    for (const key of ['l2', 'learningRate', 'supervisedWeight', 'fineWeight']) expect(meta.metrics[key]).toEqual(expect.any(Number));
+    for (const key of ['l2', 'learningRate', 'supervisedWeight', 'fineWeight'])
+      expect(meta.metrics[key]).toEqual(expect.any(Number));
     expect(meta.thresholds?.category.map((t) => t.targetAccuracy)).toEqual([0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95]);
     expect(first.metrics.fileBytes).toBe(Buffer.byteLength(JSON.stringify(first.file)));
   });
@@ -90,7 +98,12 @@ describe('trainLocalModel', () => {
   });
 
   it('predicts for empty or odd text without throwing', () => {
-    for (const [s, b] of [['', ''], ['', '!!!'], ['😀', 'ÄÖÜ ß 𝔘𝔫𝔦𝔠𝔬𝔡𝔢'], ['x'.repeat(5000), 'y '.repeat(5000)]] as const) {
+    for (const [s, b] of [
+      ['', ''],
+      ['', '!!!'],
+      ['😀', 'ÄÖÜ ß 𝔘𝔫𝔦𝔠𝔬𝔡𝔢'],
+      ['x'.repeat(5000), 'y '.repeat(5000)],
+    ] as const) {
       const p = first.model.predict(s, b);
       expect(CATEGORIES).toContain(p.category);
       expect(Number.isFinite(p.categoryConfidence)).toBe(true);

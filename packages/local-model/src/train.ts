@@ -9,7 +9,14 @@ import { selectRows, vectorizeAll, type SparseRows } from './sparse.js';
 import { stratifiedSplit } from './split.js';
 import { scaleColumns, supervisedColumnWeights } from './supervised-weights.js';
 import type { FeatureConfig } from './text-keys.js';
-import { calibrateHead, fitHead, thresholdsFor, type FitSetting, type HeadFit, type HeadMetrics } from './train-heads.js';
+import {
+  calibrateHead,
+  fitHead,
+  thresholdsFor,
+  type FitSetting,
+  type HeadFit,
+  type HeadMetrics,
+} from './train-heads.js';
 import { labelSpace, trainingDataHash, type LabelSpace } from './training-data.js';
 import type { LabelledTicket, LocalModel, ModelThreshold } from './types.js';
 import { Vectorizer } from './vectorizer.js';
@@ -109,10 +116,12 @@ interface Fitted {
 export function trainLocalModel(rows: readonly LabelledTicket[], opts: TrainOptions): TrainResult {
   if (rows.length < 2) throw new Error(`training needs at least 2 labelled tickets; got ${rows.length}`);
   const calFraction = opts.calibrationFraction ?? 0.2;
-  if (!(calFraction > 0 && calFraction < 1)) throw new Error(`calibrationFraction must be between 0 and 1; got ${calFraction}`);
+  if (!(calFraction > 0 && calFraction < 1))
+    throw new Error(`calibrationFraction must be between 0 and 1; got ${calFraction}`);
   const labels = labelSpace(rows);
   const split = stratifiedSplit(Array.from(labels.fineOfRow, String), calFraction, opts.seed);
-  if (split.held.length === 0) throw new Error('the calibration split is empty: give more rows or a larger calibrationFraction');
+  if (split.held.length === 0)
+    throw new Error('the calibration split is empty: give more rows or a larger calibrationFraction');
   const settings = opts.settings?.length ? opts.settings : DEFAULT_SETTINGS;
   const refit = opts.refit ?? true;
   const hasPriority = labels.priorities.length >= 2;
@@ -126,7 +135,10 @@ export function trainLocalModel(rows: readonly LabelledTicket[], opts: TrainOpti
     features: { ...DEFAULT_FEATURES, ...opts.features },
     blockWeights: opts.blockWeights ?? [1, 1, 1, 1],
     minDf: opts.minDf ?? 2,
-    maxColumns: Math.floor((opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES) / (((labels.fine.length + labels.priorities.length + COLUMN_OVERHEAD) * 4) / 3)),
+    maxColumns: Math.floor(
+      (opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES) /
+        (((labels.fine.length + labels.priorities.length + COLUMN_OVERHEAD) * 4) / 3),
+    ),
     epochs,
     seed: opts.seed,
     classBalance: opts.classBalance ?? 0.5,
@@ -163,8 +175,16 @@ export function trainLocalModel(rows: readonly LabelledTicket[], opts: TrainOpti
   };
   const file = encodeLocalModel({
     vocab: fitted.vocab,
-    category: { labels: labels.fine, scorer: fitted.category, temperature: category.metrics.temperature, labelCategories: labels.fineCategory },
-    priority: fitted.priority && priority ? { labels: labels.priorities, scorer: fitted.priority, temperature: priority.metrics.temperature } : null,
+    category: {
+      labels: labels.fine,
+      scorer: fitted.category,
+      temperature: category.metrics.temperature,
+      labelCategories: labels.fineCategory,
+    },
+    priority:
+      fitted.priority && priority
+        ? { labels: labels.priorities, scorer: fitted.priority, temperature: priority.metrics.temperature }
+        : null,
     trainedAt: opts.trainedAt ?? new Date(),
     trainingDataHash: trainingDataHash(rows),
     trainingRows: rows.length,
@@ -178,7 +198,12 @@ export function trainLocalModel(rows: readonly LabelledTicket[], opts: TrainOpti
 
 function vocabularyOf(plan: Plan, idx: readonly number[]): Vocabulary {
   const tickets = idx.map((i) => plan.rows[i] as LabelledTicket);
-  return buildVocabulary(tickets, { config: plan.features, minDf: plan.minDf, maxColumns: plan.maxColumns, blockWeights: plan.blockWeights });
+  return buildVocabulary(tickets, {
+    config: plan.features,
+    minDf: plan.minDf,
+    maxColumns: plan.maxColumns,
+    blockWeights: plan.blockWeights,
+  });
 }
 
 interface FeatureSpace {
@@ -191,7 +216,11 @@ interface FeatureSpace {
  * The fit rows' vocabulary and the vectors of the fit and calibration rows for a setting's
  * supervised weighting; computed once per distinct weighting and reused.
  */
-function featureSpaces(plan: Plan, keep: readonly number[], held: readonly number[]): (setting: FitSetting) => FeatureSpace {
+function featureSpaces(
+  plan: Plan,
+  keep: readonly number[],
+  held: readonly number[],
+): (setting: FitSetting) => FeatureSpace {
   const plain = plainVectors(plan, keep);
   const xCalPlain = vectorizeAll(pickRows(plan, held), new Vectorizer(plain.vocab), plain.vocab.idf.length);
   const made = new Map<number, FeatureSpace>();
@@ -201,7 +230,11 @@ function featureSpaces(plan: Plan, keep: readonly number[], held: readonly numbe
     if (!space) {
       const w = columnWeights(plan, keep, plain.x, power);
       space = w
-        ? { vocab: reweighted(plain.vocab, w), xFit: rescale(plain.vocab, plain.x, w), xCal: rescale(plain.vocab, xCalPlain, w) }
+        ? {
+            vocab: reweighted(plain.vocab, w),
+            xFit: rescale(plain.vocab, plain.x, w),
+            xCal: rescale(plain.vocab, xCalPlain, w),
+          }
         : { vocab: plain.vocab, xFit: plain.x, xCal: xCalPlain };
       made.set(power, space);
     }
@@ -221,12 +254,18 @@ function columnWeights(plan: Plan, idx: readonly number[], x: SparseRows, power:
   return supervisedColumnWeights(x, y, CATEGORIES.length, power);
 }
 
-const reweighted = (vocab: Vocabulary, w: Float32Array): Vocabulary => ({ ...vocab, idf: Float32Array.from(vocab.idf, (v, j) => v * (w[j] as number)) });
-const rescale = (vocab: Vocabulary, x: SparseRows, w: Float32Array): SparseRows => scaleColumns(x, w, vocab.blockOf, vocab.blockWeights);
+const reweighted = (vocab: Vocabulary, w: Float32Array): Vocabulary => ({
+  ...vocab,
+  idf: Float32Array.from(vocab.idf, (v, j) => v * (w[j] as number)),
+});
+const rescale = (vocab: Vocabulary, x: SparseRows, w: Float32Array): SparseRows =>
+  scaleColumns(x, w, vocab.blockOf, vocab.blockWeights);
 
-const pickRows = (plan: Plan, idx: readonly number[]): LabelledTicket[] => idx.map((i) => plan.rows[i] as LabelledTicket);
+const pickRows = (plan: Plan, idx: readonly number[]): LabelledTicket[] =>
+  idx.map((i) => plan.rows[i] as LabelledTicket);
 
-const categoryGroups = (labels: LabelSpace): Int32Array => Int32Array.from(labels.fineCategory, (c) => CATEGORIES.indexOf(c));
+const categoryGroups = (labels: LabelSpace): Int32Array =>
+  Int32Array.from(labels.fineCategory, (c) => CATEGORIES.indexOf(c));
 
 function headFit(plan: Plan, seed: number, classBalance: number, phase: string): HeadFit {
   return { epochs: plan.epochs, seed: plan.seed + seed, classBalance, onEpoch: plan.tick(phase) };
@@ -243,20 +282,36 @@ function chooseCategoryHead(
   keep: readonly number[],
   held: readonly number[],
   spaces: (setting: FitSetting) => FeatureSpace,
-): { setting: FitSetting; model: QuantizedScorer; metrics: HeadMetrics & { macroF1: number }; predictions: GroupPredictions } {
+): {
+  setting: FitSetting;
+  model: QuantizedScorer;
+  metrics: HeadMetrics & { macroF1: number };
+  predictions: GroupPredictions;
+} {
   const { labels } = plan;
   const yFit = Int32Array.from(keep, (i) => labels.fineOfRow[i] as number);
   const target = Int32Array.from(held, (i) => CATEGORIES.indexOf((plan.rows[i] as LabelledTicket).category));
   const groupOf = categoryGroups(labels);
   const tried = settings.map((setting, s) => {
     const { xFit, xCal } = spaces(setting);
-    const model = fitHead(xFit, yFit, labels.fine.length, setting, categoryFit(plan, s, `fit ${s + 1}/${settings.length}`));
+    const model = fitHead(
+      xFit,
+      yFit,
+      labels.fine.length,
+      setting,
+      categoryFit(plan, s, `fit ${s + 1}/${settings.length}`),
+    );
     return { setting, model, ...calibrateHead(model, xCal, groupOf, CATEGORIES.length, target) };
   });
   const best = tried.reduce((a, b) => (b.metrics.nllAfter < a.metrics.nllAfter ? b : a));
   const name = (c: number): string => CATEGORIES[c] as string;
   const f1 = macroF1(Array.from(target, name), Array.from(best.predictions.predicted, name));
-  return { setting: best.setting, model: best.model, metrics: { ...best.metrics, macroF1: f1 }, predictions: best.predictions };
+  return {
+    setting: best.setting,
+    model: best.model,
+    metrics: { ...best.metrics, macroF1: f1 },
+    predictions: best.predictions,
+  };
 }
 
 /** The priority head, on the rows that have a priority; unweighted, since its accuracy is what counts. */
@@ -269,10 +324,12 @@ function priorityHead(
   xCal: SparseRows,
 ): { model: QuantizedScorer; metrics: HeadMetrics; predictions: GroupPredictions } {
   const { priorityOfRow, priorities } = plan.labels;
-  const withPriority = (idx: readonly number[]): number[] => [...idx.keys()].filter((at) => (priorityOfRow[idx[at] as number] as number) >= 0);
+  const withPriority = (idx: readonly number[]): number[] =>
+    [...idx.keys()].filter((at) => (priorityOfRow[idx[at] as number] as number) >= 0);
   const fitAt = withPriority(keep);
   const calAt = withPriority(held);
-  const yOf = (idx: readonly number[], at: number[]): Int32Array => Int32Array.from(at, (a) => priorityOfRow[idx[a] as number] as number);
+  const yOf = (idx: readonly number[], at: number[]): Int32Array =>
+    Int32Array.from(at, (a) => priorityOfRow[idx[a] as number] as number);
   const K = priorities.length;
   const model = fitHead(selectRows(xFit, fitAt), yOf(keep, fitAt), K, setting, headFit(plan, 101, 0, 'fit priority'));
   const identity = Int32Array.from({ length: K }, (_, i) => i);
@@ -292,7 +349,13 @@ function fitAll(plan: Plan, setting: FitSetting): Fitted {
   if (plan.hasPriority) {
     const idx = all.filter((i) => (labels.priorityOfRow[i] as number) >= 0);
     const y = Int32Array.from(idx, (i) => labels.priorityOfRow[i] as number);
-    priority = fitHead(selectRows(x, idx), y, labels.priorities.length, setting, headFit(plan, 301, 0, 'refit priority'));
+    priority = fitHead(
+      selectRows(x, idx),
+      y,
+      labels.priorities.length,
+      setting,
+      headFit(plan, 301, 0, 'refit priority'),
+    );
   }
   return { vocab, category, priority };
 }
@@ -312,7 +375,15 @@ function flatMetrics(m: TrainMetrics): Record<string, number> {
   const heads: [string, HeadMetrics & { macroF1?: number }][] = [['category', m.category]];
   if (m.priority) heads.push(['priority', m.priority]);
   for (const [name, h] of heads) {
-    for (const key of ['accuracy', 'macroF1', 'eceBefore', 'eceAfter', 'nllBefore', 'nllAfter', 'temperature'] as const) {
+    for (const key of [
+      'accuracy',
+      'macroF1',
+      'eceBefore',
+      'eceAfter',
+      'nllBefore',
+      'nllAfter',
+      'temperature',
+    ] as const) {
       const v = h[key];
       if (v !== undefined) out[`${name}.${key}`] = v;
     }

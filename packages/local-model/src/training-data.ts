@@ -53,7 +53,9 @@ export function labelSpace(rows: readonly LabelledTicket[]): LabelSpace {
 export function trainingDataHash(rows: readonly LabelledTicket[]): string {
   const hash = createHash('sha256');
   for (const r of rows) {
-    hash.update(JSON.stringify([r.subject, r.body, r.category, r.priority ?? null, r.fineLabel ?? null, r.language ?? null]));
+    hash.update(
+      JSON.stringify([r.subject, r.body, r.category, r.priority ?? null, r.fineLabel ?? null, r.language ?? null]),
+    );
     hash.update('\n');
   }
   return hash.digest('hex');

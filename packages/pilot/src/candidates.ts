@@ -12,7 +12,12 @@ export function pilotCandidate(ticket: Ticket, t: PilotTicket): Record<string, u
     subject: ticket.subject ?? '',
     body: ticket.body,
     language: ticket.language ?? null,
-    expected: { category: t.feedback.category, priority: t.feedback.priority, team: t.feedback.team, escalation: t.route.escalated },
+    expected: {
+      category: t.feedback.category,
+      priority: t.feedback.priority,
+      team: t.feedback.team,
+      escalation: t.route.escalated,
+    },
     tags: ['from_pilot'],
     source: { ticketId: ticket.id, feedbackAt: t.feedback.receivedAt, newRouter: t.next, legacyRouter: t.legacy },
   };

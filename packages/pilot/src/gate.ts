@@ -33,4 +33,5 @@ export function nextStage(stage: RolloutStage): RolloutStage | null {
   return null;
 }
 
-export const gateKey = (stage: RolloutStage): keyof GateConfig | null => (stage === 'shadow' ? 'shadow' : stage === 5 ? 5 : stage === 50 ? 50 : null);
+export const gateKey = (stage: RolloutStage): keyof GateConfig | null =>
+  stage === 'shadow' ? 'shadow' : stage === 5 ? 5 : stage === 50 ? 50 : null;

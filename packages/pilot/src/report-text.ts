@@ -22,12 +22,19 @@ export function pilotMarkdown(r: PilotReport): string {
     '',
     `| legacy said ↓ / new said → | ${CATEGORIES.join(' | ')} | none | agree |`,
     `|---|${CATEGORIES.map(() => '---:').join('|')}|---:|---:|`,
-    ...CATEGORIES.map((c) => `| ${c} | ${CATEGORIES.map((n) => String(r.agreement[c][n])).join(' | ')} | ${r.agreement[c].none} | ${pct(r.agreementRate.byLegacyCategory[c])} |`),
+    ...CATEGORIES.map(
+      (c) =>
+        `| ${c} | ${CATEGORIES.map((n) => String(r.agreement[c][n])).join(' | ')} | ${r.agreement[c].none} | ${pct(r.agreementRate.byLegacyCategory[c])} |`,
+    ),
   ];
   if (r.gate) {
     lines.push('', `Gate to ${stageLabel(r.gate.next ?? 100)}: **${r.gate.justified ? 'justified' : 'not yet'}**`);
     for (const c of r.gate.checks) lines.push(`- ${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}`);
   }
-  if (r.disagreementsWithFeedback.length) lines.push('', `${r.disagreementsWithFeedback.length} disagreements have feedback: export them as eval candidates with \`pnpm ops pilot candidates\`.`);
+  if (r.disagreementsWithFeedback.length)
+    lines.push(
+      '',
+      `${r.disagreementsWithFeedback.length} disagreements have feedback: export them as eval candidates with \`pnpm ops pilot candidates\`.`,
+    );
   return lines.join('\n');
 }

@@ -1,4 +1,11 @@
-import { CATEGORIES, meanInterval, quantile, wilsonInterval, type Category, type RolloutStage } from '@switchboard/core';
+import {
+  CATEGORIES,
+  meanInterval,
+  quantile,
+  wilsonInterval,
+  type Category,
+  type RolloutStage,
+} from '@switchboard/core';
 import { gateKey, nextStage, type GateConfig } from './gate.js';
 import type { PilotTicket } from './rows.js';
 
@@ -71,7 +78,13 @@ function routerFigures(tickets: readonly PilotTicket[], which: 'new' | 'legacy')
     billingRoutesJudged: billing.length,
     falseBillingRate: rate(falseBilling, billing.length),
     costPerTicketUsd: { mean: cost.mean, low: Math.max(0, cost.low), high: cost.high },
-    latencyMs: { mean: lat.mean, low: Math.max(0, lat.low), high: lat.high, p50: latencies.length ? quantile(latencies, 0.5) : 0, p95: latencies.length ? quantile(latencies, 0.95) : 0 },
+    latencyMs: {
+      mean: lat.mean,
+      low: Math.max(0, lat.low),
+      high: lat.high,
+      p50: latencies.length ? quantile(latencies, 0.5) : 0,
+      p95: latencies.length ? quantile(latencies, 0.95) : 0,
+    },
   };
 }
 
@@ -81,7 +94,9 @@ function routerFigures(tickets: readonly PilotTicket[], which: 'new' | 'legacy')
  */
 export function pilotReport(all: readonly PilotTicket[], stage: RolloutStage, gates: GateConfig): PilotReport {
   const compared = all.filter((t) => !t.critical);
-  const agreement = Object.fromEntries(CATEGORIES.map((c) => [c, Object.fromEntries([...CATEGORIES, 'none'].map((n) => [n, 0]))])) as PilotReport['agreement'];
+  const agreement = Object.fromEntries(
+    CATEGORIES.map((c) => [c, Object.fromEntries([...CATEGORIES, 'none'].map((n) => [n, 0]))]),
+  ) as PilotReport['agreement'];
   for (const t of compared) agreement[t.legacy.category][t.next?.category ?? 'none']++;
   const byLegacyCategory = Object.fromEntries(
     CATEGORIES.map((c) => {
@@ -97,7 +112,10 @@ export function pilotReport(all: readonly PilotTicket[], stage: RolloutStage, ga
   const report: PilotReport = {
     stage,
     tickets: all.length,
-    deliveredBy: { new: all.filter((t) => t.deliveredBy === 'new').length, legacy: all.filter((t) => t.deliveredBy === 'legacy').length },
+    deliveredBy: {
+      new: all.filter((t) => t.deliveredBy === 'new').length,
+      legacy: all.filter((t) => t.deliveredBy === 'legacy').length,
+    },
     withFeedback: compared.filter((t) => t.feedback).length,
     agreement,
     agreementRate: { overall: rate(agreed, compared.length), byLegacyCategory },
@@ -107,7 +125,9 @@ export function pilotReport(all: readonly PilotTicket[], stage: RolloutStage, ga
       legacy: all.filter((t) => t.deliveredBy === 'legacy' && t.route.escalated).length,
     },
     newEscalationRate: rate(newWouldEscalate, compared.length),
-    disagreementsWithFeedback: compared.filter((t) => t.feedback && t.next && t.next.category !== t.legacy.category).map((t) => t.ticketId),
+    disagreementsWithFeedback: compared
+      .filter((t) => t.feedback && t.next && t.next.category !== t.legacy.category)
+      .map((t) => t.ticketId),
     gate: null,
   };
   report.gate = gate(report, stage, gates);
@@ -118,14 +138,30 @@ function gate(r: PilotReport, stage: RolloutStage, gates: GateConfig): PilotRepo
   const next = nextStage(stage);
   const key = gateKey(stage);
   const rule = key === null ? undefined : gates[key];
-  if (next === null || !rule) return next === null ? null : { next, justified: false, checks: [{ name: 'gate configured', ok: false, detail: `no gate is configured for leaving stage ${String(stage)}` }] };
+  if (next === null || !rule)
+    return next === null
+      ? null
+      : {
+          next,
+          justified: false,
+          checks: [
+            { name: 'gate configured', ok: false, detail: `no gate is configured for leaving stage ${String(stage)}` },
+          ],
+        };
   const n = r.routers.new;
   const l = r.routers.legacy;
   const checks: GateCheck[] = [
-    { name: 'enough feedback', ok: r.withFeedback >= rule.minFeedback, detail: `${r.withFeedback} tickets with feedback, ${rule.minFeedback} needed` },
+    {
+      name: 'enough feedback',
+      ok: r.withFeedback >= rule.minFeedback,
+      detail: `${r.withFeedback} tickets with feedback, ${rule.minFeedback} needed`,
+    },
     {
       name: 'accuracy holds',
-      ok: n.categoryAccuracy !== null && l.categoryAccuracy !== null && n.categoryCi.low >= l.categoryAccuracy - rule.maxAccuracyLossPoints / 100,
+      ok:
+        n.categoryAccuracy !== null &&
+        l.categoryAccuracy !== null &&
+        n.categoryCi.low >= l.categoryAccuracy - rule.maxAccuracyLossPoints / 100,
       detail: `new ${pct(n.categoryAccuracy)} (95% CI from ${pct(n.categoryCi.low)}) against legacy ${pct(l.categoryAccuracy)}, at most ${rule.maxAccuracyLossPoints} points lower allowed`,
     },
     {
@@ -133,7 +169,11 @@ function gate(r: PilotReport, stage: RolloutStage, gates: GateConfig): PilotRepo
       ok: (n.falseBillingRate ?? 0) <= rule.maxFalseBillingRate,
       detail: `${n.falseBilling} of ${n.billingRoutesJudged} billing routes corrected (${pct(n.falseBillingRate)}), at most ${pct(rule.maxFalseBillingRate)}`,
     },
-    { name: 'human load', ok: (r.newEscalationRate ?? 0) <= rule.maxEscalationRate, detail: `${pct(r.newEscalationRate)} of tickets to a person, at most ${pct(rule.maxEscalationRate)}` },
+    {
+      name: 'human load',
+      ok: (r.newEscalationRate ?? 0) <= rule.maxEscalationRate,
+      detail: `${pct(r.newEscalationRate)} of tickets to a person, at most ${pct(rule.maxEscalationRate)}`,
+    },
   ];
   return { next, justified: checks.every((c) => c.ok), checks };
 }

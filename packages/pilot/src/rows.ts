@@ -57,7 +57,10 @@ export function parsePilotRows(rows: readonly PilotRow[]): { tickets: PilotTicke
       legacyLatencyMs: pilot.legacy.latencyMs,
       critical: r.outcome === 'critical',
       newWouldEscalate:
-        r.outcome !== 'decided' || !r.decision || r.decision.escalation_required || (r.decision.priority === 'high' && r.decision.confidence < DEFAULT_THRESHOLDS.highPriorityMinConfidence),
+        r.outcome !== 'decided' ||
+        !r.decision ||
+        r.decision.escalation_required ||
+        (r.decision.priority === 'high' && r.decision.confidence < DEFAULT_THRESHOLDS.highPriorityMinConfidence),
     });
   }
   return { tickets, skipped };

@@ -43,7 +43,8 @@ export function createRedisCluster(url: string, role: ConnectionRole): Cluster {
   });
 }
 
-export const connectRedis = (url: string, role: ConnectionRole, cluster: boolean): RedisClient => (cluster ? createRedisCluster(url, role) : createRedis(url, role));
+export const connectRedis = (url: string, role: ConnectionRole, cluster: boolean): RedisClient =>
+  cluster ? createRedisCluster(url, role) : createRedis(url, role);
 
 /** Resolves once the connection is ready, or rejects after `timeoutMs`. */
 export async function waitForRedis(redis: RedisClient, timeoutMs: number): Promise<void> {

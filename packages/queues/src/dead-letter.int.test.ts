@@ -15,7 +15,13 @@ describe('dead letter', () => {
 
   beforeEach(async () => {
     prefix = uniquePrefix('dlq');
-    fleet = await openFleetContext({ redisUrl: TEST_REDIS_URL, prefix, role: 'worker', logger: testLogger(), retentionDays: 1 });
+    fleet = await openFleetContext({
+      redisUrl: TEST_REDIS_URL,
+      prefix,
+      role: 'worker',
+      logger: testLogger(),
+      retentionDays: 1,
+    });
   });
   afterEach(async () => {
     await worker?.close();
@@ -26,11 +32,16 @@ describe('dead letter', () => {
   it('copies a job that used its last attempt, marks the ticket failed, and replays it', async () => {
     let broken = true;
     const processed: string[] = [];
-    worker = startConsumer(ticketsQueue, fleet.ctx, { concurrency: 1, onExhausted: fleet.deadLetter }, ({ ticket: t }) => {
-      if (broken) return Promise.reject(new Error('classifier bug'));
-      processed.push(t.id);
-      return Promise.resolve();
-    });
+    worker = startConsumer(
+      ticketsQueue,
+      fleet.ctx,
+      { concurrency: 1, onExhausted: fleet.deadLetter },
+      ({ ticket: t }) => {
+        if (broken) return Promise.reject(new Error('classifier bug'));
+        processed.push(t.id);
+        return Promise.resolve();
+      },
+    );
     const tickets = openQueue(ticketsQueue, fleet.ctx);
     await tickets.add('t-dl1', { ticket: ticket('dl1') }, { attempts: 2, backoff: { type: 'fixed', delay: 10 } });
     await fleet.store.markQueued('dl1', new Date().toISOString());
@@ -68,7 +79,10 @@ describe('dead letter', () => {
     const dlq = new Queue(deadLetterQueue.queueName, { connection: fleet.redis, prefix });
     const dead = await waitFor(() => dlq.getJob(deadLetterId('tickets', 't-bad')), 10_000, 'dead-letter copy');
     expect(await fleet.store.status('bad one')).toBeUndefined();
-    expect(deadLetterQueue.schema.parse(dead.data)).toMatchObject({ error: expect.stringMatching(/invalid tickets payload: ticket\.id: .*ticket\.body/) as unknown, attemptsMade: 1 });
+    expect(deadLetterQueue.schema.parse(dead.data)).toMatchObject({
+      error: expect.stringMatching(/invalid tickets payload: ticket\.id: .*ticket\.body/) as unknown,
+      attemptsMade: 1,
+    });
     expect(calls).toBe(0);
     await raw.close();
     await dlq.close();
@@ -76,16 +90,25 @@ describe('dead letter', () => {
 
   it('a poison job that crashes its worker every time ends in dead letter, and the jobs around it flow', async () => {
     const processed: string[] = [];
-    worker = startConsumer(ticketsQueue, fleet.ctx, { concurrency: 2, onExhausted: fleet.deadLetter }, ({ ticket: t }) => {
-      if (t.id === 'poison') throw new TypeError("Cannot read properties of undefined (reading 'category')");
-      processed.push(t.id);
-      return Promise.resolve();
-    });
+    worker = startConsumer(
+      ticketsQueue,
+      fleet.ctx,
+      { concurrency: 2, onExhausted: fleet.deadLetter },
+      ({ ticket: t }) => {
+        if (t.id === 'poison') throw new TypeError("Cannot read properties of undefined (reading 'category')");
+        processed.push(t.id);
+        return Promise.resolve();
+      },
+    );
     const tickets = openQueue(ticketsQueue, fleet.ctx);
     await tickets.add('t-poison', { ticket: ticket('poison') }, { attempts: 3, backoff: { type: 'fixed', delay: 50 } });
     for (let i = 0; i < 30; i++) await tickets.add(`t-ok${i}`, { ticket: ticket(`ok${i}`) });
     const dlq = new Queue(deadLetterQueue.queueName, { connection: fleet.redis, prefix });
-    const dead = await waitFor(() => dlq.getJob(deadLetterId('tickets', 't-poison')), 10_000, 'the poison job in dead letter');
+    const dead = await waitFor(
+      () => dlq.getJob(deadLetterId('tickets', 't-poison')),
+      10_000,
+      'the poison job in dead letter',
+    );
     expect(dead.data).toMatchObject({ attemptsMade: 3 });
     await waitFor(() => (processed.length === 30 ? true : undefined), 10_000, 'every other job');
     await dlq.close();

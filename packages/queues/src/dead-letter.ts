@@ -1,7 +1,14 @@
 import type { Job } from 'bullmq';
 import type { z } from 'zod';
 import { DecisionRecord, REASON, Ticket, type Team } from '@switchboard/core';
-import { deadLetterQueue, decisionsQueue, humanReviewQueue, ticketIdFromJobId, ticketsQueue, type QueueDef } from './definitions.js';
+import {
+  deadLetterQueue,
+  decisionsQueue,
+  humanReviewQueue,
+  ticketIdFromJobId,
+  ticketsQueue,
+  type QueueDef,
+} from './definitions.js';
 import { openQueue, type QueueContext } from './factory.js';
 import type { DeadLetterJob, RoutedTicket } from './payloads.js';
 import type { TicketStore } from './ticket-store.js';
@@ -36,7 +43,12 @@ function pipelineFailure(data: unknown, error: string): RoutedTicket | undefined
         decidedAt: now,
       };
   const team: Team = record.decision?.team ?? 'triage';
-  return { ticket: ticket.data, record, route: { team, via: 'human', escalated: true, reasons: [REASON.pipelineFailed] }, routedAt: now };
+  return {
+    ticket: ticket.data,
+    record,
+    route: { team, via: 'human', escalated: true, reasons: [REASON.pipelineFailed] },
+    routedAt: now,
+  };
 }
 
 /**
@@ -128,7 +140,10 @@ export async function replayDeadLetters(
   try {
     const jobs = ids
       ? await Promise.all(ids.map(async (id) => ({ id, job: await dlq.getJob(id) })))
-      : (await dlq.getJobs(['waiting', 'prioritized', 'delayed', 'completed', 'failed'])).map((job) => ({ id: job.id ?? '', job }));
+      : (await dlq.getJobs(['waiting', 'prioritized', 'delayed', 'completed', 'failed'])).map((job) => ({
+          id: job.id ?? '',
+          job,
+        }));
     for (const { id, job } of jobs) {
       const parsed = job ? deadLetterQueue.schema.safeParse(job.data) : undefined;
       const def = parsed?.success ? defs.find((d) => d.queueName === parsed.data.queue) : undefined;

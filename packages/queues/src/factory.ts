@@ -1,5 +1,14 @@
 import { hostname } from 'node:os';
-import { DelayedError, Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job, type JobsOptions, type WorkerOptions } from 'bullmq';
+import {
+  DelayedError,
+  Queue,
+  UnrecoverableError,
+  Worker,
+  type ConnectionOptions,
+  type Job,
+  type JobsOptions,
+  type WorkerOptions,
+} from 'bullmq';
 import type { z } from 'zod';
 import { describeZodError } from '@switchboard/core';
 import type { Logger, PipelineMetrics } from '@switchboard/runtime';
@@ -67,7 +76,10 @@ export class Producer<N extends string, S extends z.ZodType> {
   }
 }
 
-export function openQueue<N extends string, S extends z.ZodType>(def: QueueDef<N, S>, ctx: QueueContext): Producer<N, S> {
+export function openQueue<N extends string, S extends z.ZodType>(
+  def: QueueDef<N, S>,
+  ctx: QueueContext,
+): Producer<N, S> {
   const queue = new Queue(def.queueName, {
     connection: ctx.connection,
     prefix: ctx.prefix,
@@ -132,11 +144,16 @@ export function startConsumer<N extends string, S extends z.ZodType>(
     if (!job) return;
     ctx.metrics?.jobFinished(def.queueName, 'failed');
     const exhausted = err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
-    ctx.logger.warn({ queue: def.queueName, jobId: job.id, attemptsMade: job.attemptsMade, exhausted, err }, 'job failed');
+    ctx.logger.warn(
+      { queue: def.queueName, jobId: job.id, attemptsMade: job.attemptsMade, exhausted, err },
+      'job failed',
+    );
     if (exhausted && opts.onExhausted) {
-      opts.onExhausted(job, err).catch((e: unknown) =>
-        ctx.logger.error({ err: e, queue: def.queueName, jobId: job.id }, 'could not dead-letter job'),
-      );
+      opts
+        .onExhausted(job, err)
+        .catch((e: unknown) =>
+          ctx.logger.error({ err: e, queue: def.queueName, jobId: job.id }, 'could not dead-letter job'),
+        );
     }
   });
   return worker;

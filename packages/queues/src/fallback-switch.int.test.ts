@@ -3,7 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropPrefix, TEST_REDIS_URL, uniquePrefix } from '@switchboard/testkit';
 import { FallbackSwitch, type FallbackState } from './fallback-switch.js';
 
-const state = (by: FallbackState['by'], reason: string): FallbackState => ({ cheapOff: true, since: new Date().toISOString(), by, reason, dailyCapUsd: 10 });
+const state = (by: FallbackState['by'], reason: string): FallbackState => ({
+  cheapOff: true,
+  since: new Date().toISOString(),
+  by,
+  reason,
+  dailyCapUsd: 10,
+});
 
 describe('the fallback switch in Redis', () => {
   let redis: Redis;

@@ -58,7 +58,17 @@ export class FallbackSwitch {
     }
     const parsed = FallbackState.safeParse(json);
     if (parsed.success) return { state: parsed.data, invalid: false, raw };
-    return { state: { cheapOff: true, since: new Date(0).toISOString(), by: 'operator', reason: 'unreadable switch value', dailyCapUsd: 0 }, invalid: true, raw };
+    return {
+      state: {
+        cheapOff: true,
+        since: new Date(0).toISOString(),
+        by: 'operator',
+        reason: 'unreadable switch value',
+        dailyCapUsd: 0,
+      },
+      invalid: true,
+      raw,
+    };
   }
 
   /** Sets the switch unless it is already set; returns whether this call set it. */

@@ -45,9 +45,18 @@ export async function openFleetContext(opts: FleetContextOptions): Promise<Fleet
     await waitForRedis(redis, opts.connectTimeoutMs ?? 10_000);
   } catch (err) {
     redis.disconnect();
-    throw new Error(`cannot reach Redis at ${opts.redisUrl.replace(/\/\/[^@]*@/, '//***@')}: ${(err as Error).message}`, { cause: err });
+    throw new Error(
+      `cannot reach Redis at ${opts.redisUrl.replace(/\/\/[^@]*@/, '//***@')}: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
-  const ctx: QueueContext = { connection: redis, prefix: opts.prefix, logger: opts.logger, locks: opts.locks, metrics: opts.metrics };
+  const ctx: QueueContext = {
+    connection: redis,
+    prefix: opts.prefix,
+    logger: opts.logger,
+    locks: opts.locks,
+    metrics: opts.metrics,
+  };
   const store = new TicketStore(redis, opts.prefix, opts.retentionDays * 24 * 3600);
   const dlq = deadLetterWriter(ctx, store);
   return {

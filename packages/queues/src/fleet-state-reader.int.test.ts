@@ -18,7 +18,14 @@ describe('queue metrics', () => {
   beforeEach(async () => {
     prefix = uniquePrefix('qmetrics');
     metrics = createAppMetrics({ app: 'test', processMetrics: false });
-    fleet = await openFleetContext({ redisUrl: TEST_REDIS_URL, prefix, role: 'worker', logger: testLogger(), retentionDays: 1, metrics: metrics.pipeline });
+    fleet = await openFleetContext({
+      redisUrl: TEST_REDIS_URL,
+      prefix,
+      role: 'worker',
+      logger: testLogger(),
+      retentionDays: 1,
+      metrics: metrics.pipeline,
+    });
   });
   afterEach(async () => {
     await worker?.close();
@@ -40,14 +47,34 @@ describe('queue metrics', () => {
     ]);
     await tickets.add('t-c', ticket('c'), { delay: 60_000 });
     const dlq = openQueue(deadLetterQueue, fleet.ctx);
-    await dlq.add('tickets--t-x', { queue: 'tickets', jobName: 'classify', jobId: 't-x', data: {}, error: 'boom', attemptsMade: 5, failedAt: new Date().toISOString() });
+    await dlq.add('tickets--t-x', {
+      queue: 'tickets',
+      jobName: 'classify',
+      jobId: 't-x',
+      data: {},
+      error: 'boom',
+      attemptsMade: 5,
+      failedAt: new Date().toISOString(),
+    });
 
     const reader = openFleetStateReader(fleet.ctx);
     try {
       const state = await reader.read();
       expect(state.queues.map((q) => q.queue)).toEqual(allQueueDefs().map((d) => d.queueName));
-      expect(state.queues.find((q) => q.queue === 'tickets')?.counts).toEqual({ waiting: 2, prioritized: 0, active: 0, delayed: 1, failed: 0 });
-      expect(state.queues.find((q) => q.queue === decisionsQueue.queueName)?.counts).toEqual({ waiting: 0, prioritized: 0, active: 0, delayed: 0, failed: 0 });
+      expect(state.queues.find((q) => q.queue === 'tickets')?.counts).toEqual({
+        waiting: 2,
+        prioritized: 0,
+        active: 0,
+        delayed: 1,
+        failed: 0,
+      });
+      expect(state.queues.find((q) => q.queue === decisionsQueue.queueName)?.counts).toEqual({
+        waiting: 0,
+        prioritized: 0,
+        active: 0,
+        delayed: 0,
+        failed: 0,
+      });
       expect(state.deadLetterJobs).toBe(1);
     } finally {
       await reader.close();
@@ -72,8 +99,22 @@ describe('queue metrics', () => {
     await tickets.add('t-ok', ticket('ok'));
     await tickets.add('t-boom', ticket('boom'), { attempts: 2, backoff: { type: 'fixed', delay: 10 } });
     await tickets.add('t-later', ticket('later'));
-    await waitFor(async () => ((await counter('switchboard_queue_jobs_processed_total', { queue: 'tickets', result: 'completed' })) === 2 ? true : undefined), 10_000, 'two completed');
-    await waitFor(async () => ((await counter('switchboard_queue_jobs_processed_total', { queue: 'tickets', result: 'failed' })) === 2 ? true : undefined), 10_000, 'two failed attempts');
+    await waitFor(
+      async () =>
+        (await counter('switchboard_queue_jobs_processed_total', { queue: 'tickets', result: 'completed' })) === 2
+          ? true
+          : undefined,
+      10_000,
+      'two completed',
+    );
+    await waitFor(
+      async () =>
+        (await counter('switchboard_queue_jobs_processed_total', { queue: 'tickets', result: 'failed' })) === 2
+          ? true
+          : undefined,
+      10_000,
+      'two failed attempts',
+    );
     expect(await counter('switchboard_queue_jobs_processed_total', { queue: 'tickets', result: 'deferred' })).toBe(1);
     await tickets.close();
   });

@@ -17,7 +17,10 @@ export interface FleetStateReader {
  * Reads queue depths for the metrics endpoint. Called at scrape time only (never per job), and by
  * the one app that exports them (drift by default), so the cost is one round of calls per scrape.
  */
-export function openFleetStateReader(ctx: QueueContext, defs: readonly QueueDef<string, z.ZodType>[] = allQueueDefs()): FleetStateReader {
+export function openFleetStateReader(
+  ctx: QueueContext,
+  defs: readonly QueueDef<string, z.ZodType>[] = allQueueDefs(),
+): FleetStateReader {
   const queues = defs.map((def) => {
     const queue = new Queue(def.queueName, { connection: ctx.connection, prefix: ctx.prefix });
     queue.on('error', (err) => ctx.logger.error({ err, queue: def.queueName }, 'queue error'));

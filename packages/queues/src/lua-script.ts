@@ -16,7 +16,8 @@ export function luaScript(redis: RedisClient, name: string, numberOfKeys: number
   const mine = defined.get(redis) ?? new Map<string, string>();
   defined.set(redis, mine);
   const earlier = mine.get(command);
-  if (earlier !== undefined && earlier !== lua) throw new Error(`a different Lua script is already defined as ${command} on this connection`);
+  if (earlier !== undefined && earlier !== lua)
+    throw new Error(`a different Lua script is already defined as ${command} on this connection`);
   mine.set(command, lua);
   redis.defineCommand(command, { numberOfKeys, lua });
   const call = (redis as unknown as Record<string, (...args: (string | number)[]) => Promise<unknown>>)[command];

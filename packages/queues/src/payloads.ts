@@ -27,7 +27,6 @@ export const RoutedTicket = z.object({
 });
 export type RoutedTicket = z.infer<typeof RoutedTicket>;
 
-
 export const DeadLetterJob = z.object({
   queue: z.string(),
   jobName: z.string(),

@@ -12,7 +12,10 @@ export const Feedback = z.strictObject({
 });
 export type Feedback = z.infer<typeof Feedback>;
 
-export const StoredFeedback = Feedback.extend({ receivedAt: z.iso.datetime(), source: z.enum(['upstream', 'review_desk']) });
+export const StoredFeedback = Feedback.extend({
+  receivedAt: z.iso.datetime(),
+  source: z.enum(['upstream', 'review_desk']),
+});
 export type StoredFeedback = z.infer<typeof StoredFeedback>;
 
 /** The raw fields the pilot report reads per ticket (JSON strings from the ticket record). */
@@ -52,13 +55,27 @@ export class PilotLedger {
   async setFeedback(ticketId: string, feedback: StoredFeedback): Promise<boolean> {
     const key = this.recordKey(ticketId);
     // Only on an existing record: feedback for an unknown id must not create a half record.
-    const res = await this.redis.eval(SET_IF_EXISTS, 1, key, JSON.stringify(StoredFeedback.parse(feedback)), String(this.retentionSeconds));
+    const res = await this.redis.eval(
+      SET_IF_EXISTS,
+      1,
+      key,
+      JSON.stringify(StoredFeedback.parse(feedback)),
+      String(this.retentionSeconds),
+    );
     return res === 1;
   }
 
   /** Every pilot ticket finished in [from, to), with its decision, route and feedback, oldest first. */
   async rows(from: Date, to: Date, limit = 200_000): Promise<PilotRow[]> {
-    const entries = await this.redis.zrangebyscore(this.key, from.getTime(), `(${to.getTime()}`, 'WITHSCORES', 'LIMIT', 0, limit);
+    const entries = await this.redis.zrangebyscore(
+      this.key,
+      from.getTime(),
+      `(${to.getTime()}`,
+      'WITHSCORES',
+      'LIMIT',
+      0,
+      limit,
+    );
     const ids: { id: string; at: number }[] = [];
     for (let i = 0; i + 1 < entries.length; i += 2) ids.push({ id: entries[i] as string, at: Number(entries[i + 1]) });
     const out: PilotRow[] = [];

@@ -10,19 +10,43 @@ describe('Redis with a password and an ACL user', { timeout: 30_000 }, () => {
   beforeAll(async () => {
     port = await freePort();
     // The default user is off; the fleet gets a user of its own, as an operator would set it up.
-    redis = await startRedisServer(port, ['--user', 'default', 'off', '--user', 'switchboard', 'on', '>fleet-password-123', '~*', '&*', '+@all']);
+    redis = await startRedisServer(port, [
+      '--user',
+      'default',
+      'off',
+      '--user',
+      'switchboard',
+      'on',
+      '>fleet-password-123',
+      '~*',
+      '&*',
+      '+@all',
+    ]);
     await new Promise((r) => setTimeout(r, 300));
   });
   afterAll(() => stopRedisServer(redis));
 
   it('connects with the user and password in REDIS_URL', async () => {
-    const fleet = await openFleetContext({ redisUrl: `redis://switchboard:fleet-password-123@127.0.0.1:${port}`, prefix: 'acl', role: 'worker', logger: testLogger(), retentionDays: 8 });
+    const fleet = await openFleetContext({
+      redisUrl: `redis://switchboard:fleet-password-123@127.0.0.1:${port}`,
+      prefix: 'acl',
+      role: 'worker',
+      logger: testLogger(),
+      retentionDays: 8,
+    });
     expect(await fleet.redis.ping()).toBe('PONG');
     await fleet.close();
   });
 
   it('fails at start-up with a clear error, and never prints the password', async () => {
-    const err = await openFleetContext({ redisUrl: `redis://switchboard:wrong-password@127.0.0.1:${port}`, prefix: 'acl', role: 'worker', logger: testLogger(), retentionDays: 8, connectTimeoutMs: 2_000 }).then(
+    const err = await openFleetContext({
+      redisUrl: `redis://switchboard:wrong-password@127.0.0.1:${port}`,
+      prefix: 'acl',
+      role: 'worker',
+      logger: testLogger(),
+      retentionDays: 8,
+      connectTimeoutMs: 2_000,
+    }).then(
       () => null,
       (e: unknown) => e as Error,
     );

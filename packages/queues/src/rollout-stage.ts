@@ -2,7 +2,12 @@ import type { RedisClient as Redis } from './connection.js';
 import { z } from 'zod';
 import { RolloutStage } from '@switchboard/core';
 
-export const StoredStage = z.object({ stage: RolloutStage, since: z.iso.datetime(), by: z.string().min(1), note: z.string().max(500).optional() });
+export const StoredStage = z.object({
+  stage: RolloutStage,
+  since: z.iso.datetime(),
+  by: z.string().min(1),
+  note: z.string().max(500).optional(),
+});
 export type StoredStage = z.infer<typeof StoredStage>;
 
 const HISTORY_MAX = 200;
@@ -37,7 +42,12 @@ export class RolloutStageStore {
 
   async set(value: StoredStage): Promise<void> {
     const json = JSON.stringify(StoredStage.parse(value));
-    await this.redis.multi().set(this.key, json).lpush(this.historyKey, json).ltrim(this.historyKey, 0, HISTORY_MAX - 1).exec();
+    await this.redis
+      .multi()
+      .set(this.key, json)
+      .lpush(this.historyKey, json)
+      .ltrim(this.historyKey, 0, HISTORY_MAX - 1)
+      .exec();
   }
 
   async history(): Promise<StoredStage[]> {

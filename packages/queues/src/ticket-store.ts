@@ -94,7 +94,8 @@ redis.call('EXPIRE', KEYS[1], ARGV[1])
 return redis.call('HMGET', KEYS[1], 'route', 'status')
 `;
 
-const asStatus = (v: unknown): TicketStatus | undefined => (typeof v === 'string' && (TICKET_STATUSES as readonly string[]).includes(v) ? (v as TicketStatus) : undefined);
+const asStatus = (v: unknown): TicketStatus | undefined =>
+  typeof v === 'string' && (TICKET_STATUSES as readonly string[]).includes(v) ? (v as TicketStatus) : undefined;
 
 /**
  * The ticket's record: its status, decision and route, kept for `retentionSeconds` (30 days by default),
@@ -143,7 +144,10 @@ export class TicketStore {
 
   /** Moves the status forward and records fields with it. Returns false when the record was already further on. */
   async advance(ticketId: string, status: TicketStatus, fields: Record<string, string> = {}): Promise<boolean> {
-    const res = await this.scripts.advance([this.key(ticketId)], [this.retentionSeconds, RANK[status], status, ...Object.entries(fields).flat()]);
+    const res = await this.scripts.advance(
+      [this.key(ticketId)],
+      [this.retentionSeconds, RANK[status], status, ...Object.entries(fields).flat()],
+    );
     return res === 1;
   }
 
@@ -151,9 +155,17 @@ export class TicketStore {
    * Moves the ticket to its final status and, only if this call moved it, adds its traffic counters
    * (`TrafficStats.incrementFor`): one round trip, and a ticket counted exactly once.
    */
-  async finish(ticketId: string, status: 'routed' | 'escalated', fields: Record<string, string>, stats: StatsIncrement): Promise<boolean> {
+  async finish(
+    ticketId: string,
+    status: 'routed' | 'escalated',
+    fields: Record<string, string>,
+    stats: StatsIncrement,
+  ): Promise<boolean> {
     const pairs = Object.entries(fields).flat();
-    const res = await this.scripts.finish([this.key(ticketId), stats.key], [this.retentionSeconds, RANK[status], status, pairs.length / 2, ...pairs, ...stats.args]);
+    const res = await this.scripts.finish(
+      [this.key(ticketId), stats.key],
+      [this.retentionSeconds, RANK[status], status, pairs.length / 2, ...pairs, ...stats.args],
+    );
     return res === 1;
   }
 
@@ -162,8 +174,14 @@ export class TicketStore {
    * when the ticket is neither finished nor decided, it is moved to 'classifying' with `fields` in the
    * same round trip.
    */
-  async beginClassifying(ticketId: string, fields: Record<string, string>): Promise<{ status: TicketStatus | undefined; decision: string | undefined }> {
-    const res = await this.scripts.begin([this.key(ticketId)], [this.retentionSeconds, ...Object.entries(fields).flat()]);
+  async beginClassifying(
+    ticketId: string,
+    fields: Record<string, string>,
+  ): Promise<{ status: TicketStatus | undefined; decision: string | undefined }> {
+    const res = await this.scripts.begin(
+      [this.key(ticketId)],
+      [this.retentionSeconds, ...Object.entries(fields).flat()],
+    );
     const [status, decision] = Array.isArray(res) ? (res as unknown[]) : [];
     return { status: asStatus(status), decision: typeof decision === 'string' ? decision : undefined };
   }
@@ -183,7 +201,12 @@ export class TicketStore {
   /** Lets a replayed ticket move through the statuses again, clearing how it ended last time. */
   async reopen(ticketId: string): Promise<void> {
     const key = this.key(ticketId);
-    await this.redis.multi().hset(key, 'status', 'queued', 'rank', '0').hdel(key, 'error', 'finishedAt', 'route', 'decision').expire(key, this.retentionSeconds).exec();
+    await this.redis
+      .multi()
+      .hset(key, 'status', 'queued', 'rank', '0')
+      .hdel(key, 'error', 'finishedAt', 'route', 'decision')
+      .expire(key, this.retentionSeconds)
+      .exec();
   }
 
   async get(ticketId: string): Promise<TicketView | undefined> {

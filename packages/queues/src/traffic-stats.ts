@@ -108,7 +108,11 @@ export class TrafficStats {
   /** Counters summed over the UTC days [from, to), oldest first in `days`. */
   async range(from: Date, to: Date): Promise<{ days: { day: string; counters: DayCounters }[]; total: DayCounters }> {
     const days: string[] = [];
-    for (let t = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate()); t < to.getTime(); t += 24 * 3600 * 1000) {
+    for (
+      let t = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate());
+      t < to.getTime();
+      t += 24 * 3600 * 1000
+    ) {
       days.push(utcDay(new Date(t)));
     }
     const p = this.redis.pipeline();

@@ -46,22 +46,39 @@ export class ClaimStore {
 
   private value(reviewer: string, leaseMs: number, claimedAt?: string): string {
     const now = this.clock();
-    return JSON.stringify({ reviewer, claimedAt: claimedAt ?? now.toISOString(), expiresAt: new Date(now.getTime() + leaseMs).toISOString() } satisfies Claim);
+    return JSON.stringify({
+      reviewer,
+      claimedAt: claimedAt ?? now.toISOString(),
+      expiresAt: new Date(now.getTime() + leaseMs).toISOString(),
+    } satisfies Claim);
   }
 
   /** Takes the ticket if nobody holds it (or the caller already does); else says who does. */
-  async claim(ticketId: string, reviewer: string, leaseMs: number): Promise<{ ok: true; claim: Claim } | { ok: false; heldBy: Claim }> {
+  async claim(
+    ticketId: string,
+    reviewer: string,
+    leaseMs: number,
+  ): Promise<{ ok: true; claim: Claim } | { ok: false; heldBy: Claim }> {
     const value = this.value(reviewer, leaseMs);
-    if ((await this.redis.set(this.key(ticketId), value, 'PX', leaseMs, 'NX')) === 'OK') return { ok: true, claim: Claim.parse(JSON.parse(value)) };
+    if ((await this.redis.set(this.key(ticketId), value, 'PX', leaseMs, 'NX')) === 'OK')
+      return { ok: true, claim: Claim.parse(JSON.parse(value)) };
     const current = await this.get(ticketId);
-    if (current?.reviewer === reviewer && (await this.renew(ticketId, reviewer, leaseMs))) return { ok: true, claim: (await this.get(ticketId)) ?? current };
+    if (current?.reviewer === reviewer && (await this.renew(ticketId, reviewer, leaseMs)))
+      return { ok: true, claim: (await this.get(ticketId)) ?? current };
     if (!current) return this.claim(ticketId, reviewer, leaseMs);
     return { ok: false, heldBy: current };
   }
 
   async renew(ticketId: string, reviewer: string, leaseMs: number): Promise<boolean> {
     const current = await this.get(ticketId);
-    const res = await this.redis.eval(RENEW, 1, this.key(ticketId), reviewer, this.value(reviewer, leaseMs, current?.claimedAt), String(leaseMs));
+    const res = await this.redis.eval(
+      RENEW,
+      1,
+      this.key(ticketId),
+      reviewer,
+      this.value(reviewer, leaseMs, current?.claimedAt),
+      String(leaseMs),
+    );
     return res === 1;
   }
 

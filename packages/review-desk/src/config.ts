@@ -8,7 +8,9 @@ export const ReviewDeskConfig = z.object({
   /** How often an open ticket page renews its claim; well inside the lease. */
   renewEveryMs: Ms.default(60_000),
   /** Time a ticket may wait before it shows as an SLA breach, by the machine's priority. */
-  slaMs: z.object({ high: Ms, medium: Ms, low: Ms }).default({ high: 3_600_000, medium: 4 * 3_600_000, low: 24 * 3_600_000 }),
+  slaMs: z
+    .object({ high: Ms, medium: Ms, low: Ms })
+    .default({ high: 3_600_000, medium: 4 * 3_600_000, low: 24 * 3_600_000 }),
   /** The list shows at most this many waiting tickets (highest priority, oldest first). */
   listLimit: z.number().int().positive().max(5_000).default(500),
   /** Resolutions, accuracy counters and eval candidates are kept this long. */

@@ -3,7 +3,15 @@ import type { RedisClient as Redis } from '@switchboard/queues';
 import { z } from 'zod';
 import { Category, Priority, Team, type RoutingTable } from '@switchboard/core';
 import type { TeamDelivery } from '@switchboard/escalation';
-import { humanReviewQueue, jobIdForTicket, Resolution, type PilotLedger, type RoutedTicket, type TicketStore, type TrafficStats } from '@switchboard/queues';
+import {
+  humanReviewQueue,
+  jobIdForTicket,
+  Resolution,
+  type PilotLedger,
+  type RoutedTicket,
+  type TicketStore,
+  type TrafficStats,
+} from '@switchboard/queues';
 import type { Logger, ReviewMetrics } from '@switchboard/runtime';
 import { ClaimStore, type Claim } from './claims.js';
 import type { ReviewDeskConfig } from './config.js';
@@ -77,7 +85,10 @@ export class ReviewDesk {
   async item(ticketId: string): Promise<ReviewItem> {
     const job = await this.queue.getJob(jobIdForTicket(ticketId));
     const state = job ? await job.getState() : undefined;
-    const item = job && (state === 'waiting' || state === 'prioritized') ? toItem(job, await this.claims.get(ticketId), this.config, this.clock().getTime()) : null;
+    const item =
+      job && (state === 'waiting' || state === 'prioritized')
+        ? toItem(job, await this.claims.get(ticketId), this.config, this.clock().getTime())
+        : null;
     if (!item) throw new DeskError('not_found', `ticket ${ticketId} is not waiting for review`);
     return item;
   }
@@ -85,21 +96,27 @@ export class ReviewDesk {
   async claim(ticketId: string, reviewer: string): Promise<Claim> {
     await this.item(ticketId);
     const res = await this.claims.claim(ticketId, reviewer, this.config.leaseMs);
-    if (!res.ok) throw new DeskError('claimed_by_other', `${res.heldBy.reviewer} is working on this ticket until ${res.heldBy.expiresAt}`);
+    if (!res.ok)
+      throw new DeskError(
+        'claimed_by_other',
+        `${res.heldBy.reviewer} is working on this ticket until ${res.heldBy.expiresAt}`,
+      );
     this.deps.metrics?.claimed();
     this.deps.log.info({ ticketId, reviewer }, 'ticket claimed');
     return res.claim;
   }
 
   async renew(ticketId: string, reviewer: string): Promise<Claim> {
-    if (!(await this.claims.renew(ticketId, reviewer, this.config.leaseMs))) throw new DeskError('not_claimed', 'your claim on this ticket has expired or was never taken; claim it again');
+    if (!(await this.claims.renew(ticketId, reviewer, this.config.leaseMs)))
+      throw new DeskError('not_claimed', 'your claim on this ticket has expired or was never taken; claim it again');
     const claim = await this.claims.get(ticketId);
     if (!claim) throw new DeskError('not_claimed', 'your claim on this ticket has expired');
     return claim;
   }
 
   async release(ticketId: string, reviewer: string): Promise<void> {
-    if (!(await this.claims.release(ticketId, reviewer))) throw new DeskError('not_claimed', 'you do not hold this ticket');
+    if (!(await this.claims.release(ticketId, reviewer)))
+      throw new DeskError('not_claimed', 'you do not hold this ticket');
     this.deps.metrics?.released();
     this.deps.log.info({ ticketId, reviewer }, 'ticket released');
   }
@@ -112,7 +129,9 @@ export class ReviewDesk {
   async resolve(ticketId: string, reviewer: string, input: ResolveInput): Promise<Resolution> {
     const claim = await this.claims.get(ticketId);
     if (claim?.reviewer !== reviewer) {
-      throw claim ? new DeskError('claimed_by_other', `${claim.reviewer} holds this ticket`) : new DeskError('not_claimed', 'claim the ticket before resolving it (your claim may have expired)');
+      throw claim
+        ? new DeskError('claimed_by_other', `${claim.reviewer} holds this ticket`)
+        : new DeskError('not_claimed', 'claim the ticket before resolving it (your claim may have expired)');
     }
     const { routed } = await this.item(ticketId);
     const d = routed.record.decision;
@@ -125,7 +144,8 @@ export class ReviewDesk {
     if (!(await this.truth.record(routed, resolution))) {
       const earlier = await this.truth.resolutionOf(ticketId);
       const parsed = earlier ? Resolution.safeParse(JSON.parse(earlier)) : undefined;
-      if (!parsed?.success || parsed.data.reviewer !== reviewer) throw new DeskError('already_resolved', 'this ticket was already resolved');
+      if (!parsed?.success || parsed.data.reviewer !== reviewer)
+        throw new DeskError('already_resolved', 'this ticket was already resolved');
       // Our own earlier attempt got this far: finish it with what was recorded then.
       return this.deliver(routed, parsed.data);
     }
@@ -143,7 +163,10 @@ export class ReviewDesk {
       routedAt: resolution.resolvedAt,
     };
     await this.deps.delivery.deliver(delivered);
-    await this.deps.store.note(ticketId, { resolution: JSON.stringify(resolution), route: JSON.stringify(delivered.route) });
+    await this.deps.store.note(ticketId, {
+      resolution: JSON.stringify(resolution),
+      route: JSON.stringify(delivered.route),
+    });
     await this.deps.pilot?.setFeedback(ticketId, {
       category: resolution.category,
       team: resolution.team,

@@ -33,14 +33,21 @@ export interface LiveAccuracy {
 /** A resolved ticket as a candidate row for the eval set (eval/sets format plus where it came from). */
 export function candidateRow(routed: RoutedTicket, resolution: Resolution): Record<string, unknown> {
   const d = routed.record.decision;
-  const policy = routed.route.reasons.some((r) => r.startsWith('critical_keyword:') || r === 'prompt_injection_suspected');
+  const policy = routed.route.reasons.some(
+    (r) => r.startsWith('critical_keyword:') || r === 'prompt_injection_suspected',
+  );
   return {
     id: `rev-${routed.ticket.id}`.slice(0, 128),
     subject: routed.ticket.subject ?? '',
     body: routed.ticket.body,
     language: routed.ticket.language ?? null,
     // A human had to see it if policy says so, or if the machine's answer would have been wrong.
-    expected: { category: resolution.category, priority: resolution.priority, team: resolution.team, escalation: policy || resolution.changed },
+    expected: {
+      category: resolution.category,
+      priority: resolution.priority,
+      team: resolution.team,
+      escalation: policy || resolution.changed,
+    },
     tags: ['from_review'],
     source: {
       ticketId: routed.ticket.id,
@@ -48,7 +55,15 @@ export function candidateRow(routed: RoutedTicket, resolution: Resolution): Reco
       resolvedAt: resolution.resolvedAt,
       note: resolution.note ?? null,
       reasons: routed.route.reasons,
-      machine: d ? { tier: routed.record.tier, category: d.category, priority: d.priority, team: d.team, confidence: d.confidence } : null,
+      machine: d
+        ? {
+            tier: routed.record.tier,
+            category: d.category,
+            priority: d.priority,
+            team: d.team,
+            confidence: d.confidence,
+          }
+        : null,
     },
   };
 }
@@ -104,7 +119,11 @@ export class GroundTruth {
   async accuracy(): Promise<LiveAccuracy> {
     const h = await this.redis.hgetall(this.accuracyKey());
     const rows = (dim: 'tier' | 'category'): AccuracyRow[] => {
-      const keys = new Set(Object.keys(h).filter((k) => k.startsWith(`${dim}:`)).map((k) => k.split(':')[1] ?? ''));
+      const keys = new Set(
+        Object.keys(h)
+          .filter((k) => k.startsWith(`${dim}:`))
+          .map((k) => k.split(':')[1] ?? ''),
+      );
       return [...keys].sort().map((key) => {
         const reviewed = Number(h[`${dim}:${key}:n`] ?? 0);
         const machineRight = Number(h[`${dim}:${key}:right`] ?? 0);

@@ -33,7 +33,13 @@ select,textarea{font:inherit;padding:.25rem}textarea{width:100%;min-height:4rem}
 
 const reasons = (rs: readonly string[]): string => rs.map((r) => `<span class="tag">${esc(r)}</span>`).join('');
 
-export function listPage(base: string, user: string, listed: WaitingList, accuracy: LiveAccuracy, flash?: string): string {
+export function listPage(
+  base: string,
+  user: string,
+  listed: WaitingList,
+  accuracy: LiveAccuracy,
+  flash?: string,
+): string {
   const { items, unreadable, total } = listed;
   const unlisted = total - items.length - unreadable;
   const rows = items
@@ -68,7 +74,14 @@ ${acc}`,
 const options = (values: readonly string[], selected: string): string =>
   values.map((v) => `<option value="${esc(v)}"${v === selected ? ' selected' : ''}>${esc(v)}</option>`).join('');
 
-export function ticketPage(base: string, user: string, it: ReviewItem, routing: RoutingTable, config: ReviewDeskConfig, error?: string): string {
+export function ticketPage(
+  base: string,
+  user: string,
+  it: ReviewItem,
+  routing: RoutingTable,
+  config: ReviewDeskConfig,
+  error?: string,
+): string {
   const { ticket, record, route } = it.routed;
   const d = record.decision;
   const mine = it.claim?.reviewer === user;
@@ -117,5 +130,10 @@ ${actions}`,
 }
 
 export function notFoundPage(base: string, user: string, ticketId: string): string {
-  return layout(base, 'Not waiting', user, `<p><a href="${base}/">← all waiting tickets</a></p><p>Ticket ${esc(ticketId)} is not waiting for review (already resolved, or never escalated).</p>`);
+  return layout(
+    base,
+    'Not waiting',
+    user,
+    `<p><a href="${base}/">← all waiting tickets</a></p><p>Ticket ${esc(ticketId)} is not waiting for review (already resolved, or never escalated).</p>`,
+  );
 }

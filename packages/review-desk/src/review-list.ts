@@ -23,7 +23,14 @@ export function toItem(job: Job, claim: Claim | null, config: ReviewDeskConfig, 
   const priority = routed.record.decision?.priority ?? 'high';
   // The customer has been waiting since the ticket arrived, not since it reached this queue.
   const waitingMs = Math.max(0, now - Date.parse(routed.ticket.receivedAt));
-  return { ticketId: ticketIdFromJobId(job.id), routed, priority, waitingMs, slaBreached: waitingMs > config.slaMs[priority], claim };
+  return {
+    ticketId: ticketIdFromJobId(job.id),
+    routed,
+    priority,
+    waitingMs,
+    slaBreached: waitingMs > config.slaMs[priority],
+    claim,
+  };
 }
 
 export interface WaitingList {
@@ -40,10 +47,18 @@ export interface WaitingList {
  * held while a person reads; a resolution removes the job. BullMQ keeps prioritized jobs by
  * priority, then arrival, so the first `listLimit` read are the most urgent.
  */
-export async function listWaiting(queue: Queue, claims: ClaimStore, config: ReviewDeskConfig, now: number): Promise<WaitingList> {
+export async function listWaiting(
+  queue: Queue,
+  claims: ClaimStore,
+  config: ReviewDeskConfig,
+  now: number,
+): Promise<WaitingList> {
   // Ascending: highest priority (lowest number), then oldest. BullMQ's default order is the reverse,
   // which past the limit would have listed the least urgent tickets and hidden the urgent ones.
-  const [listed, total] = await Promise.all([queue.getJobs(['prioritized', 'waiting'], 0, config.listLimit - 1, true), queue.getJobCountByTypes('prioritized', 'waiting')]);
+  const [listed, total] = await Promise.all([
+    queue.getJobs(['prioritized', 'waiting'], 0, config.listLimit - 1, true),
+    queue.getJobCountByTypes('prioritized', 'waiting'),
+  ]);
   const jobs = listed.filter((j): j is Job => Boolean(j));
   const held = await claims.getMany(jobs.map((j) => ticketIdFromJobId(j.id ?? '')));
   const items: ReviewItem[] = [];

@@ -14,7 +14,12 @@ export interface ReviewServerOptions {
   basePath?: string;
 }
 
-const STATUS: Record<DeskError['code'], number> = { not_found: 404, claimed_by_other: 409, not_claimed: 409, already_resolved: 409 };
+const STATUS: Record<DeskError['code'], number> = {
+  not_found: 404,
+  claimed_by_other: 409,
+  not_claimed: 409,
+  already_resolved: 409,
+};
 const Params = z.object({ id: TicketId });
 
 /**
@@ -26,7 +31,11 @@ export async function buildReviewServer(opts: ReviewServerOptions): Promise<Fast
   const base = (opts.basePath ?? '').replace(/\/$/, '');
   // pino's Logger is a FastifyBaseLogger; widening it keeps the default instance type the auth plugin takes.
   const loggerInstance: FastifyBaseLogger = opts.logger;
-  const app = Fastify({ loggerInstance, bodyLimit: 64 * 1024, logController: new LogController({ disableRequestLogging: true }) });
+  const app = Fastify({
+    loggerInstance,
+    bodyLimit: 64 * 1024,
+    logController: new LogController({ disableRequestLogging: true }),
+  });
   await registerAuth(app, { ...opts.auth, appName: 'Switchboard review desk', basePath: base });
   const reviewer = requireRole(['reviewer'], base);
   const user = (req: { user: { username: string } | null }): string => req.user?.username ?? '';
@@ -46,17 +55,30 @@ export async function buildReviewServer(opts: ReviewServerOptions): Promise<Fast
   app.get(`${base}/`, { preHandler: reviewer }, async (req, reply) => {
     const [listed, accuracy] = await Promise.all([desk.list(), desk.accuracy()]);
     const q = req.query as Record<string, unknown>;
-    const flash = typeof q.resolved === 'string' ? `Ticket ${q.resolved} resolved and delivered.` : typeof q.released === 'string' ? `Ticket ${q.released} handed back.` : undefined;
+    const flash =
+      typeof q.resolved === 'string'
+        ? `Ticket ${q.resolved} resolved and delivered.`
+        : typeof q.released === 'string'
+          ? `Ticket ${q.released} handed back.`
+          : undefined;
     return reply.type('text/html').send(listPage(base, user(req), listed, accuracy, flash));
   });
 
   app.get(`${base}/tickets/:id`, { preHandler: reviewer }, async (req, reply) => {
     const id = idOf(req.params);
-    if (!id) return reply.code(400).type('text/html').send(notFoundPage(base, user(req), String((req.params as Record<string, unknown>).id)));
+    if (!id)
+      return reply
+        .code(400)
+        .type('text/html')
+        .send(notFoundPage(base, user(req), String((req.params as Record<string, unknown>).id)));
     try {
       return reply.type('text/html').send(ticketPage(base, user(req), await desk.item(id), desk.routing, desk.config));
     } catch (err) {
-      if (err instanceof DeskError && err.code === 'not_found') return reply.code(404).type('text/html').send(notFoundPage(base, user(req), id));
+      if (err instanceof DeskError && err.code === 'not_found')
+        return reply
+          .code(404)
+          .type('text/html')
+          .send(notFoundPage(base, user(req), id));
       throw err;
     }
   });
@@ -69,8 +91,15 @@ export async function buildReviewServer(opts: ReviewServerOptions): Promise<Fast
         return reply.redirect(await act(id, user(req), req.body), 303);
       } catch (err) {
         if (!(err instanceof DeskError)) throw err;
-        if (err.code === 'not_found' || err.code === 'already_resolved') return reply.code(STATUS[err.code]).type('text/html').send(notFoundPage(base, user(req), id));
-        return reply.code(STATUS[err.code]).type('text/html').send(ticketPage(base, user(req), await desk.item(id), desk.routing, desk.config, err.message));
+        if (err.code === 'not_found' || err.code === 'already_resolved')
+          return reply
+            .code(STATUS[err.code])
+            .type('text/html')
+            .send(notFoundPage(base, user(req), id));
+        return reply
+          .code(STATUS[err.code])
+          .type('text/html')
+          .send(ticketPage(base, user(req), await desk.item(id), desk.routing, desk.config, err.message));
       }
     });
   };
@@ -84,7 +113,10 @@ export async function buildReviewServer(opts: ReviewServerOptions): Promise<Fast
   });
   pageAction('resolve', async (id, who, body) => {
     const raw = (body ?? {}) as Record<string, unknown>;
-    const input = ResolveInput.safeParse({ ...raw, note: typeof raw.note === 'string' && raw.note.trim() ? raw.note : undefined });
+    const input = ResolveInput.safeParse({
+      ...raw,
+      note: typeof raw.note === 'string' && raw.note.trim() ? raw.note : undefined,
+    });
     if (!input.success) throw new DeskError('not_claimed', `the form is not valid: ${describeZodError(input.error)}`);
     await desk.resolve(id, who, input.data);
     return `${base}/?resolved=${encodeURIComponent(id)}`;
@@ -93,7 +125,21 @@ export async function buildReviewServer(opts: ReviewServerOptions): Promise<Fast
   // JSON API: the same operations for other tools (HTTP Basic or the session cookie).
   app.get(`${base}/api/queue`, { preHandler: reviewer }, async () => {
     const { items, unreadable, total } = await desk.list();
-    return { total, unreadable, items: items.map((it) => ({ ticketId: it.ticketId, priority: it.priority, waitingMs: it.waitingMs, slaBreached: it.slaBreached, claim: it.claim, ticket: it.routed.ticket, suggestion: it.routed.record.decision, tier: it.routed.record.tier, reasons: it.routed.route.reasons })) };
+    return {
+      total,
+      unreadable,
+      items: items.map((it) => ({
+        ticketId: it.ticketId,
+        priority: it.priority,
+        waitingMs: it.waitingMs,
+        slaBreached: it.slaBreached,
+        claim: it.claim,
+        ticket: it.routed.ticket,
+        suggestion: it.routed.record.decision,
+        tier: it.routed.record.tier,
+        reasons: it.routed.route.reasons,
+      })),
+    };
   });
   app.get(`${base}/api/tickets/:id`, { preHandler: reviewer }, async (req, reply) => {
     const id = idOf(req.params);
@@ -111,7 +157,8 @@ export async function buildReviewServer(opts: ReviewServerOptions): Promise<Fast
       try {
         return (await act(id, user(req), req.body)) ?? { ok: true };
       } catch (err) {
-        if (err instanceof z.ZodError) return reply.code(400).send({ error: 'bad_request', message: describeZodError(err) });
+        if (err instanceof z.ZodError)
+          return reply.code(400).send({ error: 'bad_request', message: describeZodError(err) });
         return apiError(reply, err);
       }
     });
@@ -124,7 +171,10 @@ export async function buildReviewServer(opts: ReviewServerOptions): Promise<Fast
   app.get(`${base}/api/candidates`, { preHandler: reviewer }, async (req, reply) => {
     const limit = Math.min(10_000, Math.max(1, Number((req.query as Record<string, unknown>).limit ?? 1000) || 1000));
     const lines = await desk.candidates(limit);
-    return reply.type('application/x-ndjson').header('content-disposition', 'attachment; filename="review-candidates.jsonl"').send(lines.map((l) => `${l}\n`).join(''));
+    return reply
+      .type('application/x-ndjson')
+      .header('content-disposition', 'attachment; filename="review-candidates.jsonl"')
+      .send(lines.map((l) => `${l}\n`).join(''));
   });
   return app;
 }

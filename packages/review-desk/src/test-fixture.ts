@@ -1,7 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { DEFAULT_ROUTING_TABLE, type DecisionRecord, type Ticket } from '@switchboard/core';
 import { EscalationConfig, startEscalation, teamDelivery, type TeamDelivery } from '@switchboard/escalation';
-import { decisionsQueue, humanReviewQueue, jobIdForTicket, openFleetContext, openQueue, type FleetContext } from '@switchboard/queues';
+import {
+  decisionsQueue,
+  humanReviewQueue,
+  jobIdForTicket,
+  openFleetContext,
+  openQueue,
+  type FleetContext,
+} from '@switchboard/queues';
 import { dropPrefix, testLogger, TEST_REDIS_URL, uniquePrefix, waitFor } from '@switchboard/testkit';
 import { hashPassword, redisSessionStore } from '@switchboard/web-auth';
 import { createAppMetrics, createReviewMetrics, type AppMetrics } from '@switchboard/runtime';
@@ -32,14 +39,32 @@ const record = (over: Partial<DecisionRecord>): DecisionRecord => ({
 
 /** Escalated by the real escalation worker: a critical ticket (no model answer) and an unsure one. */
 export const CRITICAL: { ticket: Ticket; record: DecisionRecord } = {
-  ticket: { id: 'rv-critical', subject: 'URGENT: production down', body: 'Our checkout has been failing for every customer since 09:12. Orders are lost.', customer: { email: 'ops@shop.example' }, receivedAt: new Date(Date.now() - 2 * 3_600_000).toISOString() },
+  ticket: {
+    id: 'rv-critical',
+    subject: 'URGENT: production down',
+    body: 'Our checkout has been failing for every customer since 09:12. Orders are lost.',
+    customer: { email: 'ops@shop.example' },
+    receivedAt: new Date(Date.now() - 2 * 3_600_000).toISOString(),
+  },
   record: record({ outcome: 'critical', tier: null, model: null, criticalKeyword: 'urgent' }),
 };
 export const UNSURE: { ticket: Ticket; record: DecisionRecord } = {
-  ticket: { id: 'rv-unsure', subject: 'Charged after I closed my account', body: 'I closed my account last month but you charged my card again on the 3rd. Please sort this out.', receivedAt: new Date().toISOString() },
+  ticket: {
+    id: 'rv-unsure',
+    subject: 'Charged after I closed my account',
+    body: 'I closed my account last month but you charged my card again on the 3rd. Please sort this out.',
+    receivedAt: new Date().toISOString(),
+  },
   record: record({
     outcome: 'low_confidence',
-    decision: { category: 'cancellation', priority: 'medium', team: 'account_ops', confidence: 0.52, escalation_required: false, rationale: 'mentions closing the account' },
+    decision: {
+      category: 'cancellation',
+      priority: 'medium',
+      team: 'account_ops',
+      confidence: 0.52,
+      escalation_required: false,
+      rationale: 'mentions closing the account',
+    },
   }),
 };
 
@@ -56,8 +81,19 @@ export interface DeskRig {
 
 export async function startDeskRig(over: ReviewDeskConfigInput = {}): Promise<DeskRig> {
   const prefix = uniquePrefix('review');
-  const fleet = await openFleetContext({ redisUrl: TEST_REDIS_URL, prefix, role: 'worker', logger: testLogger(), retentionDays: 8 });
-  const escalation = startEscalation(EscalationConfig.parse({}), { ctx: fleet.ctx, store: fleet.store, stats: fleet.stats, onExhausted: fleet.deadLetter });
+  const fleet = await openFleetContext({
+    redisUrl: TEST_REDIS_URL,
+    prefix,
+    role: 'worker',
+    logger: testLogger(),
+    retentionDays: 8,
+  });
+  const escalation = startEscalation(EscalationConfig.parse({}), {
+    ctx: fleet.ctx,
+    store: fleet.store,
+    stats: fleet.stats,
+    onExhausted: fleet.deadLetter,
+  });
   const decisions = openQueue(decisionsQueue, fleet.ctx);
   for (const t of [CRITICAL, UNSURE]) {
     // As ingest would have: the record exists before the ticket is classified.
@@ -65,13 +101,30 @@ export async function startDeskRig(over: ReviewDeskConfigInput = {}): Promise<De
     await decisions.add(jobIdForTicket(t.ticket.id), t);
   }
   const humanReview = new Queue(humanReviewQueue.queueName, { connection: fleet.redis, prefix });
-  await waitFor(async () => ((await humanReview.getJobCounts('prioritized', 'waiting')).prioritized === 2 ? true : undefined), 10_000, 'two escalated tickets');
+  await waitFor(
+    async () => ((await humanReview.getJobCounts('prioritized', 'waiting')).prioritized === 2 ? true : undefined),
+    10_000,
+    'two escalated tickets',
+  );
   await escalation.close();
   await decisions.close();
-  const delivery: TeamDelivery = teamDelivery(fleet.ctx, { webhookTeams: new Set(), webhookAttempts: 1, webhookBackoffMs: 1_000 });
+  const delivery: TeamDelivery = teamDelivery(fleet.ctx, {
+    webhookTeams: new Set(),
+    webhookAttempts: 1,
+    webhookBackoffMs: 1_000,
+  });
   const metrics = createAppMetrics({ app: 'review-desk', processMetrics: false });
   const desk = new ReviewDesk(ReviewDeskConfig.parse(over), {
-    metrics: createReviewMetrics(metrics.registry), redis: fleet.redis, prefix, store: fleet.store, stats: fleet.stats, delivery, pilot: fleet.pilot, routing: DEFAULT_ROUTING_TABLE, log: testLogger() });
+    metrics: createReviewMetrics(metrics.registry),
+    redis: fleet.redis,
+    prefix,
+    store: fleet.store,
+    stats: fleet.stats,
+    delivery,
+    pilot: fleet.pilot,
+    routing: DEFAULT_ROUTING_TABLE,
+    log: testLogger(),
+  });
   const cost = { N: 1024, r: 8, p: 1 };
   const app = await buildReviewServer({
     desk,
@@ -108,4 +161,5 @@ export async function startDeskRig(over: ReviewDeskConfigInput = {}): Promise<De
   };
 }
 
-export const basic = (user: keyof typeof PASSWORDS): string => `Basic ${Buffer.from(`${user}:${PASSWORDS[user]}`).toString('base64')}`;
+export const basic = (user: keyof typeof PASSWORDS): string =>
+  `Basic ${Buffer.from(`${user}:${PASSWORDS[user]}`).toString('base64')}`;

@@ -37,8 +37,18 @@ export interface DriftMetricsOptions {
  */
 export function createDriftMetrics(registry: Registry, opts: DriftMetricsOptions): DriftMetrics {
   const registers = [registry];
-  const accuracy = new Gauge({ name: 'switchboard_drift_eval_accuracy', help: 'Accuracy (0..1) of the last drift check on the eval set, by model.', labelNames: ['model'] as const, registers });
-  const baseline = new Gauge({ name: 'switchboard_drift_baseline_accuracy', help: 'Accuracy (0..1) of the baseline the last drift check compared with, by model.', labelNames: ['model'] as const, registers });
+  const accuracy = new Gauge({
+    name: 'switchboard_drift_eval_accuracy',
+    help: 'Accuracy (0..1) of the last drift check on the eval set, by model.',
+    labelNames: ['model'] as const,
+    registers,
+  });
+  const baseline = new Gauge({
+    name: 'switchboard_drift_baseline_accuracy',
+    help: 'Accuracy (0..1) of the baseline the last drift check compared with, by model.',
+    labelNames: ['model'] as const,
+    registers,
+  });
   const drop = new Gauge({
     name: 'switchboard_drift_drop_points',
     help: 'Accuracy points the last drift check fell below the baseline (negative: better), by model; absent without a baseline of that model.',
@@ -51,8 +61,14 @@ export function createDriftMetrics(registry: Registry, opts: DriftMetricsOptions
     labelNames: ['dimension'] as const,
     registers,
   });
-  const lastCheck = new Gauge({ name: 'switchboard_drift_last_check_timestamp_seconds', help: 'Unix time of the last completed drift check; 0 until one completes in this process.', registers });
-  const readFallback = opts.readFallback && cachedScrapeRead(opts.readFallback, { maxAgeMs: 1_000, log: opts.log, what: 'the fallback switch' });
+  const lastCheck = new Gauge({
+    name: 'switchboard_drift_last_check_timestamp_seconds',
+    help: 'Unix time of the last completed drift check; 0 until one completes in this process.',
+    registers,
+  });
+  const readFallback =
+    opts.readFallback &&
+    cachedScrapeRead(opts.readFallback, { maxAgeMs: 1_000, log: opts.log, what: 'the fallback switch' });
   const fallback = new Gauge({
     name: 'switchboard_fallback_active',
     help: '1 while the fleet-wide fallback is on (cheap tier skipped, traffic to the strong tier), else 0. Set by each drift check and re-read from Redis at scrape time.',

@@ -2,7 +2,12 @@ import { z } from 'zod';
 import { describeZodError } from '@switchboard/core';
 
 /** `a, b ,c` → ['a','b','c']; empty entries dropped. */
-export const csv = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0));
+export const csv = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x.length > 0),
+);
 
 /** A JSON-valued variable, validated with `schema` after parsing. */
 export const jsonOf = <S extends z.ZodType>(schema: S) =>
@@ -28,7 +33,10 @@ export const commonEnv = z.object({
   /** BullMQ key prefix; use a hash tag such as `{sb}` on Redis Cluster. */
   /** `true` when REDIS_URL names one node of a Redis Cluster (then QUEUE_PREFIX must be a hash tag such as `{sb}`). */
   REDIS_CLUSTER: z.enum(['true', 'false']).default('false'),
-  QUEUE_PREFIX: z.string().regex(/^[^:\s]+$/, 'must not contain ":" or spaces').default('sb'),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[^:\s]+$/, 'must not contain ":" or spaces')
+    .default('sb'),
   LOG_LEVEL: LogLevel.default('info'),
   SHUTDOWN_DEADLINE_MS: z.coerce.number().int().positive().default(25_000),
 });
@@ -56,7 +64,9 @@ export class ConfigError extends Error {
 export function parseEnv<S extends z.ZodType>(schema: S, env: unknown): z.infer<S> {
   // `FOO=` (as docker compose writes an unset `${FOO:-}`) means unset, not an empty value to validate.
   const input =
-    typeof env === 'object' && env !== null ? Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '' && v !== undefined)) : env;
+    typeof env === 'object' && env !== null
+      ? Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '' && v !== undefined))
+      : env;
   const result = schema.safeParse(input);
   if (!result.success) throw new ConfigError(`invalid configuration: ${describeZodError(result.error)}`);
   return result.data;

@@ -46,7 +46,11 @@ describe('fleet state metrics (read at scrape time)', () => {
     const registry = new Registry();
     let fail = false;
     let clock = 0;
-    exportFleetState(registry, () => (fail ? Promise.reject(new Error('Connection is closed.')) : Promise.resolve(state)), { maxAgeMs: 1_000, log, now: () => clock });
+    exportFleetState(
+      registry,
+      () => (fail ? Promise.reject(new Error('Connection is closed.')) : Promise.resolve(state)),
+      { maxAgeMs: 1_000, log, now: () => clock },
+    );
     expect(await registry.metrics()).toContain('switchboard_queue_jobs{queue="tickets",state="active"} 1');
     fail = true;
     clock = 2_000;
@@ -68,8 +72,24 @@ describe('drift metrics', () => {
       { dimension: 'category mix', psi: 0.05 },
       { dimension: 'share of "other"', psi: 0.31 },
     ];
-    drift.checked({ model: 'gpt-4o-mini', accuracy: 0.9, baselineAccuracy: 0.95, dropPoints: 5, fallbackActive: true, psi, at: new Date(1_700_000_000_000) });
-    drift.checked({ model: 'gpt-5-mini', accuracy: 0.93, baselineAccuracy: null, dropPoints: null, fallbackActive: false, psi, at: new Date(1_700_000_100_000) });
+    drift.checked({
+      model: 'gpt-4o-mini',
+      accuracy: 0.9,
+      baselineAccuracy: 0.95,
+      dropPoints: 5,
+      fallbackActive: true,
+      psi,
+      at: new Date(1_700_000_000_000),
+    });
+    drift.checked({
+      model: 'gpt-5-mini',
+      accuracy: 0.93,
+      baselineAccuracy: null,
+      dropPoints: null,
+      fallbackActive: false,
+      psi,
+      at: new Date(1_700_000_100_000),
+    });
     const text = await registry.metrics();
     expect(text).toContain('switchboard_drift_eval_accuracy{model="gpt-5-mini"} 0.93');
     expect(text).not.toContain('gpt-4o-mini');
@@ -84,7 +104,15 @@ describe('drift metrics', () => {
     const registry = new Registry();
     let on = true;
     const drift = createDriftMetrics(registry, { log, readFallback: () => Promise.resolve(on) });
-    drift.checked({ model: 'm', accuracy: 1, baselineAccuracy: 1, dropPoints: 0, fallbackActive: false, psi: [], at: new Date() });
+    drift.checked({
+      model: 'm',
+      accuracy: 1,
+      baselineAccuracy: 1,
+      dropPoints: 0,
+      fallbackActive: false,
+      psi: [],
+      at: new Date(),
+    });
     // A person set it after the check: the scrape says so.
     expect(await registry.metrics()).toContain('switchboard_fallback_active 1');
     on = false;

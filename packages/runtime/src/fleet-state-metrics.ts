@@ -28,7 +28,12 @@ export interface FleetStateOptions {
  * every queue on every scrape would be N times the load for the same numbers.
  */
 export function exportFleetState(registry: Registry, read: () => Promise<FleetState>, opts: FleetStateOptions): void {
-  const current = cachedScrapeRead(read, { maxAgeMs: opts.maxAgeMs ?? 5_000, log: opts.log, now: opts.now, what: 'queue depths' });
+  const current = cachedScrapeRead(read, {
+    maxAgeMs: opts.maxAgeMs ?? 5_000,
+    log: opts.log,
+    now: opts.now,
+    what: 'queue depths',
+  });
   const registers = [registry];
   new Gauge({
     name: 'switchboard_queue_jobs',
@@ -38,7 +43,8 @@ export function exportFleetState(registry: Registry, read: () => Promise<FleetSt
     async collect() {
       const state = await current();
       this.reset();
-      for (const q of state?.queues ?? []) for (const [s, n] of Object.entries(q.counts)) this.set({ queue: q.queue, state: s }, n);
+      for (const q of state?.queues ?? [])
+        for (const [s, n] of Object.entries(q.counts)) this.set({ queue: q.queue, state: s }, n);
     },
   });
   new Gauge({

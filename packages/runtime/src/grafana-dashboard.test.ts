@@ -8,12 +8,21 @@ import { createLogger } from './logger.js';
 
 const DASHBOARD = new URL('../../../ops/grafana/switchboard-dashboard.json', import.meta.url);
 
-const Target = z.object({ refId: z.string(), expr: z.string().min(1), datasource: z.object({ uid: z.literal('${datasource}') }) });
+const Target = z.object({
+  refId: z.string(),
+  expr: z.string().min(1),
+  datasource: z.object({ uid: z.literal('${datasource}') }),
+});
 const Panel = z.object({
   id: z.number().int(),
   type: z.string(),
   title: z.string().min(1),
-  gridPos: z.object({ x: z.number().int().min(0), y: z.number().int().min(0), w: z.number().int().min(1), h: z.number().int().min(1) }),
+  gridPos: z.object({
+    x: z.number().int().min(0),
+    y: z.number().int().min(0),
+    w: z.number().int().min(1),
+    h: z.number().int().min(1),
+  }),
   targets: z.array(Target).optional(),
 });
 const Dashboard = z.object({ uid: z.string(), title: z.string(), panels: z.array(Panel).min(1) });
@@ -34,15 +43,30 @@ describe('the sample Grafana dashboard', () => {
 
   it('queries only metrics the fleet defines', () => {
     const defined = definedNames();
-    const used = new Set(panels.flatMap((p) => (p.targets ?? []).flatMap((t) => t.expr.match(/switchboard_[a-z_]+/g) ?? [])));
-    const unknown = [...used].filter((name) => !defined.has(name) && !defined.has(name.replace(/_(bucket|count|sum)$/, '')));
+    const used = new Set(
+      panels.flatMap((p) => (p.targets ?? []).flatMap((t) => t.expr.match(/switchboard_[a-z_]+/g) ?? [])),
+    );
+    const unknown = [...used].filter(
+      (name) => !defined.has(name) && !defined.has(name.replace(/_(bucket|count|sum)$/, '')),
+    );
     expect(unknown).toEqual([]);
     expect(used.size).toBeGreaterThan(10);
   });
 
   it('has the panels the on-call needs, each with a query, laid out on the 24-column grid', () => {
     const titles = panels.map((p) => p.title.toLowerCase()).join('\n');
-    for (const topic of ['tickets in', 'tier split', 'escalations by reason', 'latency p95', 'model errors', 'cost per hour', 'queue depths', 'dead letters', 'eval accuracy', 'fallback']) {
+    for (const topic of [
+      'tickets in',
+      'tier split',
+      'escalations by reason',
+      'latency p95',
+      'model errors',
+      'cost per hour',
+      'queue depths',
+      'dead letters',
+      'eval accuracy',
+      'fallback',
+    ]) {
       expect(titles).toContain(topic);
     }
     for (const p of panels) {

@@ -19,7 +19,14 @@ describe('logger', () => {
     const log = createLogger({ name: 't', level: 'info' }, stream).child({ jobId: 't-1' });
     log.info(
       {
-        data: { ticket: { id: 'A-1', subject: 'My invoice', body: 'Card 4111 1111 1111 1111 charged twice', customer: { email: 'ayse@example.com' } } },
+        data: {
+          ticket: {
+            id: 'A-1',
+            subject: 'My invoice',
+            body: 'Card 4111 1111 1111 1111 charged twice',
+            customer: { email: 'ayse@example.com' },
+          },
+        },
         record: { raw: '{"category":"billing"}' },
       },
       'processing',
@@ -28,7 +35,15 @@ describe('logger', () => {
     log.warn({ note: 'customer said: call me on +49 170 1234567, card 5555 5555 5555 4444' }, 'quoted by a worker');
     log.error({ err: new Error('rejected for jane.doe@example.org') }, 'failed');
     const out = lines.join('');
-    for (const secret of ['My invoice', '4111', 'ayse@example.com', 'jane.doe@example.org', '"category":"billing"', '170 1234567', '5555 5555']) {
+    for (const secret of [
+      'My invoice',
+      '4111',
+      'ayse@example.com',
+      'jane.doe@example.org',
+      '"category":"billing"',
+      '170 1234567',
+      '5555 5555',
+    ]) {
       expect(out).not.toContain(secret);
     }
     expect(out).toContain('"id":"A-1"');
@@ -39,11 +54,20 @@ describe('logger', () => {
   it('scrubs e-mail addresses from any field at any depth, and drops metadata and rationales', () => {
     const { lines, stream } = capture();
     const log = createLogger({ name: 't', level: 'info' }, stream);
-    log.info({ customer: { id: 'mehmet@example.com.tr' }, a: { b: { c: { d: { e: { f: 'write to x.y@corp.example' } } } } }, metadata: { crm: 'VIP' }, decision: { rationale: 'customer Ayşe asks' } }, 'deep');
+    log.info(
+      {
+        customer: { id: 'mehmet@example.com.tr' },
+        a: { b: { c: { d: { e: { f: 'write to x.y@corp.example' } } } } },
+        metadata: { crm: 'VIP' },
+        decision: { rationale: 'customer Ayşe asks' },
+      },
+      'deep',
+    );
     log.error({ err: new Error('disk full for ops@example.com') }, 'failed');
     const out = lines.join('');
     expect(out).toContain('"message":"disk full for [email]"');
-    for (const secret of ['mehmet@example.com.tr', 'x.y@corp.example', 'VIP', 'Ayşe']) expect(out).not.toContain(secret);
+    for (const secret of ['mehmet@example.com.tr', 'x.y@corp.example', 'VIP', 'Ayşe'])
+      expect(out).not.toContain(secret);
   });
 });
 
@@ -52,7 +76,9 @@ describe('logger bindings and depth', () => {
     const { lines, stream } = capture();
     let nested: Record<string, unknown> = { body: 'deep secret text' };
     for (let i = 0; i < 12; i++) nested = { level: nested };
-    createLogger({ name: 't', level: 'info' }, stream).child({ subject: 'Refund for order 7', email: 'a@b.example', jobId: 'j-1' }).info({ nested }, 'bound');
+    createLogger({ name: 't', level: 'info' }, stream)
+      .child({ subject: 'Refund for order 7', email: 'a@b.example', jobId: 'j-1' })
+      .info({ nested }, 'bound');
     const out = lines.join('');
     for (const secret of ['Refund for order 7', 'a@b.example', 'deep secret text']) expect(out).not.toContain(secret);
     expect(out).toContain('"jobId":"j-1"');
@@ -60,7 +86,10 @@ describe('logger bindings and depth', () => {
 
   it('censors nested bindings of children and grandchildren, keeping the fields of each level', () => {
     const { lines, stream } = capture();
-    const child = createLogger({ name: 't', level: 'info' }, stream).child({ queue: 'tickets', ticket: { id: 'T-9', subject: 'Chargeback on 4111' } });
+    const child = createLogger({ name: 't', level: 'info' }, stream).child({
+      queue: 'tickets',
+      ticket: { id: 'T-9', subject: 'Chargeback on 4111' },
+    });
     child.child({ jobId: 'j-2', customer: { email: 'x@y.example' } }).info('grandchild');
     const out = lines.join('');
     for (const secret of ['Chargeback', 'x@y.example']) expect(out).not.toContain(secret);
@@ -72,7 +101,11 @@ describe('logger bindings and depth', () => {
   it('walks the own fields of an error, under err or any other key', () => {
     const { lines, stream } = capture();
     const log = createLogger({ name: 't', level: 'info' }, stream);
-    const withBody = Object.assign(new Error('upstream said no'), { body: 'ticket text: my invoice', statusCode: 400, detail: 'mail me at a@b.example' });
+    const withBody = Object.assign(new Error('upstream said no'), {
+      body: 'ticket text: my invoice',
+      statusCode: 400,
+      detail: 'mail me at a@b.example',
+    });
     log.error({ err: withBody }, 'call failed');
     log.warn({ cause: withBody }, 'kept for later');
     const out = lines.join('');

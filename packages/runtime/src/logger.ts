@@ -7,7 +7,19 @@ export type { Logger } from 'pino';
  * Ticket text and personal data never reach the logs: fields with these names are censored wherever
  * they appear in a log object or a child logger's bindings (job.data.ticket.customer.email).
  */
-const SENSITIVE = new Set(['body', 'subject', 'email', 'raw', 'text', 'rationale', 'metadata', 'authorization', 'apiKey', 'password', 'secret']);
+const SENSITIVE = new Set([
+  'body',
+  'subject',
+  'email',
+  'raw',
+  'text',
+  'rationale',
+  'metadata',
+  'authorization',
+  'apiKey',
+  'password',
+  'secret',
+]);
 const CENSOR = '[redacted]';
 const MAX_DEPTH = 8;
 

@@ -10,7 +10,8 @@ const REASON_CODE = /^[a-z][a-z0-9_]{0,47}$/;
 // Critical keywords come from configuration (a short list), so `critical_keyword:<word>` stays bounded.
 const CRITICAL_REASON = /^critical_keyword:[\p{L}\p{N}][\p{L}\p{N} ._-]{0,47}$/u;
 
-export const reasonLabel = (reason: string): string => (REASON_CODE.test(reason) || CRITICAL_REASON.test(reason) ? reason : 'other');
+export const reasonLabel = (reason: string): string =>
+  REASON_CODE.test(reason) || CRITICAL_REASON.test(reason) ? reason : 'other';
 
 /**
  * Model names come from configuration. The local model's name is its version, which changes on
@@ -29,4 +30,9 @@ export function modelErrorKind(outcome: AttemptOutcome, error: string | undefine
 }
 
 /** `share of "other"` → `share_of_other`: display names made into label values. */
-export const slugLabel = (name: string): string => name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 48) || 'unknown';
+export const slugLabel = (name: string): string =>
+  name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 48) || 'unknown';

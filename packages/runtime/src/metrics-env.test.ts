@@ -8,7 +8,10 @@ const Env = z.object(metricsEnvShape({ port: 9101, queueDepths: false }));
 describe('metrics env', () => {
   it('defaults to the app port on all interfaces, no token, no queue depths', () => {
     expect(parseEnv(Env, {})).toEqual({ METRICS_PORT: 9101, METRICS_HOST: '0.0.0.0', METRICS_QUEUE_DEPTHS: 'off' });
-    expect(parseEnv(z.object(metricsEnvShape({ port: 9103, queueDepths: true })), { METRICS_PORT: '' })).toMatchObject({ METRICS_PORT: 9103, METRICS_QUEUE_DEPTHS: 'on' });
+    expect(parseEnv(z.object(metricsEnvShape({ port: 9103, queueDepths: true })), { METRICS_PORT: '' })).toMatchObject({
+      METRICS_PORT: 9103,
+      METRICS_QUEUE_DEPTHS: 'on',
+    });
   });
 
   it('takes a port, 0 or off, and a token of 16+ characters', () => {

@@ -9,14 +9,28 @@ const logger = createLogger({ name: 'metrics-test', level: 'silent' });
 const TOKEN = 'scrape-token-0123456789';
 
 /** One request on a fresh connection, or on `agent`'s (which may keep it open), with the body read. */
-function get(port: number, path: string, init: { method?: string; headers?: Record<string, string>; agent?: Agent } = {}): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
+function get(
+  port: number,
+  path: string,
+  init: { method?: string; headers?: Record<string, string>; agent?: Agent } = {},
+): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: init.method ?? 'GET', headers: init.headers, agent: init.agent ?? false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: init.method ?? 'GET',
+        headers: init.headers,
+        agent: init.agent ?? false,
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -60,7 +74,9 @@ describe('metrics server', () => {
   it('asks for the bearer token when one is configured, but never for /healthz', async () => {
     const { port } = await start(TOKEN);
     expect((await get(port, '/metrics')).status).toBe(401);
-    expect((await get(port, '/metrics', { headers: { authorization: 'Bearer wrong-token-0123456789' } })).status).toBe(401);
+    expect((await get(port, '/metrics', { headers: { authorization: 'Bearer wrong-token-0123456789' } })).status).toBe(
+      401,
+    );
     expect((await get(port, '/metrics', { headers: { authorization: `Basic ${TOKEN}` } })).status).toBe(401);
     const ok = await get(port, '/metrics', { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(ok.status).toBe(200);
@@ -69,7 +85,12 @@ describe('metrics server', () => {
   });
 
   it('answers 500, not a half-written page, when the registry cannot be read', async () => {
-    server = await startMetricsServer({ metrics: { exposition: () => Promise.reject(new Error('boom')) }, port: 0, host: '127.0.0.1', logger });
+    server = await startMetricsServer({
+      metrics: { exposition: () => Promise.reject(new Error('boom')) },
+      port: 0,
+      host: '127.0.0.1',
+      logger,
+    });
     expect((await get(server.port, '/metrics')).status).toBe(500);
     expect((await get(server.port, '/healthz')).status).toBe(200);
   });
@@ -87,7 +108,12 @@ describe('metrics server', () => {
     scraper.destroy();
     await expect(get(port, '/healthz')).rejects.toThrow(/ECONNREFUSED/);
     // The port is free again: another process (a restarted worker) can take it.
-    const again = await startMetricsServer({ metrics: createAppMetrics({ app: 'again', processMetrics: false }), port, host: '127.0.0.1', logger });
+    const again = await startMetricsServer({
+      metrics: createAppMetrics({ app: 'again', processMetrics: false }),
+      port,
+      host: '127.0.0.1',
+      logger,
+    });
     expect(again.port).toBe(port);
     await again.close();
   });
@@ -98,7 +124,14 @@ describe('metrics server', () => {
     const address = blocker.address();
     const port = typeof address === 'object' && address ? address.port : 0;
     try {
-      await expect(startMetricsServer({ metrics: createAppMetrics({ app: 'x', processMetrics: false }), port, host: '127.0.0.1', logger })).rejects.toThrow(
+      await expect(
+        startMetricsServer({
+          metrics: createAppMetrics({ app: 'x', processMetrics: false }),
+          port,
+          host: '127.0.0.1',
+          logger,
+        }),
+      ).rejects.toThrow(
         `metrics port 127.0.0.1:${port} is already in use; set METRICS_PORT to a free port, 0 for any, or off`,
       );
     } finally {

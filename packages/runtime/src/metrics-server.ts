@@ -35,9 +35,11 @@ export async function startMetricsServer(opts: MetricsServerOptions): Promise<Me
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = new URL(req.url ?? '/', 'http://metrics.invalid').pathname;
     if (path !== '/metrics' && path !== '/healthz') return send(res, 404, 'not found\n');
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed\n', { allow: 'GET, HEAD' });
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return send(res, 405, 'method not allowed\n', { allow: 'GET, HEAD' });
     if (path === '/healthz') return send(res, 200, 'ok\n');
-    if (!authorized(req.headers.authorization)) return send(res, 401, 'unauthorized\n', { 'www-authenticate': 'Bearer' });
+    if (!authorized(req.headers.authorization))
+      return send(res, 401, 'unauthorized\n', { 'www-authenticate': 'Bearer' });
     const { contentType, body } = await opts.metrics.exposition();
     res.writeHead(200, { 'content-type': contentType });
     res.end(req.method === 'HEAD' ? undefined : body);
@@ -56,7 +58,11 @@ export async function startMetricsServer(opts: MetricsServerOptions): Promise<Me
   await new Promise<void>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException): void => {
       const why = err.code === 'EADDRINUSE' ? 'is already in use' : `cannot be opened (${err.code ?? err.message})`;
-      reject(new Error(`metrics port ${opts.host}:${opts.port} ${why}; set METRICS_PORT to a free port, 0 for any, or off`, { cause: err }));
+      reject(
+        new Error(`metrics port ${opts.host}:${opts.port} ${why}; set METRICS_PORT to a free port, 0 for any, or off`, {
+          cause: err,
+        }),
+      );
     };
     server.once('error', onError);
     server.listen(opts.port, opts.host, () => {

@@ -7,7 +7,10 @@ import { polledRead } from './polled-read.js';
  * calls. A failed read resolves to undefined (and is logged), so one unreachable Redis never turns
  * the whole /metrics answer into an error; the failure is cached too, so a down Redis is not hammered.
  */
-export function cachedScrapeRead<T>(read: () => Promise<T>, opts: { maxAgeMs: number; log: Logger; what: string; now?: () => number }): () => Promise<T | undefined> {
+export function cachedScrapeRead<T>(
+  read: () => Promise<T>,
+  opts: { maxAgeMs: number; log: Logger; what: string; now?: () => number },
+): () => Promise<T | undefined> {
   const guarded = (): Promise<T | undefined> =>
     read().catch((err: unknown) => {
       opts.log.warn({ err }, `could not read ${opts.what} for metrics`);

@@ -13,7 +13,12 @@ export interface SeenRequest {
 
 /** What the fake answers: a model reply (`content`), or an HTTP error, optionally after a delay. */
 export type FakeReply =
-  | { content: string; delayMs?: number; finishReason?: string; usage?: { prompt_tokens: number; completion_tokens: number } }
+  | {
+      content: string;
+      delayMs?: number;
+      finishReason?: string;
+      usage?: { prompt_tokens: number; completion_tokens: number };
+    }
   | { status: number; headers?: Record<string, string>; body?: string; delayMs?: number }
   | { hang: true };
 
@@ -66,7 +71,13 @@ export async function startFakeOpenAI(responder: FakeResponder): Promise<FakePro
       }
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
       const messages = (body.messages ?? []) as SeenRequest['messages'];
-      const seen: SeenRequest = { model: String(body.model), messages, body, ticket: decodeTicket(messages), headers: req.headers };
+      const seen: SeenRequest = {
+        model: String(body.model),
+        messages,
+        body,
+        ticket: decodeTicket(messages),
+        headers: req.headers,
+      };
       calls.push(seen);
       const reply = current(seen, calls.length - 1);
       if ('hang' in reply) return;
@@ -83,7 +94,13 @@ export async function startFakeOpenAI(responder: FakeResponder): Promise<FakePro
             object: 'chat.completion',
             created: Math.floor(Date.now() / 1000),
             model: seen.model,
-            choices: [{ index: 0, message: { role: 'assistant', content: reply.content }, finish_reason: reply.finishReason ?? 'stop' }],
+            choices: [
+              {
+                index: 0,
+                message: { role: 'assistant', content: reply.content },
+                finish_reason: reply.finishReason ?? 'stop',
+              },
+            ],
             usage: { ...(reply.usage ?? { prompt_tokens: 400, completion_tokens: 40 }), total_tokens: 0 },
           }),
         );

@@ -36,7 +36,9 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         return;
       }
       calls.push({ method, params, authorization: req.headers.authorization });
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, channel: params.channel, ts: `${Date.now() / 1000}` }));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ ok: true, channel: params.channel, ts: `${Date.now() / 1000}` }));
     });
   });
   server.on('connection', (s) => {

@@ -14,7 +14,11 @@ export async function freePort(): Promise<number> {
 
 /** A Redis of the test's own (no disk unless `args` asks), so killing or configuring it disturbs no other test. */
 export async function startRedisServer(port: number, args: readonly string[] = []): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...args], { stdio: 'ignore' });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...args],
+    { stdio: 'ignore' },
+  );
   await Promise.race([
     once(child, 'spawn'),
     once(child, 'error').then(([err]) => {

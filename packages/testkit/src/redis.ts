@@ -22,7 +22,11 @@ export async function dropPrefix(prefix: string, url = TEST_REDIS_URL): Promise<
 }
 
 /** Polls until `check` returns a value other than undefined, or throws after `timeoutMs`. */
-export async function waitFor<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();

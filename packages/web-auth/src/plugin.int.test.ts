@@ -19,7 +19,16 @@ afterAll(async () => {
 /** An app instance as the desk builds it; several can share one session store, as replicas do. */
 async function deskApp(users: readonly WebUser[], over: Partial<AuthOptions> = {}): Promise<FastifyInstance> {
   const app = Fastify();
-  await registerAuth(app, { appName: 'Review desk', users, secret: 'x'.repeat(32), sessionTtlMs: 60_000, secureCookie: false, basePath: '/desk', sessions, ...over });
+  await registerAuth(app, {
+    appName: 'Review desk',
+    users,
+    secret: 'x'.repeat(32),
+    sessionTtlMs: 60_000,
+    secureCookie: false,
+    basePath: '/desk',
+    sessions,
+    ...over,
+  });
   app.get('/desk/', { preHandler: requireRole(['reviewer'], '/desk') }, (req) => ({ hello: req.user?.username }));
   await app.ready();
   return app;
@@ -28,7 +37,8 @@ async function deskApp(users: readonly WebUser[], over: Partial<AuthOptions> = {
 describe('web login', () => {
   let app: FastifyInstance;
   let now = 1_000_000;
-  const cookieOf = (setCookie: string | string[] | undefined): string => String(Array.isArray(setCookie) ? setCookie[0] : setCookie).split(';')[0] ?? '';
+  const cookieOf = (setCookie: string | string[] | undefined): string =>
+    String(Array.isArray(setCookie) ? setCookie[0] : setCookie).split(';')[0] ?? '';
 
   let users: WebUser[];
   beforeAll(async () => {
@@ -41,7 +51,12 @@ describe('web login', () => {
   afterAll(() => app.close());
 
   const login = (username: string, password: string, next = '/desk/') =>
-    app.inject({ method: 'POST', url: '/desk/login', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ username, password, next }).toString() });
+    app.inject({
+      method: 'POST',
+      url: '/desk/login',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ username, password, next }).toString(),
+    });
 
   it('hashes with scrypt and verifies only the right password', async () => {
     const h = await hashPassword('pw', FAST);
@@ -75,7 +90,9 @@ describe('web login', () => {
     // A made-up session id with a borrowed signature, and a real id whose signature was stripped.
     const forged = `${name}=${'A'.repeat(43)}.${value.split('.')[1] ?? ''}`;
     expect((await app.inject({ url: '/desk/', headers: { cookie: forged } })).statusCode).toBe(401);
-    expect((await app.inject({ url: '/desk/', headers: { cookie: `${name}=${value.split('.')[0] ?? ''}` } })).statusCode).toBe(401);
+    expect(
+      (await app.inject({ url: '/desk/', headers: { cookie: `${name}=${value.split('.')[0] ?? ''}` } })).statusCode,
+    ).toBe(401);
     now += 61_000;
     expect((await app.inject({ url: '/desk/', headers: { cookie: good } })).statusCode).toBe(401);
   });
@@ -108,8 +125,14 @@ describe('web login', () => {
     const cookie = cookieOf((await login('ana', 'correct horse')).headers['set-cookie']);
     const clock = { clock: () => now };
     const replica = await deskApp(users, clock);
-    const demoted = await deskApp(users.map((u) => (u.username === 'ana' ? { ...u, roles: ['viewer' as const] } : u)), clock);
-    const removed = await deskApp(users.filter((u) => u.username !== 'ana'), clock);
+    const demoted = await deskApp(
+      users.map((u) => (u.username === 'ana' ? { ...u, roles: ['viewer' as const] } : u)),
+      clock,
+    );
+    const removed = await deskApp(
+      users.filter((u) => u.username !== 'ana'),
+      clock,
+    );
     try {
       expect((await replica.inject({ url: '/desk/', headers: { cookie } })).json()).toEqual({ hello: 'ana' });
       expect((await demoted.inject({ url: '/desk/', headers: { cookie } })).statusCode).toBe(403);
@@ -121,10 +144,22 @@ describe('web login', () => {
 
   it('a new password ends the sessions started with the old one, and signing in again ends the older session of that browser', async () => {
     const first = cookieOf((await login('ana', 'correct horse')).headers['set-cookie']);
-    const second = cookieOf((await app.inject({ method: 'POST', url: '/desk/login', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: first }, payload: new URLSearchParams({ username: 'ana', password: 'correct horse', next: '/desk/' }).toString() })).headers['set-cookie']);
+    const second = cookieOf(
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/desk/login',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: first },
+          payload: new URLSearchParams({ username: 'ana', password: 'correct horse', next: '/desk/' }).toString(),
+        })
+      ).headers['set-cookie'],
+    );
     expect((await app.inject({ url: '/desk/', headers: { cookie: first } })).statusCode).toBe(401);
     expect((await app.inject({ url: '/desk/', headers: { cookie: second } })).statusCode).toBe(200);
-    const rotated = await deskApp(users.map((u) => (u.username === 'ana' ? { ...u, passwordHash: 'scrypt$1024$8$1$bmV3c2FsdA$bmV3aGFzaA' } : u)), { clock: () => now });
+    const rotated = await deskApp(
+      users.map((u) => (u.username === 'ana' ? { ...u, passwordHash: 'scrypt$1024$8$1$bmV3c2FsdA$bmV3aGFzaA' } : u)),
+      { clock: () => now },
+    );
     try {
       expect((await rotated.inject({ url: '/desk/', headers: { cookie: second } })).statusCode).toBe(401);
     } finally {

@@ -33,11 +33,17 @@ export interface AuthOptions {
 const COOKIE = 'sb_session';
 
 /** A fingerprint of the password hash a session was started with; not the hash itself. */
-const credentialOf = (user: WebUser): string => createHash('sha256').update(user.passwordHash).digest('base64url').slice(0, 22);
-const LoginForm = z.object({ username: z.string().max(64), password: z.string().max(1024), next: z.string().max(2048).optional() });
+const credentialOf = (user: WebUser): string =>
+  createHash('sha256').update(user.passwordHash).digest('base64url').slice(0, 22);
+const LoginForm = z.object({
+  username: z.string().max(64),
+  password: z.string().max(1024),
+  next: z.string().max(2048).optional(),
+});
 
 /** Only same-app paths: a `next` pointing elsewhere would make the login page an open redirect. */
-const safeNext = (next: string | undefined, base: string): string => (next && next.startsWith(`${base}/`) && !next.startsWith('//') && !next.includes('\\') ? next : `${base}/`);
+const safeNext = (next: string | undefined, base: string): string =>
+  next && next.startsWith(`${base}/`) && !next.startsWith('//') && !next.includes('\\') ? next : `${base}/`;
 
 /**
  * Login for the fleet's web apps: a form that starts a server-side session and sets its id in a
@@ -76,7 +82,8 @@ export async function registerAuth(app: FastifyInstance, opts: AuthOptions): Pro
     if (id) {
       const session = await opts.sessions.get(id);
       const user = session && session.exp > clock() ? byName.get(session.username) : undefined;
-      if (session && user && session.credential === credentialOf(user)) req.user = { username: user.username, roles: user.roles, exp: session.exp };
+      if (session && user && session.credential === credentialOf(user))
+        req.user = { username: user.username, roles: user.roles, exp: session.exp };
     }
     const auth = req.headers.authorization;
     if (!req.user && auth?.startsWith('Basic ')) {
@@ -90,7 +97,10 @@ export async function registerAuth(app: FastifyInstance, opts: AuthOptions): Pro
   });
 
   app.get(`${base}/login`, async (req, reply) => {
-    const next = typeof (req.query as Record<string, unknown>).next === 'string' ? String((req.query as Record<string, unknown>).next) : undefined;
+    const next =
+      typeof (req.query as Record<string, unknown>).next === 'string'
+        ? String((req.query as Record<string, unknown>).next)
+        : undefined;
     return reply.type('text/html').send(loginPage(opts.appName, safeNext(next, base)));
   });
 
@@ -98,14 +108,28 @@ export async function registerAuth(app: FastifyInstance, opts: AuthOptions): Pro
     const form = LoginForm.safeParse(req.body);
     const next = safeNext(form.success ? form.data.next : undefined, base);
     const user = form.success ? await check(form.data.username, form.data.password) : null;
-    if (!user) return reply.code(401).type('text/html').send(loginPage(opts.appName, next, 'Wrong username or password.'));
+    if (!user)
+      return reply
+        .code(401)
+        .type('text/html')
+        .send(loginPage(opts.appName, next, 'Wrong username or password.'));
     // A browser that signs in again leaves no older session of its own behind.
     const previous = sessionIdOf(req);
     if (previous) await opts.sessions.revoke(previous);
-    const session = await opts.sessions.create({ username: user.username, exp: clock() + opts.sessionTtlMs, credential: credentialOf(user) }, opts.sessionTtlMs);
+    const session = await opts.sessions.create(
+      { username: user.username, exp: clock() + opts.sessionTtlMs, credential: credentialOf(user) },
+      opts.sessionTtlMs,
+    );
     req.log.info({ username: user.username }, 'signed in');
     return reply
-      .setCookie(COOKIE, session, { signed: true, httpOnly: true, sameSite: 'strict', secure: opts.secureCookie, path: base || '/', maxAge: Math.floor(opts.sessionTtlMs / 1000) })
+      .setCookie(COOKIE, session, {
+        signed: true,
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: opts.secureCookie,
+        path: base || '/',
+        maxAge: Math.floor(opts.sessionTtlMs / 1000),
+      })
       .redirect(next, 303);
   });
 
@@ -130,8 +154,12 @@ export function requireRole(roles: readonly Role[], basePath = ''): preHandlerAs
   return async (req: FastifyRequest, reply: FastifyReply) => {
     if (!req.user) {
       if (wantsHtml(req)) return reply.redirect(`${base}/login?next=${encodeURIComponent(req.url)}`, 303);
-      return reply.code(401).header('www-authenticate', 'Basic realm="switchboard"').send({ error: 'unauthorized', message: 'sign in or send HTTP Basic credentials' });
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Basic realm="switchboard"')
+        .send({ error: 'unauthorized', message: 'sign in or send HTTP Basic credentials' });
     }
-    if (!req.user.roles.some((r) => roles.includes(r))) return reply.code(403).send({ error: 'forbidden', message: `needs the ${roles.join(' or ')} role` });
+    if (!req.user.roles.some((r) => roles.includes(r)))
+      return reply.code(403).send({ error: 'forbidden', message: `needs the ${roles.join(' or ')} role` });
   };
 }

@@ -13,4 +13,9 @@ export const WebUser = z.strictObject({
 });
 export type WebUser = z.infer<typeof WebUser>;
 
-export const WebUsers = z.array(WebUser).min(1).refine((users) => new Set(users.map((u) => u.username)).size === users.length, { message: 'usernames must be unique' });
+export const WebUsers = z
+  .array(WebUser)
+  .min(1)
+  .refine((users) => new Set(users.map((u) => u.username)).size === users.length, {
+    message: 'usernames must be unique',
+  });

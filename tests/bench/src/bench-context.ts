@@ -25,7 +25,11 @@ export interface ScenarioResult {
 }
 
 /** Polls until `done()` or the timeout; resolves false on timeout rather than throwing, so a slow run still reports. */
-export async function waitUntil(done: () => boolean | Promise<boolean>, timeoutMs: number, everyMs = 20): Promise<boolean> {
+export async function waitUntil(
+  done: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  everyMs = 20,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await done()) return true;

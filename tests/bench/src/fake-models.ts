@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { decisionJson, startFakeOpenAI, type FakeProvider, type FakeReply, type SeenRequest } from '@switchboard/testkit';
+import {
+  decisionJson,
+  startFakeOpenAI,
+  type FakeProvider,
+  type FakeReply,
+  type SeenRequest,
+} from '@switchboard/testkit';
 
 export const CHEAP_MODEL = 'gpt-4o-mini';
 export const STRONG_MODEL = 'claude-opus-4-7';
@@ -26,7 +32,8 @@ function bucket(req: SeenRequest): number {
 }
 
 // Roughly 4 characters a token, the usual rule for English: cost then scales with ticket length.
-const promptTokens = (req: SeenRequest): number => Math.ceil(req.messages.reduce((s, m) => s + m.content.length, 0) / 4);
+const promptTokens = (req: SeenRequest): number =>
+  Math.ceil(req.messages.reduce((s, m) => s + m.content.length, 0) / 4);
 
 /** The loopback provider answering both paid tiers with the latency, fall-through and limit asked for. */
 export async function startFakeModels(opts: FakeModelsOptions): Promise<FakeModels> {

@@ -22,7 +22,10 @@ const entry = fileURLToPath(new URL('./fake-provider-child.ts', import.meta.url)
 
 /** The loopback OpenAI-compatible fake (testkit's) in a child process; see fake-provider-child.ts for why. */
 export async function startFakeProvider(opts: FakeModelsOptions): Promise<RemoteFakeProvider> {
-  const child = fork(entry, [JSON.stringify(opts)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = fork(entry, [JSON.stringify(opts)], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
   const next = <T>(key: string): Promise<T> =>
     new Promise((resolve, reject) => {
       const onMsg = (m: unknown): void => {

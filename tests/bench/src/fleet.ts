@@ -1,9 +1,23 @@
 import type { Job } from 'bullmq';
-import { buildTiers, ClassifierConfig, FallbackView, RolloutView, startClassifier, type ClassifierConfigInput } from '@switchboard/classifier';
+import {
+  buildTiers,
+  ClassifierConfig,
+  FallbackView,
+  RolloutView,
+  startClassifier,
+  type ClassifierConfigInput,
+} from '@switchboard/classifier';
 import type { DecisionRecord, Ticket } from '@switchboard/core';
 import { EscalationConfig, startEscalation } from '@switchboard/escalation';
 import { loadPrompt } from '@switchboard/llm';
-import { jobIdForTicket, openFleetContext, openQueue, ticketsQueue, type FleetContext, type Producer } from '@switchboard/queues';
+import {
+  jobIdForTicket,
+  openFleetContext,
+  openQueue,
+  ticketsQueue,
+  type FleetContext,
+  type Producer,
+} from '@switchboard/queues';
 import { createAppMetrics, type Logger } from '@switchboard/runtime';
 import type { BenchContext } from './bench-context.js';
 import { CHEAP_MODEL, STRONG_MODEL } from './fake-models.js';
@@ -13,14 +27,28 @@ import { inBatches } from './tickets.js';
 export const CLASSIFIER_CONCURRENCY = 8;
 export const ESCALATION_CONCURRENCY = 16;
 
-export const modelTier = (url: string, model: string, threshold: number) => ({ baseURL: url, apiKey: 'bench', model, threshold, timeoutMs: 20_000 });
+export const modelTier = (url: string, model: string, threshold: number) => ({
+  baseURL: url,
+  apiKey: 'bench',
+  model,
+  threshold,
+  timeoutMs: 20_000,
+});
 
 /** The cheap and strong tiers, both on the fake provider, with the thresholds every scenario uses. */
-export const fakeTiers = (url: string) => ({ cheap: modelTier(url, CHEAP_MODEL, 0.75), strong: modelTier(url, STRONG_MODEL, 0.6) });
+export const fakeTiers = (url: string) => ({
+  cheap: modelTier(url, CHEAP_MODEL, 0.75),
+  strong: modelTier(url, STRONG_MODEL, 0.6),
+});
 
 /** The project's producer for the tickets queue, as ingest uses it, in ingest's largest batches. */
-export const enqueueTickets = (producer: Producer<typeof ticketsQueue.jobName, typeof ticketsQueue.schema>, tickets: readonly Ticket[]): Promise<void> =>
-  inBatches(tickets, (batch) => producer.addMany(batch.map((ticket) => ({ jobId: jobIdForTicket(ticket.id), data: { ticket } }))));
+export const enqueueTickets = (
+  producer: Producer<typeof ticketsQueue.jobName, typeof ticketsQueue.schema>,
+  tickets: readonly Ticket[],
+): Promise<void> =>
+  inBatches(tickets, (batch) =>
+    producer.addMany(batch.map((ticket) => ({ jobId: jobIdForTicket(ticket.id), data: { ticket } }))),
+  );
 
 /** One ticket that left the pipeline: when, and with what decision. */
 export interface Finished {
@@ -60,8 +88,22 @@ export async function startBenchFleet(opts: FleetOptions): Promise<BenchFleet> {
   const producerFleet = await openFleetContext({ redisUrl, prefix, role: 'producer', logger, retentionDays: 8 });
   const classifierMetrics = createAppMetrics({ app: 'classifier', processMetrics: false });
   const escalationMetrics = createAppMetrics({ app: 'escalation', processMetrics: false });
-  const cFleet = await openFleetContext({ redisUrl, prefix, role: 'worker', logger, retentionDays: 8, metrics: classifierMetrics.pipeline });
-  const eFleet = await openFleetContext({ redisUrl, prefix, role: 'worker', logger, retentionDays: 8, metrics: escalationMetrics.pipeline });
+  const cFleet = await openFleetContext({
+    redisUrl,
+    prefix,
+    role: 'worker',
+    logger,
+    retentionDays: 8,
+    metrics: classifierMetrics.pipeline,
+  });
+  const eFleet = await openFleetContext({
+    redisUrl,
+    prefix,
+    role: 'worker',
+    logger,
+    retentionDays: 8,
+    metrics: escalationMetrics.pipeline,
+  });
   const config = ClassifierConfig.parse({ ...opts.classifier, promptPath: opts.promptPath });
   const tiers = buildTiers(config, await loadPrompt(config.promptPath));
   const classifier = startClassifier(config, {
@@ -69,7 +111,14 @@ export async function startBenchFleet(opts: FleetOptions): Promise<BenchFleet> {
     store: cFleet.store,
     tiers,
     fallback: new FallbackView(cFleet.fallback, config.fallbackPollMs, logger),
-    rollout: new RolloutView(cFleet.rollout, config.rollout.defaultStage, config.rollout.legacyTable, config.routing, config.rollout.pollMs, logger),
+    rollout: new RolloutView(
+      cFleet.rollout,
+      config.rollout.defaultStage,
+      config.rollout.legacyTable,
+      config.routing,
+      config.rollout.pollMs,
+      logger,
+    ),
     onExhausted: cFleet.deadLetter,
   });
   const escalation = startEscalation(EscalationConfig.parse({ concurrency: opts.escalationConcurrency }), {
@@ -85,7 +134,12 @@ export async function startBenchFleet(opts: FleetOptions): Promise<BenchFleet> {
   const state = { failed: 0 };
   escalation.worker.on('completed', (job: Job<{ ticket: Ticket; record: DecisionRecord }>) => {
     const receivedAt = Date.parse(job.data.ticket.receivedAt);
-    const f = { ticketId: job.data.ticket.id, e2eMs: Date.now() - receivedAt, toDecisionMs: Date.parse(job.data.record.decidedAt) - receivedAt, record: job.data.record };
+    const f = {
+      ticketId: job.data.ticket.id,
+      e2eMs: Date.now() - receivedAt,
+      toDecisionMs: Date.parse(job.data.record.decidedAt) - receivedAt,
+      record: job.data.record,
+    };
     finished.push(f);
     for (const l of listeners) l(f);
   });
@@ -115,8 +169,19 @@ export async function startBenchFleet(opts: FleetOptions): Promise<BenchFleet> {
  * A scenario's fleet under its own key prefix (`<run prefix>-<suffix>`, which the scenario drops
  * when done), with the run's logger and prompt and escalation at its default concurrency.
  */
-export async function startScenarioFleet(ctx: BenchContext, suffix: string, classifier: FleetOptions['classifier']): Promise<BenchFleet & { prefix: string }> {
+export async function startScenarioFleet(
+  ctx: BenchContext,
+  suffix: string,
+  classifier: FleetOptions['classifier'],
+): Promise<BenchFleet & { prefix: string }> {
   const prefix = `${ctx.prefix}-${suffix}`;
-  const fleet = await startBenchFleet({ redisUrl: ctx.redisUrl, prefix, logger: ctx.logger, promptPath: ctx.promptPath, classifier, escalationConcurrency: ESCALATION_CONCURRENCY });
+  const fleet = await startBenchFleet({
+    redisUrl: ctx.redisUrl,
+    prefix,
+    logger: ctx.logger,
+    promptPath: ctx.promptPath,
+    classifier,
+    escalationConcurrency: ESCALATION_CONCURRENCY,
+  });
   return Object.assign(fleet, { prefix });
 }

@@ -19,14 +19,19 @@ import { runCost } from './scenarios/cost.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const env = process.env;
-const only = new Set((env.BENCH_ONLY ?? 'overhead,ingest,realistic,burst,ratelimit,cost').split(',').map((s) => s.trim()));
+const only = new Set(
+  (env.BENCH_ONLY ?? 'overhead,ingest,realistic,burst,ratelimit,cost').split(',').map((s) => s.trim()),
+);
 const runId = `b${randomBytes(3).toString('hex')}`;
 const ctx: BenchContext = {
   redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
   prefix: `bench-${runId}`,
   runId,
   // The apps log every job at info; the bench keeps that cost but sends the lines nowhere.
-  logger: createLogger({ name: 'bench', level: env.BENCH_LOG_LEVEL ?? 'info' }, pino.destination({ dest: '/dev/null', sync: false })),
+  logger: createLogger(
+    { name: 'bench', level: env.BENCH_LOG_LEVEL ?? 'info' },
+    pino.destination({ dest: '/dev/null', sync: false }),
+  ),
   corpus: loadCorpus([`${repoRoot}../shared/data/tobi/train.jsonl`, `${repoRoot}eval/sets/switchboard-eval.jsonl`]),
   promptPath: `${repoRoot}prompts/routing_prompt.txt`,
   repoRoot,
@@ -34,8 +39,18 @@ const ctx: BenchContext = {
   scale: Number(env.BENCH_SCALE ?? '1'),
 };
 
-const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loadAvgAtStart: loadavg() };
-process.stderr.write(`bench ${runId}: ${ctx.corpus.texts.length} tickets from ${ctx.corpus.source}; ${machine.cpus} CPUs, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
+const machine = {
+  cpus: cpus().length,
+  cpuModel: cpus()[0]?.model,
+  memGiB: Math.round(totalmem() / 2 ** 30),
+  node: process.version,
+  loadAvgAtStart: loadavg(),
+};
+process.stderr.write(
+  `bench ${runId}: ${ctx.corpus.texts.length} tickets from ${ctx.corpus.source}; ${machine.cpus} CPUs, load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}\n`,
+);
 
 const rows: ResultRow[] = [];
 const results: Record<string, unknown> = {};
@@ -63,13 +78,33 @@ try {
   await step('cost', () => runCost(ctx, finished));
 } finally {
   // Whatever a failed scenario left behind under this run's prefixes (each scenario has its own).
-  for (const s of ['bare', 'bare-processes', 'bare-with-call', 'overhead', 'overhead-nomodel', 'overhead-processes', 'ingest', 'realistic', 'burst', 'ratelimit', 'cost']) await dropPrefix(`${ctx.prefix}-${s}`, ctx.redisUrl);
+  for (const s of [
+    'bare',
+    'bare-processes',
+    'bare-with-call',
+    'overhead',
+    'overhead-nomodel',
+    'overhead-processes',
+    'ingest',
+    'realistic',
+    'burst',
+    'ratelimit',
+    'cost',
+  ])
+    await dropPrefix(`${ctx.prefix}-${s}`, ctx.redisUrl);
 }
 
 const totalSeconds = (Date.now() - started) / 1000;
-process.stdout.write(`\n${formatTable(rows)}\n\n${totalSeconds.toFixed(0)} s in all; load average now ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
+process.stdout.write(
+  `\n${formatTable(rows)}\n\n${totalSeconds.toFixed(0)} s in all; load average now ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}\n`,
+);
 const outDir = env.BENCH_OUT_DIR ?? `${repoRoot}reports`;
 mkdirSync(outDir, { recursive: true });
 const out = `${outDir}/bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
-writeFileSync(out, `${JSON.stringify({ runId, date: new Date().toISOString(), machine, corpus: { source: ctx.corpus.source, tickets: ctx.corpus.texts.length }, totalSeconds, rows, results }, null, 2)}\n`);
+writeFileSync(
+  out,
+  `${JSON.stringify({ runId, date: new Date().toISOString(), machine, corpus: { source: ctx.corpus.source, tickets: ctx.corpus.texts.length }, totalSeconds, rows, results }, null, 2)}\n`,
+);
 process.stdout.write(`figures written to ${out}\n`);

@@ -15,7 +15,11 @@ export function formatTable(rows: readonly ResultRow[]): string {
   const header = ['scenario', 'metric', 'value', 'target', 'result'];
   const cells = rows.map((r) => [r.scenario, r.metric, r.value, r.target ?? '', verdict(r.pass)]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
-  const line = (c: readonly string[]): string => c.map((v, i) => v.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const line = (c: readonly string[]): string =>
+    c
+      .map((v, i) => v.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }
 

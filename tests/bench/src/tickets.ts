@@ -28,11 +28,13 @@ export function loadCorpus(candidates: readonly string[]): Corpus {
       .flatMap((line): TicketText[] => {
         const row = JSON.parse(line) as { subject?: unknown; body?: unknown; language?: unknown };
         if (typeof row.body !== 'string' || row.body.trim() === '') return [];
-        return [{
-          subject: typeof row.subject === 'string' ? row.subject.slice(0, 1000) : undefined,
-          body: row.body.slice(0, MAX_BODY_CHARS),
-          language: typeof row.language === 'string' && row.language.length >= 2 ? row.language : undefined,
-        }];
+        return [
+          {
+            subject: typeof row.subject === 'string' ? row.subject.slice(0, 1000) : undefined,
+            body: row.body.slice(0, MAX_BODY_CHARS),
+            language: typeof row.language === 'string' && row.language.length >= 2 ? row.language : undefined,
+          },
+        ];
       });
     if (texts.length > 0) return { source: path, texts };
   }

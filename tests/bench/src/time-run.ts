@@ -23,5 +23,8 @@ export async function timeRun(
   await waitUntil(async () => (await done()) >= WARMUP + n, 120_000);
   const used = process.cpuUsage(cpu);
   const finished = (await done()) - WARMUP;
-  return { rate: finished / ((performance.now() - start) / 1000), cpuMicrosPerTicket: (used.user + used.system) / finished };
+  return {
+    rate: finished / ((performance.now() - start) / 1000),
+    cpuMicrosPerTicket: (used.user + used.system) / finished,
+  };
 }

@@ -15,7 +15,9 @@ import { kill, scenarioEnv, spawnApp } from './child-apps.js';
 import { destinations, postJson } from './fleet-harness.js';
 import { buildScenario, scenarioResponder } from './scenario.js';
 
-const { values: args } = parseArgs({ options: { minutes: { type: 'string', default: '3' }, rate: { type: 'string', default: '40' } } });
+const { values: args } = parseArgs({
+  options: { minutes: { type: 'string', default: '3' }, rate: { type: 'string', default: '40' } },
+});
 const minutes = Number(args.minutes);
 const rate = Number(args.rate);
 if (!(minutes > 0 && rate > 0)) throw new Error('--minutes and --rate must be positive numbers');
@@ -25,28 +27,59 @@ const log = (msg: string): void => console.log(`${new Date().toISOString().slice
 
 const dir = await mkdtemp(join(tmpdir(), 'sb-chaos-'));
 const redisPort = await freePort();
-const startRedis = (): Promise<ChildProcess> => startRedisServer(redisPort, ['--appendonly', 'yes', '--appendfsync', 'everysec', '--dir', dir, '--maxmemory-policy', 'noeviction']);
+const startRedis = (): Promise<ChildProcess> =>
+  startRedisServer(redisPort, [
+    '--appendonly',
+    'yes',
+    '--appendfsync',
+    'everysec',
+    '--dir',
+    dir,
+    '--maxmemory-policy',
+    'noeviction',
+  ]);
 let redis = await startRedis();
 let providerDown = false;
-const fake = await startFakeOpenAI((req, i) => (providerDown ? { status: 503 } : { ...scenarioResponder(req), delayMs: 20 + (i % 7) * 15 }));
+const fake = await startFakeOpenAI((req, i) =>
+  providerDown ? { status: 503 } : { ...scenarioResponder(req), delayMs: 20 + (i % 7) * 15 },
+);
 const ingestPort = await freePort();
 const redisUrl = `redis://127.0.0.1:${redisPort}`;
 const prefix = 'chaos';
 const env = scenarioEnv(
   { redisUrl, prefix, providerUrl: fake.url },
-  { INGEST_API_KEYS: KEY, PORT: String(ingestPort), WORKER_LOCK_DURATION_MS: '3000', WORKER_STALLED_INTERVAL_MS: '1500' },
+  {
+    INGEST_API_KEYS: KEY,
+    PORT: String(ingestPort),
+    WORKER_LOCK_DURATION_MS: '3000',
+    WORKER_STALLED_INTERVAL_MS: '1500',
+  },
 );
 const workers: { app: 'classifier' | 'escalation'; child: ChildProcess }[] = [];
-for (const app of ['classifier', 'classifier', 'escalation', 'escalation'] as const) workers.push({ app, child: spawnApp(app, env) });
+for (const app of ['classifier', 'classifier', 'escalation', 'escalation'] as const)
+  workers.push({ app, child: spawnApp(app, env) });
 const ingest = spawnApp('ingest', env);
 const base = `http://127.0.0.1:${ingestPort}`;
-await waitFor(async () => ((await fetch(`${base}/readyz`).catch(() => null))?.ok ? true : undefined), 30_000, 'ingest ready');
+await waitFor(
+  async () => ((await fetch(`${base}/readyz`).catch(() => null))?.ok ? true : undefined),
+  30_000,
+  'ingest ready',
+);
 
 const accepted: string[] = [];
 const counts = { sent: 0, accepted: 0, unavailable: 0, other: 0 };
 const faults: string[] = [];
 let running = true;
-const scenario = buildScenario('chaos', { hotword: 1, critical: 1, cheap: 5, 'cheap-unsure': 2, 'cheap-invalid': 1, 'high-unsure': 1, 'all-down': 0, injection: 1 });
+const scenario = buildScenario('chaos', {
+  hotword: 1,
+  critical: 1,
+  cheap: 5,
+  'cheap-unsure': 2,
+  'cheap-invalid': 1,
+  'high-unsure': 1,
+  'all-down': 0,
+  injection: 1,
+});
 const load = (async () => {
   for (let n = 0; running; n++) {
     const t = scenario[n % scenario.length];
@@ -97,15 +130,31 @@ try {
   await chaos();
   running = false;
   await load;
-  const fleet = await openFleetContext({ redisUrl: redisUrl, prefix: prefix, role: 'producer', logger: testLogger(), retentionDays: 8 });
-  const ended = async (): Promise<number> => (await Promise.all(accepted.map((id) => fleet.store.status(id)))).filter((s) => s === 'routed' || s === 'escalated').length;
-  await waitFor(async () => ((await ended()) === accepted.length ? true : undefined), 180_000, 'every accepted ticket to end');
+  const fleet = await openFleetContext({
+    redisUrl: redisUrl,
+    prefix: prefix,
+    role: 'producer',
+    logger: testLogger(),
+    retentionDays: 8,
+  });
+  const ended = async (): Promise<number> =>
+    (await Promise.all(accepted.map((id) => fleet.store.status(id)))).filter((s) => s === 'routed' || s === 'escalated')
+      .length;
+  await waitFor(
+    async () => ((await ended()) === accepted.length ? true : undefined),
+    180_000,
+    'every accepted ticket to end',
+  );
   const where = await destinations(fleet.redis, prefix);
   const wrong = accepted.filter((id) => (where.get(id) ?? []).length !== 1);
   await fleet.close();
   console.log(`\nfaults: ${faults.length} (${faults.join(', ')})`);
-  console.log(`tickets: sent ${counts.sent}, accepted ${counts.accepted}, refused with 503 while Redis was away ${counts.unavailable}, other answers ${counts.other}`);
-  console.log(`ended exactly once: ${accepted.length - wrong.length}/${accepted.length}${wrong.length ? `; wrong: ${wrong.slice(0, 20).join(' ')}` : ''}`);
+  console.log(
+    `tickets: sent ${counts.sent}, accepted ${counts.accepted}, refused with 503 while Redis was away ${counts.unavailable}, other answers ${counts.other}`,
+  );
+  console.log(
+    `ended exactly once: ${accepted.length - wrong.length}/${accepted.length}${wrong.length ? `; wrong: ${wrong.slice(0, 20).join(' ')}` : ''}`,
+  );
   exitCode = wrong.length === 0 && counts.other === 0 ? 0 : 1;
 } catch (err) {
   console.error(err);

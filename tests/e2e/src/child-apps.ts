@@ -27,7 +27,10 @@ export function kill(child: ChildProcess, signal: NodeJS.Signals): Promise<void>
 }
 
 /** What the worker apps need to run the scripted scenario against the fake provider, on one prefix. */
-export function scenarioEnv(opts: { redisUrl: string; prefix: string; providerUrl: string }, over: Record<string, string> = {}): Record<string, string> {
+export function scenarioEnv(
+  opts: { redisUrl: string; prefix: string; providerUrl: string },
+  over: Record<string, string> = {},
+): Record<string, string> {
   return {
     REDIS_URL: opts.redisUrl,
     QUEUE_PREFIX: opts.prefix,

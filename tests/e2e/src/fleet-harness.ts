@@ -4,7 +4,10 @@ import { TEAMS } from '@switchboard/core';
 import { humanReviewQueue, teamQueue, ticketIdFromJobId } from '@switchboard/queues';
 
 /** Every place a ticket can end: each team's queue and the human review queue. */
-export const destinationQueueNames = (): string[] => [...TEAMS.map((t) => teamQueue(t).queueName), humanReviewQueue.queueName];
+export const destinationQueueNames = (): string[] => [
+  ...TEAMS.map((t) => teamQueue(t).queueName),
+  humanReviewQueue.queueName,
+];
 
 /** Ticket id → the destination queues holding a job for it, read straight from Redis. */
 export async function destinations(redis: Redis, prefix: string): Promise<Map<string, string[]>> {

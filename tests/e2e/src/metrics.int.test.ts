@@ -7,9 +7,26 @@ import type { TicketInput } from '@switchboard/core';
 import { EscalationConfig, startEscalation } from '@switchboard/escalation';
 import { buildIngestServer } from '@switchboard/ingest';
 import { loadPrompt } from '@switchboard/llm';
-import { openFleetContext, openFleetStateReader, openQueue, ticketsQueue, type FleetContext } from '@switchboard/queues';
+import {
+  openFleetContext,
+  openFleetStateReader,
+  openQueue,
+  ticketsQueue,
+  type FleetContext,
+} from '@switchboard/queues';
 import { createAppMetrics, exportFleetState, startMetricsServer, type MetricsServer } from '@switchboard/runtime';
-import { decisionJson, dropPrefix, startFakeOpenAI, testLogger, TEST_REDIS_URL, uniquePrefix, waitFor, type FakeProvider, type FakeReply, type SeenRequest } from '@switchboard/testkit';
+import {
+  decisionJson,
+  dropPrefix,
+  startFakeOpenAI,
+  testLogger,
+  TEST_REDIS_URL,
+  uniquePrefix,
+  waitFor,
+  type FakeProvider,
+  type FakeReply,
+  type SeenRequest,
+} from '@switchboard/testkit';
 import { postJson } from './fleet-harness.js';
 import { family, scrape, valueOf, type Sample } from './prometheus-text.js';
 
@@ -18,10 +35,17 @@ const SCRAPE_TOKEN = 'scrape-token-0123456789';
 const PROMPT = fileURLToPath(new URL('../../../prompts/routing_prompt.txt', import.meta.url));
 const CHEAP = 'fake-cheap';
 const STRONG = 'fake-strong';
-const PRICES: Record<string, { inputPerMTok: number; outputPerMTok: number }> = { [CHEAP]: { inputPerMTok: 0.15, outputPerMTok: 0.6 }, [STRONG]: { inputPerMTok: 5, outputPerMTok: 25 } };
-const USAGE: Record<string, { prompt_tokens: number; completion_tokens: number }> = { [CHEAP]: { prompt_tokens: 1_000, completion_tokens: 100 }, [STRONG]: { prompt_tokens: 2_000, completion_tokens: 50 } };
+const PRICES: Record<string, { inputPerMTok: number; outputPerMTok: number }> = {
+  [CHEAP]: { inputPerMTok: 0.15, outputPerMTok: 0.6 },
+  [STRONG]: { inputPerMTok: 5, outputPerMTok: 25 },
+};
+const USAGE: Record<string, { prompt_tokens: number; completion_tokens: number }> = {
+  [CHEAP]: { prompt_tokens: 1_000, completion_tokens: 100 },
+  [STRONG]: { prompt_tokens: 2_000, completion_tokens: 50 },
+};
 
-type Case = 'hotword' | 'critical-urgent' | 'critical-loss' | 'cheap' | 'unsure' | 'invalid' | 'flagged' | 'rate-limited';
+type Case =
+  'hotword' | 'critical-urgent' | 'critical-loss' | 'cheap' | 'unsure' | 'invalid' | 'flagged' | 'rate-limited';
 
 /** A known stream: how many tickets of each case, and what each says. */
 const MIX: [Case, number, string][] = [
@@ -69,7 +93,13 @@ describe('metrics after a known stream of tickets', () => {
           paidAnswers[req.model] = (paidAnswers[req.model] ?? 0) + 1;
           return { content: 'Sure! It is a bug, I think.', usage: USAGE[req.model] };
         case 'flagged':
-          return answer({ category: 'billing', priority: 'medium', team: 'billing_support', confidence: 0.95, escalation_required: true });
+          return answer({
+            category: 'billing',
+            priority: 'medium',
+            team: 'billing_support',
+            confidence: 0.95,
+            escalation_required: true,
+          });
         case 'rate-limited': {
           const id = req.ticket?.body ?? '';
           if (!limited.has(id)) {
@@ -93,8 +123,18 @@ describe('metrics after a known stream of tickets', () => {
     // The one process that reads queue depths for the fleet (drift in production).
     const stateMetrics = createAppMetrics({ app: 'drift', processMetrics: false });
 
-    const open = async (role: 'producer' | 'worker', metrics: ReturnType<typeof createAppMetrics>): Promise<FleetContext> => {
-      const fleet = await openFleetContext({ redisUrl: TEST_REDIS_URL, prefix, role, logger, retentionDays: 1, metrics: metrics.pipeline });
+    const open = async (
+      role: 'producer' | 'worker',
+      metrics: ReturnType<typeof createAppMetrics>,
+    ): Promise<FleetContext> => {
+      const fleet = await openFleetContext({
+        redisUrl: TEST_REDIS_URL,
+        prefix,
+        role,
+        logger,
+        retentionDays: 1,
+        metrics: metrics.pipeline,
+      });
       fleets.push(fleet);
       return fleet;
     };
@@ -104,14 +144,44 @@ describe('metrics after a known stream of tickets', () => {
     const stateFleet = await open('worker', stateMetrics);
 
     const ticketsProducer = openQueue(ticketsQueue, ingestFleet.ctx);
-    const ingest = buildIngestServer({ apiKeys: [KEY], tickets: ticketsProducer, store: ingestFleet.store, redis: ingestFleet.redis, logger, redisTimeoutMs: 5_000, metrics: ingestMetrics, metricsToken: SCRAPE_TOKEN });
+    const ingest = buildIngestServer({
+      apiKeys: [KEY],
+      tickets: ticketsProducer,
+      store: ingestFleet.store,
+      redis: ingestFleet.redis,
+      logger,
+      redisTimeoutMs: 5_000,
+      metrics: ingestMetrics,
+      metricsToken: SCRAPE_TOKEN,
+    });
     await ingest.listen({ port: 0, host: '127.0.0.1' });
     ingestBase = `http://127.0.0.1:${(ingest.server.address() as AddressInfo).port}`;
 
-    const model = (name: string, threshold: number) => ({ baseURL: fake.url, apiKey: 'k', model: name, threshold, timeoutMs: 5_000 });
-    const config = ClassifierConfig.parse({ promptPath: PROMPT, concurrency: 4, prices: PRICES, cheap: model(CHEAP, 0.75), strong: model(STRONG, 0.6) });
-    const classifier = startClassifier(config, { ctx: classifierFleet.ctx, store: classifierFleet.store, tiers: buildTiers(config, await loadPrompt(PROMPT)), onExhausted: classifierFleet.deadLetter });
-    const escalation = startEscalation(EscalationConfig.parse({}), { ctx: escalationFleet.ctx, store: escalationFleet.store, onExhausted: escalationFleet.deadLetter });
+    const model = (name: string, threshold: number) => ({
+      baseURL: fake.url,
+      apiKey: 'k',
+      model: name,
+      threshold,
+      timeoutMs: 5_000,
+    });
+    const config = ClassifierConfig.parse({
+      promptPath: PROMPT,
+      concurrency: 4,
+      prices: PRICES,
+      cheap: model(CHEAP, 0.75),
+      strong: model(STRONG, 0.6),
+    });
+    const classifier = startClassifier(config, {
+      ctx: classifierFleet.ctx,
+      store: classifierFleet.store,
+      tiers: buildTiers(config, await loadPrompt(PROMPT)),
+      onExhausted: classifierFleet.deadLetter,
+    });
+    const escalation = startEscalation(EscalationConfig.parse({}), {
+      ctx: escalationFleet.ctx,
+      store: escalationFleet.store,
+      onExhausted: escalationFleet.deadLetter,
+    });
     const reader = openFleetStateReader(stateFleet.ctx);
     exportFleetState(stateMetrics.registry, reader.read, { log: logger });
 
@@ -120,7 +190,12 @@ describe('metrics after a known stream of tickets', () => {
       servers.push(server);
       return `${server.url}/metrics`;
     };
-    url = { ingest: `${ingestBase}/metrics`, classifier: await serve(classifierMetrics), escalation: await serve(escalationMetrics), fleetState: await serve(stateMetrics) };
+    url = {
+      ingest: `${ingestBase}/metrics`,
+      classifier: await serve(classifierMetrics),
+      escalation: await serve(escalationMetrics),
+      fleetState: await serve(stateMetrics),
+    };
     closeApps = async () => {
       await ingest.close();
       await classifier.close();
@@ -140,10 +215,14 @@ describe('metrics after a known stream of tickets', () => {
 
   it('counts tickets in and out, tier decisions, escalations by reason, model cost and queue depths exactly', async () => {
     let n = 0;
-    tickets = MIX.flatMap(([kase, count, text]) => Array.from({ length: count }, () => ({ id: `m-${++n}`, subject: 'Help', body: `${text} [m:${kase}]` })));
+    tickets = MIX.flatMap(([kase, count, text]) =>
+      Array.from({ length: count }, () => ({ id: `m-${++n}`, subject: 'Help', body: `${text} [m:${kase}]` })),
+    );
     expect(tickets).toHaveLength(14);
     // Ten in one batch with one invalid ticket and one repeat; the rest one by one.
-    const batch = await postJson(`${ingestBase}/v1/tickets/batch`, KEY, { tickets: [...tickets.slice(0, 10), { id: 'bad id', body: 'x' }, tickets[0]] });
+    const batch = await postJson(`${ingestBase}/v1/tickets/batch`, KEY, {
+      tickets: [...tickets.slice(0, 10), { id: 'bad id', body: 'x' }, tickets[0]],
+    });
     expect(batch).toMatchObject({ status: 200, json: { accepted: 10, duplicates: 1, rejected: 1 } });
     for (const t of tickets.slice(10)) expect((await postJson(`${ingestBase}/v1/tickets`, KEY, t)).status).toBe(202);
     // A job no schema accepts: dead-lettered at once, without a ticket record.
@@ -153,27 +232,48 @@ describe('metrics after a known stream of tickets', () => {
 
     // Scraped until the last counters land: a job's `completed` event follows its handler by a round trip.
     const settled = async (url: string, check: (s: Sample[]) => boolean): Promise<Sample[]> =>
-      waitFor(async () => {
-        const samples = await scrape(url, SCRAPE_TOKEN);
-        return check(samples) ? samples : undefined;
-      }, 20_000, `counters at ${url}`);
-    const processed = (s: Sample[], queue: string, result: string) => valueOf(s, 'switchboard_queue_jobs_processed_total', { queue, result });
-    const classifier = await settled(url.classifier, (s) => processed(s, 'tickets', 'completed') === 14 && valueOf(s, 'switchboard_dead_letters_total', { queue: 'tickets' }) === 1);
+      waitFor(
+        async () => {
+          const samples = await scrape(url, SCRAPE_TOKEN);
+          return check(samples) ? samples : undefined;
+        },
+        20_000,
+        `counters at ${url}`,
+      );
+    const processed = (s: Sample[], queue: string, result: string) =>
+      valueOf(s, 'switchboard_queue_jobs_processed_total', { queue, result });
+    const classifier = await settled(
+      url.classifier,
+      (s) =>
+        processed(s, 'tickets', 'completed') === 14 &&
+        valueOf(s, 'switchboard_dead_letters_total', { queue: 'tickets' }) === 1,
+    );
     const escalation = await settled(url.escalation, (s) => processed(s, 'decisions', 'completed') === 14);
     const ingest = await scrape(url.ingest, SCRAPE_TOKEN);
     const state = await scrape(url.fleetState, SCRAPE_TOKEN);
 
     // Tickets in: what ingest accepted and enqueued, and what each queue's consumer took off it.
-    expect(family(ingest, 'switchboard_tickets_ingested_total')).toEqual({ 'result=accepted': 14, 'result=duplicate': 1, 'result=rejected': 1 });
+    expect(family(ingest, 'switchboard_tickets_ingested_total')).toEqual({
+      'result=accepted': 14,
+      'result=duplicate': 1,
+      'result=rejected': 1,
+    });
     expect(family(ingest, 'switchboard_queue_jobs_added_total')).toEqual({ 'queue=tickets': 14 });
-    expect(valueOf(ingest, 'switchboard_http_requests_total', { route: '/v1/tickets', method: 'POST', status: '202' })).toBe(4);
+    expect(
+      valueOf(ingest, 'switchboard_http_requests_total', { route: '/v1/tickets', method: 'POST', status: '202' }),
+    ).toBe(4);
     expect(family(classifier, 'switchboard_queue_jobs_processed_total')).toEqual({
       'queue=tickets,result=completed': 14,
       'queue=tickets,result=deferred': 1,
       'queue=tickets,result=failed': 1,
     });
-    expect(family(classifier, 'switchboard_queue_jobs_added_total')).toEqual({ 'queue=decisions': 14, 'queue=dead-letter': 1 });
-    expect(family(escalation, 'switchboard_queue_jobs_processed_total')).toEqual({ 'queue=decisions,result=completed': 14 });
+    expect(family(classifier, 'switchboard_queue_jobs_added_total')).toEqual({
+      'queue=decisions': 14,
+      'queue=dead-letter': 1,
+    });
+    expect(family(escalation, 'switchboard_queue_jobs_processed_total')).toEqual({
+      'queue=decisions,result=completed': 14,
+    });
 
     // The cascade: which tier decided, and every tier call.
     expect(family(classifier, 'switchboard_tier_decisions_total')).toEqual({
@@ -204,10 +304,16 @@ describe('metrics after a known stream of tickets', () => {
       const price = PRICES[m];
       if (!usage || !price) throw new Error(`no usage or price for ${m}`);
       const calls = paidAnswers[m] ?? 0;
-      const usd = (calls * (usage.prompt_tokens * price.inputPerMTok + usage.completion_tokens * price.outputPerMTok)) / 1_000_000;
+      const usd =
+        (calls * (usage.prompt_tokens * price.inputPerMTok + usage.completion_tokens * price.outputPerMTok)) /
+        1_000_000;
       expect(valueOf(classifier, 'switchboard_model_cost_usd_total', { model: m })).toBeCloseTo(usd, 12);
-      expect(valueOf(classifier, 'switchboard_model_tokens_total', { model: m, kind: 'prompt' })).toBe(calls * usage.prompt_tokens);
-      expect(valueOf(classifier, 'switchboard_model_tokens_total', { model: m, kind: 'completion' })).toBe(calls * usage.completion_tokens);
+      expect(valueOf(classifier, 'switchboard_model_tokens_total', { model: m, kind: 'prompt' })).toBe(
+        calls * usage.prompt_tokens,
+      );
+      expect(valueOf(classifier, 'switchboard_model_tokens_total', { model: m, kind: 'completion' })).toBe(
+        calls * usage.completion_tokens,
+      );
     }
     expect(fake.calls.filter((c) => /\[m:(hotword|critical-[a-z]+)\]/.test(c.ticket?.body ?? ''))).toHaveLength(0);
 

@@ -5,14 +5,38 @@ import { buildTiers, ClassifierConfig, startClassifier } from '@switchboard/clas
 import { EscalationConfig, startEscalation } from '@switchboard/escalation';
 import { buildIngestServer } from '@switchboard/ingest';
 import { loadPrompt } from '@switchboard/llm';
-import { openFleetContext, openQueue, teamQueue, humanReviewQueue, ticketsQueue, type FleetContext } from '@switchboard/queues';
-import { dropPrefix, startFakeOpenAI, testLogger, TEST_REDIS_URL, uniquePrefix, waitFor, type FakeProvider } from '@switchboard/testkit';
+import {
+  openFleetContext,
+  openQueue,
+  teamQueue,
+  humanReviewQueue,
+  ticketsQueue,
+  type FleetContext,
+} from '@switchboard/queues';
+import {
+  dropPrefix,
+  startFakeOpenAI,
+  testLogger,
+  TEST_REDIS_URL,
+  uniquePrefix,
+  waitFor,
+  type FakeProvider,
+} from '@switchboard/testkit';
 import { buildScenario, CHEAP, expectedRoute, scenarioResponder, STRONG, type Case } from './scenario.js';
 import { destinations, postJson } from './fleet-harness.js';
 
 const KEY = 'e2e-key-0123456789abcdef';
 const PROMPT = fileURLToPath(new URL('../../../prompts/routing_prompt.txt', import.meta.url));
-const MIX: Record<Case, number> = { hotword: 60, critical: 40, cheap: 190, 'cheap-unsure': 90, 'cheap-invalid': 50, 'high-unsure': 40, 'all-down': 20, injection: 10 };
+const MIX: Record<Case, number> = {
+  hotword: 60,
+  critical: 40,
+  cheap: 190,
+  'cheap-unsure': 90,
+  'cheap-invalid': 50,
+  'high-unsure': 40,
+  'all-down': 20,
+  injection: 10,
+};
 
 describe('500 tickets through ingest → classifier → escalation', () => {
   const prefix = uniquePrefix('e2e');
@@ -25,18 +49,59 @@ describe('500 tickets through ingest → classifier → escalation', () => {
 
   beforeAll(async () => {
     fake = await startFakeOpenAI(scenarioResponder);
-    producerFleet = await openFleetContext({ redisUrl: TEST_REDIS_URL, prefix, role: 'producer', logger, retentionDays: 1 });
-    workerFleet = await openFleetContext({ redisUrl: TEST_REDIS_URL, prefix, role: 'worker', logger, retentionDays: 1 });
+    producerFleet = await openFleetContext({
+      redisUrl: TEST_REDIS_URL,
+      prefix,
+      role: 'producer',
+      logger,
+      retentionDays: 1,
+    });
+    workerFleet = await openFleetContext({
+      redisUrl: TEST_REDIS_URL,
+      prefix,
+      role: 'worker',
+      logger,
+      retentionDays: 1,
+    });
     const tickets = openQueue(ticketsQueue, producerFleet.ctx);
-    const server = buildIngestServer({ apiKeys: [KEY], tickets, store: producerFleet.store, redis: producerFleet.redis, logger, redisTimeoutMs: 5_000 });
+    const server = buildIngestServer({
+      apiKeys: [KEY],
+      tickets,
+      store: producerFleet.store,
+      redis: producerFleet.redis,
+      logger,
+      redisTimeoutMs: 5_000,
+    });
     await server.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
-    const model = (name: string, threshold: number) => ({ baseURL: fake.url, apiKey: 'k', model: name, threshold, timeoutMs: 5_000 });
+    const model = (name: string, threshold: number) => ({
+      baseURL: fake.url,
+      apiKey: 'k',
+      model: name,
+      threshold,
+      timeoutMs: 5_000,
+    });
     // The script fails the provider for some tickets only, which a real provider never does; a breaker
     // would rightly stop calling it after a run of those and reroute the healthy tickets behind them.
-    const config = ClassifierConfig.parse({ promptPath: PROMPT, concurrency: 16, backoffBaseMs: 5, cheap: model(CHEAP, 0.75), strong: model(STRONG, 0), circuitBreaker: { failures: 1_000_000 } });
-    const classifier = startClassifier(config, { ctx: workerFleet.ctx, store: workerFleet.store, tiers: buildTiers(config, await loadPrompt(PROMPT)), onExhausted: workerFleet.deadLetter });
-    const escalation = startEscalation(EscalationConfig.parse({}), { ctx: workerFleet.ctx, store: workerFleet.store, onExhausted: workerFleet.deadLetter });
+    const config = ClassifierConfig.parse({
+      promptPath: PROMPT,
+      concurrency: 16,
+      backoffBaseMs: 5,
+      cheap: model(CHEAP, 0.75),
+      strong: model(STRONG, 0),
+      circuitBreaker: { failures: 1_000_000 },
+    });
+    const classifier = startClassifier(config, {
+      ctx: workerFleet.ctx,
+      store: workerFleet.store,
+      tiers: buildTiers(config, await loadPrompt(PROMPT)),
+      onExhausted: workerFleet.deadLetter,
+    });
+    const escalation = startEscalation(EscalationConfig.parse({}), {
+      ctx: workerFleet.ctx,
+      store: workerFleet.store,
+      onExhausted: workerFleet.deadLetter,
+    });
     closeAll = async () => {
       await server.close();
       await classifier.close();
@@ -59,7 +124,9 @@ describe('500 tickets through ingest → classifier → escalation', () => {
     // Half in batches, half one by one: both ingest paths feed the same pipeline.
     const half = scenario.length / 2;
     for (let i = 0; i < half; i += 125) {
-      const { status, json } = await postJson(`${base}/v1/tickets/batch`, KEY, { tickets: scenario.slice(i, i + 125).map((t) => t.input) });
+      const { status, json } = await postJson(`${base}/v1/tickets/batch`, KEY, {
+        tickets: scenario.slice(i, i + 125).map((t) => t.input),
+      });
       expect(status).toBe(200);
       expect(json).toMatchObject({ accepted: 125, rejected: 0 });
     }
@@ -85,9 +152,11 @@ describe('500 tickets through ingest → classifier → escalation', () => {
       const exp = expectedRoute(t);
       const places = where.get(t.input.id) ?? [];
       const want = exp.escalated ? humanReviewQueue.queueName : teamQueue(exp.team as never).queueName;
-      if (places.length !== 1 || places[0] !== want) wrong.push(`${t.input.id} (${t.kase}) in [${places.join(', ')}], expected ${want}`);
+      if (places.length !== 1 || places[0] !== want)
+        wrong.push(`${t.input.id} (${t.kase}) in [${places.join(', ')}], expected ${want}`);
       const view = await producerFleet.store.get(t.input.id);
-      if (view?.route?.via !== exp.via || view.route.team !== exp.team) wrong.push(`${t.input.id} (${t.kase}) route ${JSON.stringify(view?.route)}`);
+      if (view?.route?.via !== exp.via || view.route.team !== exp.team)
+        wrong.push(`${t.input.id} (${t.kase}) route ${JSON.stringify(view?.route)}`);
     }
     expect(wrong).toEqual([]);
     expect([...where.values()].reduce((s, p) => s + p.length, 0)).toBe(500);
@@ -108,7 +177,11 @@ describe('500 tickets through ingest → classifier → escalation', () => {
     expect(highView?.route?.reasons).toEqual(['high_priority_low_confidence']);
     // The model obeyed the injection (low priority, no escalation); the guardrail did not.
     const injected = await producerFleet.store.get(scenario.find((t) => t.kase === 'injection')?.input.id ?? '');
-    expect(injected?.decision?.decision).toMatchObject({ priority: 'low', escalation_required: false, confidence: 0.99 });
+    expect(injected?.decision?.decision).toMatchObject({
+      priority: 'low',
+      escalation_required: false,
+      confidence: 0.99,
+    });
     expect(injected?.route).toMatchObject({ escalated: true, reasons: ['prompt_injection_suspected'] });
   });
 });

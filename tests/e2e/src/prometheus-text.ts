@@ -16,7 +16,8 @@ export function parsePrometheusText(text: string): Sample[] {
     const m = LINE.exec(line);
     if (!m?.[1] || m[3] === undefined) throw new Error(`not a Prometheus sample: ${line}`);
     const labels: Record<string, string> = {};
-    for (const [, k, v] of (m[2] ?? '').matchAll(LABEL)) if (k !== undefined && v !== undefined && k !== 'app') labels[k] = v.replace(/\\(.)/g, '$1');
+    for (const [, k, v] of (m[2] ?? '').matchAll(LABEL))
+      if (k !== undefined && v !== undefined && k !== 'app') labels[k] = v.replace(/\\(.)/g, '$1');
     samples.push({ name: m[1], labels, value: Number(m[3]) });
   }
   return samples;
@@ -30,7 +31,11 @@ export async function scrape(url: string, token: string): Promise<Sample[]> {
 }
 
 /** The value of the one sample with exactly these labels, or undefined. */
-export function valueOf(samples: readonly Sample[], name: string, labels: Record<string, string> = {}): number | undefined {
+export function valueOf(
+  samples: readonly Sample[],
+  name: string,
+  labels: Record<string, string> = {},
+): number | undefined {
   const want = JSON.stringify(Object.entries(labels).sort());
   return samples.find((s) => s.name === name && JSON.stringify(Object.entries(s.labels).sort()) === want)?.value;
 }
@@ -40,7 +45,12 @@ export function family(samples: readonly Sample[], name: string): Record<string,
   const out: Record<string, number> = {};
   for (const s of samples) {
     if (s.name !== name) continue;
-    out[Object.entries(s.labels).sort().map(([k, v]) => `${k}=${v}`).join(',')] = s.value;
+    out[
+      Object.entries(s.labels)
+        .sort()
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',')
+    ] = s.value;
   }
   return out;
 }

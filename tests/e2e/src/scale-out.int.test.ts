@@ -2,8 +2,23 @@ import type { ChildProcess } from 'node:child_process';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acceptTickets } from '@switchboard/ingest';
-import { humanReviewQueue, openFleetContext, openQueue, teamQueue, ticketsQueue, type FleetContext } from '@switchboard/queues';
-import { dropPrefix, startFakeOpenAI, testLogger, TEST_REDIS_URL, uniquePrefix, waitFor, type FakeProvider } from '@switchboard/testkit';
+import {
+  humanReviewQueue,
+  openFleetContext,
+  openQueue,
+  teamQueue,
+  ticketsQueue,
+  type FleetContext,
+} from '@switchboard/queues';
+import {
+  dropPrefix,
+  startFakeOpenAI,
+  testLogger,
+  TEST_REDIS_URL,
+  uniquePrefix,
+  waitFor,
+  type FakeProvider,
+} from '@switchboard/testkit';
 import { kill, scenarioEnv, spawnApp } from './child-apps.js';
 import { destinations } from './fleet-harness.js';
 import { buildScenario, expectedRoute, scenarioResponder } from './scenario.js';
@@ -17,7 +32,13 @@ describe('scale-out: three classifier and three escalation processes on one Redi
   beforeAll(async () => {
     // A little model latency, so that every process has work in flight at once.
     fake = await startFakeOpenAI((req, i) => ({ ...scenarioResponder(req), delayMs: 20 + (i % 4) * 10 }));
-    fleet = await openFleetContext({ redisUrl: TEST_REDIS_URL, prefix, role: 'producer', logger: testLogger(), retentionDays: 1 });
+    fleet = await openFleetContext({
+      redisUrl: TEST_REDIS_URL,
+      prefix,
+      role: 'producer',
+      logger: testLogger(),
+      retentionDays: 1,
+    });
   });
   afterAll(async () => {
     await Promise.all(children.map((c) => kill(c, 'SIGTERM')));
@@ -27,16 +48,37 @@ describe('scale-out: three classifier and three escalation processes on one Redi
   });
 
   it('share the work, and every ticket is delivered exactly once to the right place', async () => {
-    const env = scenarioEnv({ redisUrl: TEST_REDIS_URL, prefix, providerUrl: fake.url }, { CLASSIFIER_CONCURRENCY: '4', ESCALATION_CONCURRENCY: '4' });
+    const env = scenarioEnv(
+      { redisUrl: TEST_REDIS_URL, prefix, providerUrl: fake.url },
+      { CLASSIFIER_CONCURRENCY: '4', ESCALATION_CONCURRENCY: '4' },
+    );
     for (let i = 0; i < 3; i++) children.push(spawnApp('classifier', env), spawnApp('escalation', env));
-    const scenario = buildScenario('scale', { hotword: 30, critical: 30, cheap: 120, 'cheap-unsure': 40, 'cheap-invalid': 20, 'high-unsure': 20, 'all-down': 10, injection: 10 });
+    const scenario = buildScenario('scale', {
+      hotword: 30,
+      critical: 30,
+      cheap: 120,
+      'cheap-unsure': 40,
+      'cheap-invalid': 20,
+      'high-unsure': 20,
+      'all-down': 10,
+      injection: 10,
+    });
     const tickets = openQueue(ticketsQueue, fleet.ctx);
-    await acceptTickets(scenario.map((t) => t.input), { tickets, store: fleet.store, now: () => new Date() });
+    await acceptTickets(
+      scenario.map((t) => t.input),
+      { tickets, store: fleet.store, now: () => new Date() },
+    );
     await tickets.close();
 
     const finished = async (): Promise<number> =>
-      (await Promise.all(scenario.map((t) => fleet.store.status(t.input.id)))).filter((s) => s === 'routed' || s === 'escalated').length;
-    await waitFor(async () => ((await finished()) === scenario.length ? true : undefined), 90_000, 'every ticket to finish');
+      (await Promise.all(scenario.map((t) => fleet.store.status(t.input.id)))).filter(
+        (s) => s === 'routed' || s === 'escalated',
+      ).length;
+    await waitFor(
+      async () => ((await finished()) === scenario.length ? true : undefined),
+      90_000,
+      'every ticket to finish',
+    );
 
     const where = await destinations(fleet.redis, prefix);
     const problems: string[] = [];
@@ -44,7 +86,8 @@ describe('scale-out: three classifier and three escalation processes on one Redi
       const exp = expectedRoute(t);
       const want = exp.escalated ? humanReviewQueue.queueName : teamQueue(exp.team as never).queueName;
       const places = where.get(t.input.id) ?? [];
-      if (places.length !== 1 || places[0] !== want) problems.push(`${t.input.id}: [${places.join(', ')}] expected ${want}`);
+      if (places.length !== 1 || places[0] !== want)
+        problems.push(`${t.input.id}: [${places.join(', ')}] expected ${want}`);
     }
     expect(problems).toEqual([]);
 

@@ -1,8 +1,24 @@
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acceptTickets } from '@switchboard/ingest';
-import { decisionsQueue, jobIdForTicket, openFleetContext, openQueue, ticketsQueue, type FleetContext } from '@switchboard/queues';
-import { decisionJson, dropPrefix, startFakeOpenAI, testLogger, TEST_REDIS_URL, uniquePrefix, waitFor, type FakeProvider } from '@switchboard/testkit';
+import {
+  decisionsQueue,
+  jobIdForTicket,
+  openFleetContext,
+  openQueue,
+  ticketsQueue,
+  type FleetContext,
+} from '@switchboard/queues';
+import {
+  decisionJson,
+  dropPrefix,
+  startFakeOpenAI,
+  testLogger,
+  TEST_REDIS_URL,
+  uniquePrefix,
+  waitFor,
+  type FakeProvider,
+} from '@switchboard/testkit';
 import { spawnApp } from './child-apps.js';
 
 describe('graceful shutdown', () => {
@@ -12,8 +28,17 @@ describe('graceful shutdown', () => {
 
   beforeAll(async () => {
     // Slow answers, so jobs are mid model call when SIGTERM arrives.
-    fake = await startFakeOpenAI(() => ({ content: decisionJson({ category: 'sales', priority: 'low', team: 'sales', confidence: 0.9 }), delayMs: 1_500 }));
-    fleet = await openFleetContext({ redisUrl: TEST_REDIS_URL, prefix, role: 'producer', logger: testLogger(), retentionDays: 1 });
+    fake = await startFakeOpenAI(() => ({
+      content: decisionJson({ category: 'sales', priority: 'low', team: 'sales', confidence: 0.9 }),
+      delayMs: 1_500,
+    }));
+    fleet = await openFleetContext({
+      redisUrl: TEST_REDIS_URL,
+      prefix,
+      role: 'producer',
+      logger: testLogger(),
+      retentionDays: 1,
+    });
   });
   afterAll(async () => {
     await fleet.close();
@@ -24,7 +49,10 @@ describe('graceful shutdown', () => {
   it('SIGTERM finishes the jobs in flight, takes no new ones and exits 0', async () => {
     const ids = Array.from({ length: 6 }, (_, i) => `term-${i}`);
     const tickets = openQueue(ticketsQueue, fleet.ctx);
-    await acceptTickets(ids.map((id) => ({ id, body: `Do you offer volume discounts? (${id})` })), { tickets, store: fleet.store, now: () => new Date() });
+    await acceptTickets(
+      ids.map((id) => ({ id, body: `Do you offer volume discounts? (${id})` })),
+      { tickets, store: fleet.store, now: () => new Date() },
+    );
     await tickets.close();
 
     const child = spawnApp('classifier', {
@@ -39,7 +67,11 @@ describe('graceful shutdown', () => {
     let output = '';
     child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
     const ticketQ = new Queue(ticketsQueue.queueName, { connection: fleet.redis, prefix });
-    await waitFor(async () => ((await ticketQ.getActiveCount()) === 2 ? true : undefined), 20_000, 'two jobs in flight');
+    await waitFor(
+      async () => ((await ticketQ.getActiveCount()) === 2 ? true : undefined),
+      20_000,
+      'two jobs in flight',
+    );
 
     const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');

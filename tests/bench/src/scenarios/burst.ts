@@ -21,7 +21,9 @@ async function countEnds(connection: Redis, prefix: string): Promise<{ delivered
     await q.close();
     return Object.values(c).reduce((s, v) => s + v, 0);
   };
-  const delivered = (await Promise.all([...TEAMS.map((t) => teamQueue(t).queueName), humanReviewQueue.queueName].map(count))).reduce((s, v) => s + v, 0);
+  const delivered = (
+    await Promise.all([...TEAMS.map((t) => teamQueue(t).queueName), humanReviewQueue.queueName].map(count))
+  ).reduce((s, v) => s + v, 0);
   return { delivered, deadLetters: await count(deadLetterQueue.queueName) };
 }
 
@@ -56,11 +58,37 @@ export async function runBurst(ctx: BenchContext): Promise<ScenarioResult> {
   const lost = n - ends.delivered;
   return {
     rows: [
-      { scenario: '4 burst', metric: `${n} tickets at once: enqueue / drain (s)`, value: `${fmt(enqueuedS, 1)} / ${fmt(drainS, 1)}  (load ${fmt(load, 2)})`, ...(drained ? {} : { target: 'drained', pass: false }) },
+      {
+        scenario: '4 burst',
+        metric: `${n} tickets at once: enqueue / drain (s)`,
+        value: `${fmt(enqueuedS, 1)} / ${fmt(drainS, 1)}  (load ${fmt(load, 2)})`,
+        ...(drained ? {} : { target: 'drained', pass: false }),
+      },
       { scenario: '4 burst', metric: 'drain rate (tickets/s)', value: fmt(n / drainS) },
-      { scenario: '4 burst', metric: 'Redis used_memory peak (MiB over idle)', value: `${fmt(peak / MiB, 1)} (${fmt((peak - idle) / MiB, 1)}), ${fmt((peak - idle) / n / 1024, 1)} KiB/ticket` },
-      { scenario: '4 burst', metric: 'lost / dead-lettered / failed attempts', value: `${lost} / ${ends.deadLetters} / ${failed}`, target: '0 / 0 / 0', pass: lost === 0 && ends.deadLetters === 0 && failed === 0 },
+      {
+        scenario: '4 burst',
+        metric: 'Redis used_memory peak (MiB over idle)',
+        value: `${fmt(peak / MiB, 1)} (${fmt((peak - idle) / MiB, 1)}), ${fmt((peak - idle) / n / 1024, 1)} KiB/ticket`,
+      },
+      {
+        scenario: '4 burst',
+        metric: 'lost / dead-lettered / failed attempts',
+        value: `${lost} / ${ends.deadLetters} / ${failed}`,
+        target: '0 / 0 / 0',
+        pass: lost === 0 && ends.deadLetters === 0 && failed === 0,
+      },
     ],
-    data: { tickets: n, enqueueSeconds: enqueuedS, drainSeconds: drainS, drained, redisIdleBytes: idle, redisPeakBytes: peak, delivered: ends.delivered, deadLetters: ends.deadLetters, failedAttempts: failed, loadAvg: load },
+    data: {
+      tickets: n,
+      enqueueSeconds: enqueuedS,
+      drainSeconds: drainS,
+      drained,
+      redisIdleBytes: idle,
+      redisPeakBytes: peak,
+      delivered: ends.delivered,
+      deadLetters: ends.deadLetters,
+      failedAttempts: failed,
+      loadAvg: load,
+    },
   };
 }

@@ -16,9 +16,18 @@ const indexOf = (ticketId: string): number => Number(ticketId.slice(ticketId.las
  */
 export async function runCost(ctx: BenchContext, mix: readonly Finished[]): Promise<ScenarioResult> {
   const sample = mix.filter((f) => indexOf(f.ticketId) < SAMPLE);
-  if (sample.length === 0) return { rows: [{ scenario: '6 cost', metric: 'needs the overhead scenario in the same run', value: '—' }], data: {} };
+  if (sample.length === 0)
+    return {
+      rows: [{ scenario: '6 cost', metric: 'needs the overhead scenario in the same run', value: '—' }],
+      data: {},
+    };
   const fake = await startFakeProvider({ cheapDelayMs: 0, strongDelayMs: 0, strongShare: 0 });
-  const fleet = await startScenarioFleet(ctx, 'cost', { concurrency: CLASSIFIER_CONCURRENCY, hotwords: [], criticalKeywords: [], strong: fakeTiers(fake.url).strong });
+  const fleet = await startScenarioFleet(ctx, 'cost', {
+    concurrency: CLASSIFIER_CONCURRENCY,
+    hotwords: [],
+    criticalKeywords: [],
+    strong: fakeTiers(fake.url).strong,
+  });
   const { prefix } = fleet;
   await fleet.enqueue(Array.from({ length: sample.length }, (_, i) => ticketAt(ctx.corpus, `${ctx.runId}c`, i)));
   await waitUntil(() => fleet.finished.length >= sample.length, 120_000);
@@ -28,20 +37,35 @@ export async function runCost(ctx: BenchContext, mix: readonly Finished[]): Prom
   await dropPrefix(prefix, ctx.redisUrl);
 
   const per1k = (usd: number, count: number): number => (usd / Math.max(1, count)) * 1_000;
-  const mixCost = per1k(sample.reduce((s, f) => s + f.record.totals.costUsd, 0), sample.length);
+  const mixCost = per1k(
+    sample.reduce((s, f) => s + f.record.totals.costUsd, 0),
+    sample.length,
+  );
   const strongCost = per1k(allStrong, sample.length);
   const split = new Map<string, number>();
   for (const f of sample) {
     const key = f.record.outcome === 'critical' ? 'critical (human)' : (f.record.tier ?? 'none');
     split.set(key, (split.get(key) ?? 0) + 1);
   }
-  const splitText = [...split.entries()].sort(([, a], [, b]) => b - a).map(([k, v]) => `${k} ${fmt((v / sample.length) * 100, 1)}%`).join(', ');
+  const splitText = [...split.entries()]
+    .sort(([, a], [, b]) => b - a)
+    .map(([k, v]) => `${k} ${fmt((v / sample.length) * 100, 1)}%`)
+    .join(', ');
   return {
     rows: [
       { scenario: '6 cost', metric: `USD per 1,000 tickets, mix (n=${sample.length})`, value: fmt(mixCost, 3) },
-      { scenario: '6 cost', metric: 'USD per 1,000 tickets, all strong', value: `${fmt(strongCost, 3)}  (mix = ${fmt((mixCost / strongCost) * 100, 1)}%)` },
+      {
+        scenario: '6 cost',
+        metric: 'USD per 1,000 tickets, all strong',
+        value: `${fmt(strongCost, 3)}  (mix = ${fmt((mixCost / strongCost) * 100, 1)}%)`,
+      },
       { scenario: '6 cost', metric: 'tier split of the mix', value: splitText },
     ],
-    data: { sample: sample.length, mixUsdPer1k: mixCost, allStrongUsdPer1k: strongCost, split: Object.fromEntries(split) },
+    data: {
+      sample: sample.length,
+      mixUsdPer1k: mixCost,
+      allStrongUsdPer1k: strongCost,
+      split: Object.fromEntries(split),
+    },
   };
 }

@@ -39,7 +39,15 @@ async function load(url: string, path: string, seconds: number, body: (n: number
       },
     ],
   });
-  return { requestsPerSec: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, ok: result['2xx'], errors: result.errors + result.timeouts, non2xx: result.non2xx, seconds };
+  return {
+    requestsPerSec: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    ok: result['2xx'],
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+    seconds,
+  };
 }
 
 /**
@@ -80,12 +88,44 @@ export async function runIngest(ctx: BenchContext): Promise<ScenarioResult> {
   const batchRate = batchTickets / batch.seconds;
   return {
     rows: [
-      { scenario: '2 ingest', metric: `single: req/s (${CONNECTIONS} conns), accepted/s`, value: `${fmt(single.requestsPerSec)}, ${fmt(afterSingle / single.seconds)}  (load ${fmt(loadSingle, 2)})` },
-      { scenario: '2 ingest', metric: 'single: latency p50 / p99 (ms)', value: `${fmt(single.p50, 1)} / ${fmt(single.p99, 1)}`, target: 'p99 < 50', pass: single.p99 < 50 },
-      { scenario: '2 ingest', metric: `batch of ${BATCH_SIZE}: req/s, p50 / p99 (ms)`, value: `${fmt(batch.requestsPerSec, 1)}, ${fmt(batch.p50)} / ${fmt(batch.p99)}  (load ${fmt(loadBatch, 2)})` },
-      { scenario: '2 ingest', metric: 'batch: tickets accepted/s', value: fmt(batchRate), target: '>= 3000', pass: batchRate >= 3000 },
-      { scenario: '2 ingest', metric: 'non-2xx / errors (single, batch)', value: `${single.non2xx + single.errors}, ${batch.non2xx + batch.errors}`, target: '0', pass: single.non2xx + single.errors + batch.non2xx + batch.errors === 0 },
+      {
+        scenario: '2 ingest',
+        metric: `single: req/s (${CONNECTIONS} conns), accepted/s`,
+        value: `${fmt(single.requestsPerSec)}, ${fmt(afterSingle / single.seconds)}  (load ${fmt(loadSingle, 2)})`,
+      },
+      {
+        scenario: '2 ingest',
+        metric: 'single: latency p50 / p99 (ms)',
+        value: `${fmt(single.p50, 1)} / ${fmt(single.p99, 1)}`,
+        target: 'p99 < 50',
+        pass: single.p99 < 50,
+      },
+      {
+        scenario: '2 ingest',
+        metric: `batch of ${BATCH_SIZE}: req/s, p50 / p99 (ms)`,
+        value: `${fmt(batch.requestsPerSec, 1)}, ${fmt(batch.p50)} / ${fmt(batch.p99)}  (load ${fmt(loadBatch, 2)})`,
+      },
+      {
+        scenario: '2 ingest',
+        metric: 'batch: tickets accepted/s',
+        value: fmt(batchRate),
+        target: '>= 3000',
+        pass: batchRate >= 3000,
+      },
+      {
+        scenario: '2 ingest',
+        metric: 'non-2xx / errors (single, batch)',
+        value: `${single.non2xx + single.errors}, ${batch.non2xx + batch.errors}`,
+        target: '0',
+        pass: single.non2xx + single.errors + batch.non2xx + batch.errors === 0,
+      },
     ],
-    data: { connections: CONNECTIONS, batchSize: BATCH_SIZE, single: { ...single, accepted: afterSingle }, batch: { ...batch, accepted: batchTickets, ticketsPerSec: batchRate }, loadAvg: { single: loadSingle, batch: loadBatch } },
+    data: {
+      connections: CONNECTIONS,
+      batchSize: BATCH_SIZE,
+      single: { ...single, accepted: afterSingle },
+      batch: { ...batch, accepted: batchTickets, ticketsPerSec: batchRate },
+      loadAvg: { single: loadSingle, batch: loadBatch },
+    },
   };
 }

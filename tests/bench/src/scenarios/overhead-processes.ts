@@ -20,11 +20,19 @@ export interface ProcessesRun {
  * each its own process (their own logs, metrics, views and polls), against a bare chain with each
  * hop in its own process. On two cores both share them with Redis and the fake provider.
  */
-export async function runOverheadAsProcesses(ctx: BenchContext, concurrency: [number, number], n: number): Promise<ProcessesRun> {
+export async function runOverheadAsProcesses(
+  ctx: BenchContext,
+  concurrency: [number, number],
+  n: number,
+): Promise<ProcessesRun> {
   const runId = `${ctx.runId}p`;
   const barePrefix = `${ctx.prefix}-bare-processes`;
   const bare = await startBareChainProcesses({ redisUrl: ctx.redisUrl, prefix: barePrefix, concurrency });
-  const bareRun = await timeRun((from, k) => bare.enqueue(Array.from({ length: k }, (_, i) => ticketAt(ctx.corpus, `${runId}b`, from + i))), () => bare.done(), n);
+  const bareRun = await timeRun(
+    (from, k) => bare.enqueue(Array.from({ length: k }, (_, i) => ticketAt(ctx.corpus, `${runId}b`, from + i))),
+    () => bare.done(),
+    n,
+  );
   await bare.close();
   await dropPrefix(barePrefix, ctx.redisUrl);
 
@@ -46,18 +54,38 @@ export async function runOverheadAsProcesses(ctx: BenchContext, concurrency: [nu
     LOG_LEVEL: 'info',
   };
   const apps: AppChild[] = [];
-  const producer = await openFleetContext({ redisUrl: ctx.redisUrl, prefix, role: 'producer', logger: ctx.logger, retentionDays: 8 });
+  const producer = await openFleetContext({
+    redisUrl: ctx.redisUrl,
+    prefix,
+    role: 'producer',
+    logger: ctx.logger,
+    retentionDays: 8,
+  });
   const tickets = openQueue(ticketsQueue, producer.ctx);
   const decisions = openQueue(decisionsQueue, producer.ctx);
   try {
     apps.push(spawnAppChild({ repoRoot: ctx.repoRoot, app: 'classifier', env, nodeFlags: ctx.childNodeFlags }));
     apps.push(spawnAppChild({ repoRoot: ctx.repoRoot, app: 'escalation', env, nodeFlags: ctx.childNodeFlags }));
-    const up = await waitUntil(async () => (await tickets.queue.getWorkersCount()) > 0 && (await decisions.queue.getWorkersCount()) > 0, 30_000, 100);
-    if (!up) throw new Error(`the classifier and escalation apps did not start: ${apps.map((a) => a.tail()).join(' | ')}`);
+    const up = await waitUntil(
+      async () => (await tickets.queue.getWorkersCount()) > 0 && (await decisions.queue.getWorkersCount()) > 0,
+      30_000,
+      100,
+    );
+    if (!up)
+      throw new Error(`the classifier and escalation apps did not start: ${apps.map((a) => a.tail()).join(' | ')}`);
     const since = new Date(Date.now() - 86_400_000);
     // Escalation counts every ticket it finishes in the day's traffic counters: one read, any process.
-    const finished = async (): Promise<number> => (await producer.stats.range(since, new Date(Date.now() + 86_400_000))).total.tickets ?? 0;
-    const fleetRun = await timeRun((from, k) => enqueueTickets(tickets, Array.from({ length: k }, (_, i) => ticketAt(ctx.corpus, runId, from + i))), finished, n);
+    const finished = async (): Promise<number> =>
+      (await producer.stats.range(since, new Date(Date.now() + 86_400_000))).total.tickets ?? 0;
+    const fleetRun = await timeRun(
+      (from, k) =>
+        enqueueTickets(
+          tickets,
+          Array.from({ length: k }, (_, i) => ticketAt(ctx.corpus, runId, from + i)),
+        ),
+      finished,
+      n,
+    );
     return { bareTicketsPerSec: bareRun.rate, fleetTicketsPerSec: fleetRun.rate, ratio: fleetRun.rate / bareRun.rate };
   } finally {
     for (const a of apps) await a.stop();

@@ -5,13 +5,17 @@ import { createOpenAITier, loadPrompt } from '@switchboard/llm';
 import { startBareChain } from '../bare-chain.js';
 import type { BenchContext, ScenarioResult } from '../bench-context.js';
 import { startFakeProvider } from '../fake-provider.js';
-import { CLASSIFIER_CONCURRENCY, ESCALATION_CONCURRENCY, fakeTiers, startScenarioFleet, type Finished } from '../fleet.js';
+import {
+  CLASSIFIER_CONCURRENCY,
+  ESCALATION_CONCURRENCY,
+  fakeTiers,
+  startScenarioFleet,
+  type Finished,
+} from '../fleet.js';
 import { fmt } from '../table.js';
 import { ticketAt } from '../tickets.js';
 import { timeRun, WARMUP } from '../time-run.js';
 import { runOverheadAsProcesses } from './overhead-processes.js';
-
-
 
 /**
  * Scenario 1: the same tickets through the bare chain and through the fleet, both with the default
@@ -23,14 +27,25 @@ export async function runOverhead(ctx: BenchContext): Promise<ScenarioResult & {
   const runId = `${ctx.runId}o`;
 
   const barePrefix = `${ctx.prefix}-bare`;
-  const bare = startBareChain({ redisUrl: ctx.redisUrl, prefix: barePrefix, concurrency: [CLASSIFIER_CONCURRENCY, ESCALATION_CONCURRENCY] });
+  const bare = startBareChain({
+    redisUrl: ctx.redisUrl,
+    prefix: barePrefix,
+    concurrency: [CLASSIFIER_CONCURRENCY, ESCALATION_CONCURRENCY],
+  });
   const bareLoad = loadavg()[0] ?? 0;
-  const bareRun = await timeRun((from, k) => bare.enqueue(Array.from({ length: k }, (_, i) => ticketAt(ctx.corpus, `${runId}b`, from + i))), () => bare.done(), n);
+  const bareRun = await timeRun(
+    (from, k) => bare.enqueue(Array.from({ length: k }, (_, i) => ticketAt(ctx.corpus, `${runId}b`, from + i))),
+    () => bare.done(),
+    n,
+  );
   await bare.close();
   await dropPrefix(barePrefix, ctx.redisUrl);
 
   const fake = await startFakeProvider({ cheapDelayMs: 0, strongDelayMs: 0, strongShare: 0.1 });
-  const fleet = await startScenarioFleet(ctx, 'overhead', { concurrency: CLASSIFIER_CONCURRENCY, ...fakeTiers(fake.url) });
+  const fleet = await startScenarioFleet(ctx, 'overhead', {
+    concurrency: CLASSIFIER_CONCURRENCY,
+    ...fakeTiers(fake.url),
+  });
   const fleetLoad = loadavg()[0] ?? 0;
   let providerCpuAtStart = 0;
   const fleetRun = await timeRun(
@@ -51,7 +66,10 @@ export async function runOverhead(ctx: BenchContext): Promise<ScenarioResult & {
   // OpenAI tier: SDK, HTTP, answer parsing) and nothing else: what the fleet costs beyond a pipeline
   // that also asks a model.
   const withCallPrefix = `${ctx.prefix}-bare-with-call`;
-  const tier = createOpenAITier({ name: 'cheap', ...fakeTiers(fake.url).cheap, maxTokens: 300 }, { prompt: await loadPrompt(ctx.promptPath), routing: DEFAULT_ROUTING_TABLE, prices: DEFAULT_PRICES });
+  const tier = createOpenAITier(
+    { name: 'cheap', ...fakeTiers(fake.url).cheap, maxTokens: 300 },
+    { prompt: await loadPrompt(ctx.promptPath), routing: DEFAULT_ROUTING_TABLE, prices: DEFAULT_PRICES },
+  );
   const withCall = startBareChain({
     redisUrl: ctx.redisUrl,
     prefix: withCallPrefix,
@@ -60,7 +78,11 @@ export async function runOverhead(ctx: BenchContext): Promise<ScenarioResult & {
       await tier.classify({ ticketId: t.id, subject: t.subject ?? '', body: t.body, language: t.language });
     },
   });
-  const withCallRun = await timeRun((from, k) => withCall.enqueue(Array.from({ length: k }, (_, i) => ticketAt(ctx.corpus, `${runId}c`, from + i))), () => withCall.done(), n);
+  const withCallRun = await timeRun(
+    (from, k) => withCall.enqueue(Array.from({ length: k }, (_, i) => ticketAt(ctx.corpus, `${runId}c`, from + i))),
+    () => withCall.done(),
+    n,
+  );
   await withCall.close();
   await fake.close();
   await dropPrefix(withCallPrefix, ctx.redisUrl);
@@ -68,7 +90,11 @@ export async function runOverhead(ctx: BenchContext): Promise<ScenarioResult & {
   // The same fleet with no model tier (rules, then people): what the queues, records, guardrails,
   // logs and metrics cost without the HTTP call to a provider, which the bare chain does not make.
   const noModel = await startScenarioFleet(ctx, 'overhead-nomodel', { concurrency: CLASSIFIER_CONCURRENCY });
-  const noModelRun = await timeRun((from, k) => noModel.enqueue(Array.from({ length: k }, (_, i) => ticketAt(ctx.corpus, `${runId}n`, from + i))), () => noModel.finished.length, n);
+  const noModelRun = await timeRun(
+    (from, k) => noModel.enqueue(Array.from({ length: k }, (_, i) => ticketAt(ctx.corpus, `${runId}n`, from + i))),
+    () => noModel.finished.length,
+    n,
+  );
   await noModel.close();
   await dropPrefix(noModel.prefix, ctx.redisUrl);
 
@@ -81,9 +107,23 @@ export async function runOverhead(ctx: BenchContext): Promise<ScenarioResult & {
   return {
     finished,
     rows: [
-      { scenario: '1 overhead', metric: 'bare BullMQ chain (tickets/s)', value: `${fmt(bareRate)}  (load ${fmt(bareLoad, 2)})` },
-      { scenario: '1 overhead', metric: 'fleet, instant models (tickets/s)', value: `${fmt(fleetRate)}  (load ${fmt(fleetLoad, 2)})` },
-      { scenario: '1 overhead', metric: 'fleet / bare chain', value: fmt(ratio, 2), target: '>= 0.60', pass: ratio >= 0.6 },
+      {
+        scenario: '1 overhead',
+        metric: 'bare BullMQ chain (tickets/s)',
+        value: `${fmt(bareRate)}  (load ${fmt(bareLoad, 2)})`,
+      },
+      {
+        scenario: '1 overhead',
+        metric: 'fleet, instant models (tickets/s)',
+        value: `${fmt(fleetRate)}  (load ${fmt(fleetLoad, 2)})`,
+      },
+      {
+        scenario: '1 overhead',
+        metric: 'fleet / bare chain',
+        value: fmt(ratio, 2),
+        target: '>= 0.60',
+        pass: ratio >= 0.6,
+      },
       {
         scenario: '1 overhead',
         metric: 'CPU per ticket: bare / fleet / fake provider (µs)',
@@ -112,10 +152,22 @@ export async function runOverhead(ctx: BenchContext): Promise<ScenarioResult & {
       bareTicketsPerSec: bareRate,
       fleetTicketsPerSec: fleetRate,
       ratio,
-      cpuMicrosPerTicket: { bare: bareRun.cpuMicrosPerTicket, fleet: fleetRun.cpuMicrosPerTicket, fakeProvider: providerCpuPerTicket },
-      noModelTier: { ticketsPerSec: noModelRun.rate, ratio: noModelRatio, cpuMicrosPerTicket: noModelRun.cpuMicrosPerTicket },
+      cpuMicrosPerTicket: {
+        bare: bareRun.cpuMicrosPerTicket,
+        fleet: fleetRun.cpuMicrosPerTicket,
+        fakeProvider: providerCpuPerTicket,
+      },
+      noModelTier: {
+        ticketsPerSec: noModelRun.rate,
+        ratio: noModelRatio,
+        cpuMicrosPerTicket: noModelRun.cpuMicrosPerTicket,
+      },
       asProcesses: processes,
-      bareWithModelCall: { ticketsPerSec: withCallRun.rate, fleetRatio: withCallRatio, cpuMicrosPerTicket: withCallRun.cpuMicrosPerTicket },
+      bareWithModelCall: {
+        ticketsPerSec: withCallRun.rate,
+        fleetRatio: withCallRatio,
+        cpuMicrosPerTicket: withCallRun.cpuMicrosPerTicket,
+      },
       failedAttempts: failed,
       loadAvg: { bare: bareLoad, fleet: fleetLoad },
     },

@@ -24,7 +24,10 @@ const CHEAP_DELAY_MS = 400;
 export async function runRealistic(ctx: BenchContext): Promise<ScenarioResult> {
   const durationMs = 30_000 * ctx.scale;
   const fake = await startFakeProvider({ cheapDelayMs: CHEAP_DELAY_MS, strongDelayMs: 2_000, strongShare: 0.1 });
-  const fleet = await startScenarioFleet(ctx, 'realistic', { concurrency: REALISTIC_CONCURRENCY, ...fakeTiers(fake.url) });
+  const fleet = await startScenarioFleet(ctx, 'realistic', {
+    concurrency: REALISTIC_CONCURRENCY,
+    ...fakeTiers(fake.url),
+  });
   const { prefix } = fleet;
   const load = loadavg()[0] ?? 0;
   let next = 0;
@@ -65,13 +68,62 @@ export async function runRealistic(ctx: BenchContext): Promise<ScenarioResult> {
   const e2eRatio = e2e.p95 / modelLatency.p95;
   return {
     rows: [
-      { scenario: '3 realistic', metric: `throughput (tickets/s, concurrency ${REALISTIC_CONCURRENCY})`, value: `${fmt(throughput, 1)}  (load ${fmt(load, 2)})` },
-      { scenario: '3 realistic', metric: 'share of what concurrency allows', value: `${fmt(share * 100, 1)}% of ${fmt(allowed, 1)}/s`, target: '>= 90%', pass: share >= 0.9 },
-      { scenario: '3 realistic', metric: 'e2e p95 / model latency p95 (ms)', value: `${fmt(e2e.p95)} / ${fmt(modelLatency.p95)}`, target: '<= 1.10x', pass: e2eRatio <= 1.1 },
-      { scenario: '3 realistic', metric: 'queue overhead p50 / p95 (ms)', value: `${fmt(overhead.p50, 1)} / ${fmt(overhead.p95, 1)}`, target: 'p95 < 20', pass: overhead.p95 < 20 },
-      { scenario: '3 realistic', metric: 'overhead p95: classifier / escalation hop (ms)', value: `${fmt(classifierPart.p95, 1)} / ${fmt(escalationPart.p95, 1)}` },
-      { scenario: '3 realistic', metric: 'tickets finished / failed attempts', value: `${all.length} / ${failed}`, target: 'all, 0', pass: all.length === next && failed === 0 },
+      {
+        scenario: '3 realistic',
+        metric: `throughput (tickets/s, concurrency ${REALISTIC_CONCURRENCY})`,
+        value: `${fmt(throughput, 1)}  (load ${fmt(load, 2)})`,
+      },
+      {
+        scenario: '3 realistic',
+        metric: 'share of what concurrency allows',
+        value: `${fmt(share * 100, 1)}% of ${fmt(allowed, 1)}/s`,
+        target: '>= 90%',
+        pass: share >= 0.9,
+      },
+      {
+        scenario: '3 realistic',
+        metric: 'e2e p95 / model latency p95 (ms)',
+        value: `${fmt(e2e.p95)} / ${fmt(modelLatency.p95)}`,
+        target: '<= 1.10x',
+        pass: e2eRatio <= 1.1,
+      },
+      {
+        scenario: '3 realistic',
+        metric: 'queue overhead p50 / p95 (ms)',
+        value: `${fmt(overhead.p50, 1)} / ${fmt(overhead.p95, 1)}`,
+        target: 'p95 < 20',
+        pass: overhead.p95 < 20,
+      },
+      {
+        scenario: '3 realistic',
+        metric: 'overhead p95: classifier / escalation hop (ms)',
+        value: `${fmt(classifierPart.p95, 1)} / ${fmt(escalationPart.p95, 1)}`,
+      },
+      {
+        scenario: '3 realistic',
+        metric: 'tickets finished / failed attempts',
+        value: `${all.length} / ${failed}`,
+        target: 'all, 0',
+        pass: all.length === next && failed === 0,
+      },
     ],
-    data: { concurrency: REALISTIC_CONCURRENCY, seconds: elapsedS, throughput, allowed, share, e2eModelTickets: e2e, modelLatency, queueOverhead: overhead, classifierOverhead: classifierPart, escalationHop: escalationPart, finished: all.length, added: next, failedAttempts: failed, cheapCalls: counts.cheap, strongCalls: counts.strong, loadAvg: load },
+    data: {
+      concurrency: REALISTIC_CONCURRENCY,
+      seconds: elapsedS,
+      throughput,
+      allowed,
+      share,
+      e2eModelTickets: e2e,
+      modelLatency,
+      queueOverhead: overhead,
+      classifierOverhead: classifierPart,
+      escalationHop: escalationPart,
+      finished: all.length,
+      added: next,
+      failedAttempts: failed,
+      cheapCalls: counts.cheap,
+      strongCalls: counts.strong,
+      loadAvg: load,
+    },
   };
 }
