@@ -8,7 +8,14 @@ import { TEST_REDIS_URL, dropPrefix, testLogger, uniquePrefix } from '@switchboa
 import { openBoardQueues, type BoardQueues } from './board-queues.js';
 import { REDACTED } from './redact.js';
 import { buildDashboardServer, type DashboardServer } from './server.js';
-import { PASSWORDS, SECRET_VALUES, SESSION_SECRET, seedJobs, testUsers, type SeededJobs } from './test-fixtures.js';
+import {
+  PASSWORDS,
+  SECRET_VALUES,
+  SESSION_SECRET,
+  seedJobs,
+  testUsers,
+  type SeededJobs,
+} from './testing/dashboard-fixtures.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
 // Debian's Chromium: playwright-core ships no browser, and downloading one is not part of the test.

@@ -17,7 +17,7 @@ import {
   seedJobs,
   testUsers,
   type SeededJobs,
-} from './test-fixtures.js';
+} from './testing/dashboard-fixtures.js';
 
 const cookieOf = (res: LightMyRequestResponse): string => {
   const set = res.headers['set-cookie'];

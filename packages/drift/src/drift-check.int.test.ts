@@ -28,7 +28,7 @@ import { alertsProducer, startAlertsWorker, type Alerts } from './alerts.js';
 import { DriftConfig } from './config.js';
 import { DriftRunUnusable, reportWeeks, runDriftCheck, type DriftDeps } from './drift-check.js';
 import { slackPoster } from './slack.js';
-import { CHEAP, STRONG, startDriftRig, type DriftRig } from './test-setup.js';
+import { CHEAP, STRONG, startDriftRig, type DriftRig } from './testing/drift-rig.js';
 
 // 200 scored tickets: 7 wrong is a 3.5-point drop, 12 wrong a 6-point drop.
 const ROWS = 200;

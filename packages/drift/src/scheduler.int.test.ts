@@ -6,7 +6,7 @@ import { dropPrefix, testLogger, TEST_REDIS_URL, uniquePrefix } from '@switchboa
 import { alertsProducer, type Alerts } from './alerts.js';
 import { DriftConfig } from './config.js';
 import { startDrift, type DriftService } from './service.js';
-import { startDriftRig, type DriftRig } from './test-setup.js';
+import { startDriftRig, type DriftRig } from './testing/drift-rig.js';
 
 describe('the drift job scheduler', () => {
   let prefix: string;

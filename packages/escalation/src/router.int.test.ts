@@ -12,7 +12,7 @@ import {
   makeTicket,
   openHarness,
   type EscalationHarness,
-} from './test-fixtures.js';
+} from './testing/escalation-harness.js';
 
 describe('escalation router', { timeout: 30_000 }, () => {
   let h: EscalationHarness;

@@ -7,7 +7,7 @@ import { waitFor } from '@switchboard/testkit';
 import { EscalationConfig, type EscalationConfigInput } from './config.js';
 import { startEscalation } from './router.js';
 import { verifyWebhook } from './signature.js';
-import { decidedRecord, makeTicket, openHarness, type EscalationHarness } from './test-fixtures.js';
+import { decidedRecord, makeTicket, openHarness, type EscalationHarness } from './testing/escalation-harness.js';
 import { startWebhookWorker } from './webhook-worker.js';
 
 const SECRET = 'billing-webhook-secret-0123456789';

@@ -3,7 +3,7 @@ import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropPrefix, uniquePrefix } from '@switchboard/testkit';
 import type { IngestServer } from './server.js';
-import { startIngestRig, type IngestRig } from './test-rig.js';
+import { startIngestRig, type IngestRig } from './testing/ingest-rig.js';
 
 const KEY = 'fuzz-key-0123456789abcdef';
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createAppMetrics } from '@switchboard/runtime';
 import { dropPrefix, testLogger, uniquePrefix } from '@switchboard/testkit';
 import { type IngestOptions, type IngestServer } from './server.js';
-import { startIngestRig, type IngestRig } from './test-rig.js';
+import { startIngestRig, type IngestRig } from './testing/ingest-rig.js';
 
 const KEY = 'test-key-0123456789abcdef';
 const SCRAPE_TOKEN = 'scrape-token-0123456789';

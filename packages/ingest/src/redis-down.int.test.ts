@@ -10,7 +10,7 @@ import {
   waitFor,
 } from '@switchboard/testkit';
 import type { IngestServer } from './server.js';
-import { startIngestRig, type IngestRig } from './test-rig.js';
+import { startIngestRig, type IngestRig } from './testing/ingest-rig.js';
 
 const KEY = 'test-key-0123456789abcdef';
 const auth = { authorization: `Bearer ${KEY}` };

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startRedisServer, stopRedisServer } from '@switchboard/testkit';
 import type { IngestServer } from './server.js';
-import { startIngestRig, type IngestRig } from './test-rig.js';
+import { startIngestRig, type IngestRig } from './testing/ingest-rig.js';
 
 const KEY = 'oom-key-0123456789abcdef';
 const auth = { authorization: `Bearer ${KEY}` };

@@ -4,7 +4,7 @@ import { MAX_BODY_BYTES } from '@switchboard/core';
 import { jobIdForTicket, type TicketJob } from '@switchboard/queues';
 import { dropPrefix, testLogger, uniquePrefix } from '@switchboard/testkit';
 import { MAX_BATCH } from './server.js';
-import { startIngestRig, type IngestRig } from './test-rig.js';
+import { startIngestRig, type IngestRig } from './testing/ingest-rig.js';
 
 const KEY = 'test-key-0123456789abcdef';
 const OTHER_KEY = 'other-key-0123456789abcdef';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropPrefix, uniquePrefix } from '@switchboard/testkit';
 import type { IngestServer } from './server.js';
-import { startIngestRig, type IngestRig } from './test-rig.js';
+import { startIngestRig, type IngestRig } from './testing/ingest-rig.js';
 import { signUpstream } from './upstream-signature.js';
 
 const KEY = 'sig-key-0123456789abcdef';

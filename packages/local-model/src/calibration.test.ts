@@ -8,7 +8,7 @@ import {
   macroF1,
 } from './metrics.js';
 import { createRng } from './rng.js';
-import { syntheticTickets } from './synthetic-tickets.test-helper.js';
+import { syntheticTickets } from './testing/synthetic-tickets.js';
 import { fitTemperature } from './temperature.js';
 import { trainLocalModel } from './train.js';
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalModelFileError } from './errors.js';
 import type { LocalModelFile } from './model-file.js';
 import { loadLocalModel, parseLocalModel, saveLocalModel } from './persist.js';
-import { syntheticTickets } from './synthetic-tickets.test-helper.js';
+import { syntheticTickets } from './testing/synthetic-tickets.js';
 import { trainLocalModel } from './train.js';
 
 const { file, model } = trainLocalModel(syntheticTickets(200, 2), {

@@ -1,7 +1,7 @@
 import { CATEGORIES } from '@switchboard/core';
 import { describe, expect, it } from 'vitest';
 import { parseLocalModel } from './persist.js';
-import { syntheticTickets } from './synthetic-tickets.test-helper.js';
+import { syntheticTickets } from './testing/synthetic-tickets.js';
 import { trainLocalModel } from './train.js';
 
 const trainedAt = new Date('2026-01-02T03:04:05.000Z');

@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobIdForTicket, RoutedTicket, teamQueue } from '@switchboard/queues';
-import { basic, CRITICAL, startDeskRig, UNSURE, type DeskRig } from './test-fixture.js';
+import { basic, CRITICAL, startDeskRig, UNSURE, type DeskRig } from './testing/desk-rig.js';
 
 describe('review desk JSON API', () => {
   let rig: DeskRig;

@@ -4,7 +4,7 @@ import { Queue } from 'bullmq';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobIdForTicket, RoutedTicket, teamQueue } from '@switchboard/queues';
-import { CRITICAL, PASSWORDS, startDeskRig, UNSURE, type DeskRig } from './test-fixture.js';
+import { CRITICAL, PASSWORDS, startDeskRig, UNSURE, type DeskRig } from './testing/desk-rig.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
 const LEASE_MS = 2_000;

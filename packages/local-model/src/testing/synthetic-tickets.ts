@@ -1,6 +1,6 @@
 import type { Category, Priority } from '@switchboard/core';
-import { createRng } from './rng.js';
-import type { LabelledTicket } from './types.js';
+import { createRng } from '../rng.js';
+import type { LabelledTicket } from '../types.js';
 
 /** Fine labels with the category they sum into and words typical of them. */
 const INTENTS: { fine: string; category: Category; words: string[] }[] = [

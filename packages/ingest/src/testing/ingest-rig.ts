@@ -1,7 +1,7 @@
 import { openFleetContext, openQueue, ticketsQueue, type FleetContext } from '@switchboard/queues';
 import type { AppMetrics, Logger } from '@switchboard/runtime';
 import { TEST_REDIS_URL, testLogger } from '@switchboard/testkit';
-import { buildIngestServer, type IngestOptions, type IngestServer } from './server.js';
+import { buildIngestServer, type IngestOptions, type IngestServer } from '../server.js';
 
 // Shared by this package's tests only; not exported from the package.
 

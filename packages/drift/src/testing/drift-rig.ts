@@ -14,8 +14,8 @@ import { evaluate, parseEvalRows, readEvalSet, type EvalRow, type Evaluation } f
 import { loadPrompt } from '@switchboard/llm';
 import { decisionJson, startFakeOpenAI, type FakeProvider } from '@switchboard/testkit';
 
-const PROMPT = fileURLToPath(new URL('../../../prompts/routing_prompt.txt', import.meta.url));
-const PROJECT_SET = fileURLToPath(new URL('../../../eval/sets/switchboard-eval.jsonl', import.meta.url));
+const PROMPT = fileURLToPath(new URL('../../../../prompts/routing_prompt.txt', import.meta.url));
+const PROJECT_SET = fileURLToPath(new URL('../../../../eval/sets/switchboard-eval.jsonl', import.meta.url));
 export const CHEAP = 'gpt-4o-mini';
 export const STRONG = 'claude-opus-4-7';
 

@@ -13,9 +13,9 @@ import { dropPrefix, testLogger, TEST_REDIS_URL, uniquePrefix, waitFor } from '@
 import { hashPassword, redisSessionStore } from '@switchboard/web-auth';
 import { createAppMetrics, createReviewMetrics, type AppMetrics } from '@switchboard/runtime';
 import { Queue } from 'bullmq';
-import { ReviewDeskConfig, type ReviewDeskConfigInput } from './config.js';
-import { ReviewDesk } from './desk.js';
-import { buildReviewServer } from './server.js';
+import { ReviewDeskConfig, type ReviewDeskConfigInput } from '../config.js';
+import { ReviewDesk } from '../desk.js';
+import { buildReviewServer } from '../server.js';
 
 // Shared by this package's tests only; not exported from the package.
 
