@@ -1,5 +1,4 @@
-import { Queue } from 'bullmq';
-import { allQueueDefs, deadLetterQueue, openFleetContext, replayDeadLetters } from '@switchboard/queues';
+import { allQueueDefs, deadLetterQueue, inspectQueue, openFleetContext, replayDeadLetters } from '@switchboard/queues';
 import { commonEnv, parseEnv, type Logger } from '@switchboard/runtime';
 
 export const DEAD_LETTER_USAGE = 'pnpm ops dead-letter list | replay <dead-letter-id>... | replay --all';
@@ -22,14 +21,11 @@ export async function deadLetter(argv: readonly string[], logger: Logger): Promi
   });
   try {
     if (command === 'list') {
-      const dlq = new Queue(deadLetterQueue.queueName, { connection: fleet.redis, prefix: env.QUEUE_PREFIX });
-      const jobs = await dlq.getJobs(['waiting', 'delayed', 'completed', 'failed'], 0, 999);
-      for (const job of jobs) {
-        const d = deadLetterQueue.schema.safeParse(job.data);
+      const dlq = inspectQueue(deadLetterQueue, fleet.ctx);
+      const jobs = await dlq.list(['waiting', 'delayed', 'completed', 'failed'], { end: 999 });
+      for (const d of jobs) {
         console.log(
-          d.success
-            ? `${job.id}\t${d.data.failedAt}\t${d.data.queue}\t${d.data.error}`
-            : `${job.id}\t(unreadable entry)`,
+          d.ok ? `${d.id}\t${d.data.failedAt}\t${d.data.queue}\t${d.data.error}` : `${d.id}\t(unreadable entry)`,
         );
       }
       console.log(`${jobs.length} dead-lettered job(s)`);

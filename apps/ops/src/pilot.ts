@@ -1,5 +1,4 @@
 import { writeFile } from 'node:fs/promises';
-import { Queue } from 'bullmq';
 import { RolloutStageText, stageLabel, type RolloutStage } from '@switchboard/core';
 import {
   DEFAULT_GATES,
@@ -9,7 +8,14 @@ import {
   pilotMarkdown,
   pilotReport,
 } from '@switchboard/pilot';
-import { jobIdForTicket, openFleetContext, PilotLedger, RolloutStageStore, ticketsQueue } from '@switchboard/queues';
+import {
+  inspectQueue,
+  jobIdForTicket,
+  openFleetContext,
+  PilotLedger,
+  RolloutStageStore,
+  ticketsQueue,
+} from '@switchboard/queues';
 import { commonEnv, jsonOf, parseEnv, type Logger } from '@switchboard/runtime';
 import { z } from 'zod';
 import { options } from './args.js';
@@ -79,13 +85,12 @@ export async function pilot(argv: readonly string[], logger: Logger, userPath: (
       const o = options(rest, ['out', 'days']);
       if (!o.out) throw new Error(`--out is required\n${PILOT_USAGE}`);
       const { tickets } = await window(Number(o.days ?? 30));
-      const queue = new Queue(ticketsQueue.queueName, { connection: fleet.redis, prefix: env.QUEUE_PREFIX });
+      const queue = inspectQueue(ticketsQueue, fleet.ctx);
       const lines: string[] = [];
       let gone = 0;
       for (const t of tickets.filter((x) => x.feedback && x.next && x.next.category !== x.legacy.category)) {
-        const job = await queue.getJob(jobIdForTicket(t.ticketId));
-        const parsed = ticketsQueue.schema.safeParse(job?.data);
-        const row = parsed.success ? pilotCandidate(parsed.data.ticket, t) : null;
+        const job = await queue.get(jobIdForTicket(t.ticketId));
+        const row = job?.ok ? pilotCandidate(job.data.ticket, t) : null;
         if (row) lines.push(JSON.stringify(row));
         else gone++;
       }

@@ -36,8 +36,9 @@ export const ReviewDeskEnv = workerEnv.extend({
   ROUTING_TABLE: jsonOf(RoutingTable).optional(),
   /** The same webhooks escalation delivers to: a resolved ticket takes the same path. */
   TEAM_WEBHOOKS: jsonOf(z.partialRecord(Team, TeamWebhook)).optional(),
-  WEBHOOK_ATTEMPTS: z.coerce.number().int().positive().default(8),
-  WEBHOOK_BACKOFF_MS: z.coerce.number().int().positive().default(2_000),
+  /** Absent: the webhook queue's declared retries (queue catalog). */
+  WEBHOOK_ATTEMPTS: z.coerce.number().int().positive().optional(),
+  WEBHOOK_BACKOFF_MS: z.coerce.number().int().positive().optional(),
   ...metricsEnvShape({ port: 9104, queueDepths: false }),
 });
 export type ReviewDeskEnv = z.infer<typeof ReviewDeskEnv>;

@@ -1,6 +1,6 @@
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { RedisClient as Redis } from '@switchboard/queues';
-import { allQueueDefs, connectRedis, DEFAULT_JOB_OPTIONS, waitForRedis } from '@switchboard/queues';
+import { allQueueDefs, connectRedis, openBullQueue, waitForRedis } from '@switchboard/queues';
 import type { Logger } from '@switchboard/runtime';
 
 export interface BoardQueues {
@@ -36,16 +36,9 @@ export async function openBoardQueues(opts: BoardQueuesOptions): Promise<BoardQu
       cause: err,
     });
   }
-  // Jobs an operator adds from the board get the fleet's retention, like any producer's.
-  const queues = allQueueDefs().map((def) => {
-    const queue = new Queue(def.queueName, {
-      connection: redis,
-      prefix: opts.prefix,
-      defaultJobOptions: DEFAULT_JOB_OPTIONS,
-    });
-    queue.on('error', (err) => opts.logger.error({ err, queue: def.queueName }, 'queue error'));
-    return queue;
-  });
+  // Jobs an operator adds from the board get their queue's declared policy, like any producer's.
+  const ctx = { connection: redis, prefix: opts.prefix, logger: opts.logger };
+  const queues = allQueueDefs().map((def) => openBullQueue(def, ctx));
   return {
     queues,
     redis,

@@ -11,26 +11,27 @@ export interface Alerts {
   close(): Promise<void>;
 }
 
-/** Alerts go through a queue so that a Slack outage retries with backoff and ends in dead letter. */
+/**
+ * Alerts go through a queue so that a Slack outage retries with backoff and ends in dead letter. The
+ * retries are the alerts queue's declared policy; `attempts` and `backoffMs` override it (tests).
+ */
 export function alertsProducer(
   ctx: QueueContext,
-  opts: { channel: string | undefined; attempts: number; backoffMs: number; log: Logger },
+  opts: { channel: string | undefined; attempts?: number | undefined; backoffMs?: number | undefined; log: Logger },
 ): Alerts {
-  const queue = openQueue(alertsQueue, ctx);
+  const queue = openQueue(alertsQueue, ctx, { attempts: opts.attempts, backoffDelayMs: opts.backoffMs });
   return {
     async send(kind, text, key) {
       if (!opts.channel) {
         opts.log.warn({ kind, text }, 'alert (no Slack channel configured)');
         return;
       }
-      await queue.add(
-        `alert-${kind}-${key}`,
-        { channel: opts.channel, text, kind, createdAt: new Date().toISOString() },
-        {
-          attempts: opts.attempts,
-          backoff: { type: 'exponential', delay: opts.backoffMs },
-        },
-      );
+      await queue.add(`alert-${kind}-${key}`, {
+        channel: opts.channel,
+        text,
+        kind,
+        createdAt: new Date().toISOString(),
+      });
     },
     close: () => queue.close(),
   };

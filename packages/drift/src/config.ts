@@ -25,9 +25,9 @@ export const DriftConfig = z.object({
   concurrency: z.number().int().positive().default(4),
   /** Slack channel for alerts and the weekly report; absent, they are written to the log only. */
   slackChannel: z.string().min(1).optional(),
-  /** Ten attempts from 10 s doubling: an alert outlasts a Slack incident of a few hours before dead letter. */
-  alertAttempts: z.number().int().positive().default(10),
-  alertBackoffMs: z.number().int().positive().default(10_000),
+  /** Overrides of the alerts queue's declared retries (the queue catalog holds the defaults). */
+  alertAttempts: z.number().int().positive().optional(),
+  alertBackoffMs: z.number().int().positive().optional(),
   /** More unanswered eval tickets than this share means the provider was down: retry, do not compare. */
   maxUnavailableShare: z.number().min(0).max(1).default(0.02),
   /** Where weekly reports and eval runs are written. */

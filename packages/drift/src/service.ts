@@ -1,5 +1,5 @@
 import type { Job, Worker } from 'bullmq';
-import { driftQueue, openQueue, RETENTION, startConsumer, type QueueContext } from '@switchboard/queues';
+import { driftQueue, openQueue, startConsumer, type QueueContext } from '@switchboard/queues';
 import type { DriftConfig } from './config.js';
 import { runDriftCheck, type DriftDeps, type DriftResult } from './drift-check.js';
 
@@ -22,20 +22,7 @@ export async function startDrift(
   },
 ): Promise<DriftService> {
   const queue = openQueue(driftQueue, deps.ctx);
-  // Upserting replaces the waiting job with one for the *next* slot, so a process restarting just
-  // after the hour would skip this week's run: only write the scheduler when it is missing or changed.
-  const existing = await queue.queue.getJobScheduler(config.schedulerId);
-  if (!existing || existing.pattern !== config.cron || (existing.tz ?? 'UTC') !== config.timezone)
-    await queue.queue.upsertJobScheduler(
-      config.schedulerId,
-      { pattern: config.cron, tz: config.timezone },
-      {
-        name: driftQueue.jobName,
-        data: { trigger: 'schedule' },
-        // A provider outage during the check is retried over the following hours, not in a tight loop.
-        opts: { attempts: 4, backoff: { type: 'exponential', delay: 15 * 60_000 }, ...RETENTION },
-      },
-    );
+  await queue.ensureScheduler(config.schedulerId, { pattern: config.cron, tz: config.timezone });
   const worker = startConsumer(
     driftQueue,
     deps.ctx,
@@ -54,7 +41,10 @@ export async function startDrift(
   };
 }
 
-/** Queues a check now, outside the schedule (the `pnpm ops drift run` command). */
+/**
+ * Queues a check now, outside the schedule (the `pnpm ops drift run` command). It gets the drift queue's
+ * declared policy like the scheduled job: a provider outage is retried over hours, not dead-lettered.
+ */
 export async function requestDriftCheck(ctx: QueueContext, at = new Date()): Promise<string> {
   const queue = openQueue(driftQueue, ctx);
   const id = `manual-${at.getTime()}`;

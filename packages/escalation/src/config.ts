@@ -14,9 +14,12 @@ export const EscalationConfig = z.object({
   highPriorityMinConfidence: z.number().min(0).max(1).default(DEFAULT_THRESHOLDS.highPriorityMinConfidence),
   webhooks: z.partialRecord(Team, TeamWebhook).default({}),
   webhookTimeoutMs: z.number().int().positive().default(10_000),
-  webhookAttempts: z.number().int().positive().default(8),
-  /** First retry delay of a failed webhook POST; BullMQ doubles it on each further attempt. */
-  webhookBackoffMs: z.number().int().positive().default(2_000),
+  /**
+   * Overrides of the webhook queue's declared retries (the queue catalog holds the defaults): attempts,
+   * and the first retry delay of a failed POST, which BullMQ doubles on each further attempt.
+   */
+  webhookAttempts: z.number().int().positive().optional(),
+  webhookBackoffMs: z.number().int().positive().optional(),
   webhookConcurrency: z.number().int().positive().default(8),
 });
 export type EscalationConfig = z.infer<typeof EscalationConfig>;

@@ -1,5 +1,5 @@
 import type { Job, Worker } from 'bullmq';
-import { applyGuardrails, createKeywordMatcher, ticketText, type Priority, type Team } from '@switchboard/core';
+import { applyGuardrails, createKeywordMatcher, ticketText, type Team } from '@switchboard/core';
 import {
   decisionsQueue,
   humanReviewQueue,
@@ -25,9 +25,6 @@ export interface EscalationDeps {
   pilot?: PilotLedger;
   onExhausted: (job: Job, err: Error) => Promise<void>;
 }
-
-/** Reviewers see high-priority tickets first (BullMQ: lower number, earlier). */
-const REVIEW_PRIORITY: Record<Priority, number> = { high: 1, medium: 2, low: 3 };
 
 /**
  * Applies the human-override rules to every decision, then puts the ticket in exactly one place: its
@@ -73,7 +70,8 @@ export function startEscalation(
       const routed: RoutedTicket = { ticket, record, route, routedAt: new Date().toISOString() };
       const jobId = jobIdForTicket(ticket.id);
       if (route.escalated) {
-        await review.add(jobId, routed, { priority: REVIEW_PRIORITY[record.decision?.priority ?? 'high'] });
+        // The review queue's declared priority rule puts high-priority tickets first.
+        await review.add(jobId, routed);
       } else {
         await delivery.deliver(routed);
       }

@@ -17,13 +17,21 @@ export interface TeamDelivery {
 
 /**
  * The one path a ticket takes to its team, whether a machine or a person routed it: the team queue
- * under the ticket's job id (so a repeat adds nothing), then the webhook with retries and backoff.
+ * under the ticket's job id (so a repeat adds nothing), then the webhook with its queue's retries and backoff.
  */
 export function teamDelivery(
   ctx: QueueContext,
-  opts: { webhookTeams: ReadonlySet<Team>; webhookAttempts: number; webhookBackoffMs: number },
+  opts: {
+    webhookTeams: ReadonlySet<Team>;
+    /** Overrides of the webhook queue's declared retries (WEBHOOK_ATTEMPTS, WEBHOOK_BACKOFF_MS). */
+    webhookAttempts?: number | undefined;
+    webhookBackoffMs?: number | undefined;
+  },
 ): TeamDelivery {
-  const webhooks = openQueue(webhooksQueue, ctx);
+  const webhooks = openQueue(webhooksQueue, ctx, {
+    attempts: opts.webhookAttempts,
+    backoffDelayMs: opts.webhookBackoffMs,
+  });
   const teams = Object.fromEntries(TEAMS.map((t) => [t, openQueue(teamQueue(t), ctx)])) as Record<
     Team,
     Producer<'ticket', ReturnType<typeof teamQueue>['schema']>
@@ -33,10 +41,7 @@ export function teamDelivery(
       const jobId = jobIdForTicket(routed.ticket.id);
       await teams[routed.route.team].add(jobId, routed);
       if (opts.webhookTeams.has(routed.route.team)) {
-        await webhooks.add(jobId, routed, {
-          attempts: opts.webhookAttempts,
-          backoff: { type: 'exponential', delay: opts.webhookBackoffMs },
-        });
+        await webhooks.add(jobId, routed);
       }
     },
     async close() {

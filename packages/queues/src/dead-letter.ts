@@ -90,7 +90,7 @@ export function deadLetterWriter(
           // Only if no route was stored before: a ticket already delivered must not also reach a human.
           const ours = stored === JSON.stringify(routed.route);
           if (ours) {
-            await review.add(jobId, routed, { priority: 1 });
+            await review.add(jobId, routed);
             ctx.metrics?.routed(routed.route);
           }
           const escalated = ours || (JSON.parse(stored) as { escalated?: boolean }).escalated === true;

@@ -1,44 +1,166 @@
 import type { z } from 'zod';
-import { TEAMS, type Team } from '@switchboard/core';
+import { REASON, TEAMS, type Priority, type Team } from '@switchboard/core';
+import { retrying, STANDARD_POLICY, type JobPolicy } from './job-policy.js';
 import { AlertJob, DeadLetterJob, DecisionJob, DriftJob, RoutedTicket, TicketJob } from './payloads.js';
 
+/** Who adds, who takes, and what a job carries, in words for the README's generated queue table. */
+export interface QueueDoc {
+  producer: string;
+  consumer: string;
+  payload: string;
+  jobId: string;
+  /** The env variables that change the retry policy per deployment, if any. */
+  overrides?: string;
+  /** Queues that share one row of the table (the per-team queues). */
+  family?: string;
+}
+
+/** A job's BullMQ priority from its payload (lower runs, or is listed, first). */
+export interface PriorityRule<T> {
+  of(data: T): number;
+  describe: string;
+}
+
+/** The queue is fed by a BullMQ job scheduler; its period comes from the owning app's config. */
+export interface SchedulerDecl<T> {
+  data: T;
+  describe: string;
+}
+
 /**
- * A queue, declared once: its name in Redis, its one job name and the zod schema of its payload.
- * Producers and consumers both take these, so a wrong payload is a compile error, and a payload that
- * arrives malformed anyway (an old producer, a hand-made job) is caught by the schema at the consumer.
+ * A queue, declared once: its name in Redis, its one job name, the zod schema of its payload, and the
+ * policy every job of it gets (retries, backoff, retention, priority), whoever adds the job. Producers
+ * and consumers both take these, so a wrong payload is a compile error, and a payload that arrives
+ * malformed anyway (an old producer, a hand-made job) is caught by the schema at the consumer.
  * Names are a storage format: renaming one strands the jobs already in Redis.
  */
 export interface QueueDef<Name extends string, Schema extends z.ZodType> {
   readonly queueName: string;
   readonly jobName: Name;
   readonly schema: Schema;
+  readonly policy: JobPolicy;
+  readonly priority?: PriorityRule<z.output<Schema>>;
+  readonly scheduler?: SchedulerDecl<z.input<Schema>>;
+  readonly doc: QueueDoc;
 }
 
 const define = <Name extends string, Schema extends z.ZodType>(
   queueName: string,
   jobName: Name,
   schema: Schema,
-): QueueDef<Name, Schema> => ({ queueName, jobName, schema });
+  rest: Omit<QueueDef<Name, Schema>, 'queueName' | 'jobName' | 'schema' | 'policy'> & { policy?: JobPolicy },
+): QueueDef<Name, Schema> => ({ queueName, jobName, schema, ...rest, policy: rest.policy ?? STANDARD_POLICY });
 
-export const ticketsQueue = define('tickets', 'classify', TicketJob);
-export const decisionsQueue = define('decisions', 'route', DecisionJob);
-export const humanReviewQueue = define('human-review', 'review', RoutedTicket);
+const TICKET_JOB_ID = '`t-<ticket id>`';
+
+export const ticketsQueue = define('tickets', 'classify', TicketJob, {
+  doc: {
+    producer: 'ingest (`POST /v1/tickets`)',
+    consumer: 'classifier',
+    payload: 'the ticket; how often a 429 put it back to wait',
+    jobId: TICKET_JOB_ID,
+  },
+});
+
+export const decisionsQueue = define('decisions', 'route', DecisionJob, {
+  doc: {
+    producer: 'classifier',
+    consumer: 'escalation',
+    payload: 'the ticket and its decision record',
+    jobId: TICKET_JOB_ID,
+  },
+});
+
+/** BullMQ: a lower number runs (here: is listed) earlier. */
+const REVIEW_PRIORITY: Record<Priority, number> = { high: 1, medium: 2, low: 3 };
+
+export const humanReviewQueue = define('human-review', 'review', RoutedTicket, {
+  // Reviewers see high priority first; a ticket with no machine priority, or one the pipeline gave
+  // up on, is treated as urgent.
+  priority: {
+    of: (routed) =>
+      routed.route.reasons.includes(REASON.pipelineFailed)
+        ? REVIEW_PRIORITY.high
+        : REVIEW_PRIORITY[routed.record.decision?.priority ?? 'high'],
+    describe: 'high 1, medium 2, low 3; no machine priority or `pipeline_failed`: 1',
+  },
+  doc: {
+    producer: 'escalation (escalated tickets), dead letter (tickets the pipeline gave up on)',
+    consumer: 'review desk (people; no worker)',
+    payload: 'the ticket, its decision record and route (reasons)',
+    jobId: TICKET_JOB_ID,
+  },
+});
+
 /** Signed webhook POSTs to teams that configured one; the secret stays in config, never in Redis. */
-export const webhooksQueue = define('team-webhooks', 'deliver', RoutedTicket);
-export const deadLetterQueue = define('dead-letter', 'dead', DeadLetterJob);
-/** Fed by one job scheduler, so however many drift processes run, each period runs once. */
-export const driftQueue = define('drift', 'check', DriftJob);
-export const alertsQueue = define('alerts', 'post', AlertJob);
+export const webhooksQueue = define('team-webhooks', 'deliver', RoutedTicket, {
+  // A receiver that is down for a while is retried for minutes before dead letter.
+  policy: retrying(8, { type: 'exponential', delayMs: 2_000 }),
+  doc: {
+    producer: 'escalation, review desk (teams with a webhook)',
+    consumer: 'escalation (signed POST to the team)',
+    payload: 'the routed ticket',
+    jobId: TICKET_JOB_ID,
+    overrides: '`WEBHOOK_ATTEMPTS`, `WEBHOOK_BACKOFF_MS`',
+  },
+});
+
+export const deadLetterQueue = define('dead-letter', 'dead', DeadLetterJob, {
+  doc: {
+    producer: 'any worker, after a job’s last attempt',
+    consumer: '`ops dead-letter list | replay` (people; no worker)',
+    payload: 'source queue, job name and id, the payload, error, attempts made',
+    jobId: '`<queue>--<job id>`',
+  },
+});
+
+/**
+ * Fed by one job scheduler, so however many drift processes run, each period runs once. A provider
+ * outage during the check is retried over the following hours, not in a tight loop, whether the job
+ * came from the schedule or from `ops drift run`.
+ */
+export const driftQueue = define('drift', 'check', DriftJob, {
+  policy: retrying(4, { type: 'exponential', delayMs: 15 * 60_000 }),
+  scheduler: { data: { trigger: 'schedule' }, describe: 'weekly, `DRIFT_CRON` (UTC)' },
+  doc: {
+    producer: 'drift’s job scheduler; `ops drift run`',
+    consumer: 'drift',
+    payload: '`trigger`: schedule or manual',
+    jobId: 'the scheduler’s; `manual-<millis>`',
+  },
+});
+
+/** Ten attempts from 10 s doubling: an alert outlasts a Slack incident of a few hours before dead letter. */
+export const alertsQueue = define('alerts', 'post', AlertJob, {
+  policy: retrying(10, { type: 'exponential', delayMs: 10_000 }),
+  doc: {
+    producer: 'drift',
+    consumer: 'drift (posts to Slack)',
+    payload: 'channel, text, kind',
+    jobId: '`alert-<kind>-<key>`',
+  },
+});
 
 export type TeamQueueDef = QueueDef<'ticket', typeof RoutedTicket>;
 const teamQueues = Object.fromEntries(
-  TEAMS.map((team) => [team, define(`team-${team.replaceAll('_', '-')}`, 'ticket', RoutedTicket)]),
+  TEAMS.map((team) => [
+    team,
+    define(`team-${team.replaceAll('_', '-')}`, 'ticket', RoutedTicket, {
+      doc: {
+        producer: 'escalation, review desk',
+        consumer: 'the team’s own tools',
+        payload: 'the routed ticket',
+        jobId: TICKET_JOB_ID,
+        family: '`team-<team>`',
+      },
+    }),
+  ]),
 ) as Record<Team, TeamQueueDef>;
 
 /** The queue a team's tools consume. One per team so that each team drains at its own pace. */
 export const teamQueue = (team: Team): TeamQueueDef => teamQueues[team];
 
-/** Every queue of the fleet, for dashboards, metrics and clean-up. */
+/** Every queue of the fleet, for dashboards, metrics, clean-up and the README's queue table. */
 export const allQueueDefs = (): QueueDef<string, z.ZodType>[] => [
   ticketsQueue,
   decisionsQueue,

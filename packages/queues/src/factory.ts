@@ -13,6 +13,7 @@ import type { z } from 'zod';
 import { describeZodError } from '@switchboard/core';
 import type { Logger, PipelineMetrics } from '@switchboard/runtime';
 import type { QueueDef } from './definitions.js';
+import { jobsOptionsOf, withOverride, type RetryOverride } from './job-policy.js';
 
 export interface QueueContext {
   connection: ConnectionOptions;
@@ -32,26 +33,24 @@ export interface QueueContext {
 }
 
 /**
- * Completed and failed jobs are kept long enough for job-id de-duplication and inspection, never
- * forever, and never longer than a ticket record (at least MIN_RECORD_RETENTION_DAYS): a job that
- * outlived its record would make a re-sent ticket id a silent no-op.
+ * The one place a BullMQ Queue is made: with the queue's declared policy as every job's defaults and
+ * an error listener. Most code wants `openQueue` (adding) or `inspectQueue` (reading); this is for
+ * tools that need BullMQ's own object, such as Bull Board.
  */
-export const JOB_RETENTION_DAYS = 7;
-export const MIN_RECORD_RETENTION_DAYS = JOB_RETENTION_DAYS + 1;
-export const RETENTION: Pick<JobsOptions, 'removeOnComplete' | 'removeOnFail'> = {
-  removeOnComplete: { age: JOB_RETENTION_DAYS * 24 * 3600, count: 100_000 },
-  removeOnFail: { age: JOB_RETENTION_DAYS * 24 * 3600, count: 100_000 },
-};
-
-export const DEFAULT_JOB_OPTIONS: JobsOptions = {
-  attempts: 5,
-  backoff: { type: 'exponential', delay: 1_000 },
-  ...RETENTION,
-};
+export function openBullQueue(def: QueueDef<string, z.ZodType>, ctx: QueueContext, override?: RetryOverride): Queue {
+  const queue = new Queue(def.queueName, {
+    connection: ctx.connection,
+    prefix: ctx.prefix,
+    defaultJobOptions: jobsOptionsOf(withOverride(def.policy, override)),
+  });
+  queue.on('error', (err) => ctx.logger.error({ err, queue: def.queueName }, 'queue error'));
+  return queue;
+}
 
 /**
- * The producer side of a declared queue: `add` only takes that queue's payload type, and every job
- * gets an id so that adding the same ticket twice is one job while BullMQ keeps it.
+ * The producer side of a declared queue: `add` only takes that queue's payload type, every job gets
+ * an id so that adding the same ticket twice is one job while BullMQ keeps it, and every job gets the
+ * queue's declared policy (retries, backoff, retention, priority) without the caller passing it.
  */
 export class Producer<N extends string, S extends z.ZodType> {
   constructor(
@@ -60,33 +59,50 @@ export class Producer<N extends string, S extends z.ZodType> {
     private readonly metrics?: PipelineMetrics,
   ) {}
 
+  /** `opts` is for tests and one-off tools; the queue's policy is already applied. */
   async add(jobId: string, data: z.output<S>, opts: JobsOptions = {}): Promise<void> {
-    await this.queue.add(this.def.jobName, data, { ...opts, jobId });
+    await this.queue.add(this.def.jobName, data, { ...this.priorityOf(data), ...opts, jobId });
     this.metrics?.jobsAdded(this.def.queueName);
   }
 
-  /** One round trip for many jobs; each keeps its own id and the queue's default options. */
+  /** One round trip for many jobs; each keeps its own id and the queue's policy. */
   async addMany(items: readonly { jobId: string; data: z.output<S> }[]): Promise<void> {
-    await this.queue.addBulk(items.map(({ jobId, data }) => ({ name: this.def.jobName, data, opts: { jobId } })));
+    await this.queue.addBulk(
+      items.map(({ jobId, data }) => ({ name: this.def.jobName, data, opts: { ...this.priorityOf(data), jobId } })),
+    );
     this.metrics?.jobsAdded(this.def.queueName, items.length);
+  }
+
+  /**
+   * Creates or updates the queue's declared job scheduler. Upserting replaces the waiting job with one
+   * for the *next* slot, so a process restarting just after the hour would skip this period's run:
+   * the scheduler is only written when it is missing or its pattern or time zone changed.
+   */
+  async ensureScheduler(id: string, repeat: { pattern: string; tz: string }): Promise<void> {
+    const scheduler = this.def.scheduler;
+    if (!scheduler) throw new Error(`queue ${this.def.queueName} declares no job scheduler`);
+    const existing = await this.queue.getJobScheduler(id);
+    if (existing && existing.pattern === repeat.pattern && (existing.tz ?? 'UTC') === repeat.tz) return;
+    // The template's options are the queue's defaults (BullMQ merges them in): the declared policy.
+    await this.queue.upsertJobScheduler(id, repeat, { name: this.def.jobName, data: scheduler.data });
   }
 
   close(): Promise<void> {
     return this.queue.close();
   }
+
+  private priorityOf(data: z.output<S>): Pick<JobsOptions, 'priority'> {
+    return this.def.priority ? { priority: this.def.priority.of(data) } : {};
+  }
 }
 
+/** A producer for a declared queue; `override` is a deployment's retry setting (e.g. WEBHOOK_ATTEMPTS). */
 export function openQueue<N extends string, S extends z.ZodType>(
   def: QueueDef<N, S>,
   ctx: QueueContext,
+  override?: RetryOverride,
 ): Producer<N, S> {
-  const queue = new Queue(def.queueName, {
-    connection: ctx.connection,
-    prefix: ctx.prefix,
-    defaultJobOptions: DEFAULT_JOB_OPTIONS,
-  });
-  queue.on('error', (err) => ctx.logger.error({ err, queue: def.queueName }, 'queue error'));
-  return new Producer(def, queue, ctx.metrics);
+  return new Producer(def, openBullQueue(def, ctx, override), ctx.metrics);
 }
 
 export class InvalidPayloadError extends UnrecoverableError {

@@ -1,8 +1,8 @@
-import { Queue } from 'bullmq';
 import type { z } from 'zod';
 import type { FleetState } from '@switchboard/runtime';
 import { allQueueDefs, deadLetterQueue, type QueueDef } from './definitions.js';
 import type { QueueContext } from './factory.js';
+import { inspectQueue } from './inspector.js';
 
 /** The states that make a queue's depth; completed jobs are history, not backlog. */
 export const DEPTH_STATES = ['waiting', 'prioritized', 'active', 'delayed', 'failed'] as const;
@@ -21,20 +21,16 @@ export function openFleetStateReader(
   ctx: QueueContext,
   defs: readonly QueueDef<string, z.ZodType>[] = allQueueDefs(),
 ): FleetStateReader {
-  const queues = defs.map((def) => {
-    const queue = new Queue(def.queueName, { connection: ctx.connection, prefix: ctx.prefix });
-    queue.on('error', (err) => ctx.logger.error({ err, queue: def.queueName }, 'queue error'));
-    return { name: def.queueName, queue };
-  });
+  const queues = defs.map((def) => inspectQueue(def, ctx));
   return {
     async read() {
-      const counts = await Promise.all(queues.map(({ queue }) => queue.getJobCounts(...DEPTH_STATES)));
-      const depths = queues.map(({ name }, i) => ({ queue: name, counts: counts[i] ?? {} }));
+      const counts = await Promise.all(queues.map((q) => q.counts(...DEPTH_STATES)));
+      const depths = queues.map(({ queueName }, i) => ({ queue: queueName, counts: counts[i] ?? {} }));
       const dead = depths.find((d) => d.queue === deadLetterQueue.queueName);
       return { queues: depths, deadLetterJobs: Object.values(dead?.counts ?? {}).reduce((a, b) => a + b, 0) };
     },
     async close() {
-      await Promise.all(queues.map(({ queue }) => queue.close()));
+      await Promise.all(queues.map((q) => q.close()));
     },
   };
 }

@@ -11,3 +11,5 @@ export * from './traffic-stats.js';
 export * from './fleet-state-reader.js';
 export * from './rollout-stage.js';
 export * from './pilot-ledger.js';
+export * from './job-policy.js';
+export * from './inspector.js';

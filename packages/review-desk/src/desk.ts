@@ -1,12 +1,13 @@
-import { Queue } from 'bullmq';
 import type { RedisClient as Redis } from '@switchboard/queues';
 import { z } from 'zod';
 import { Category, Priority, Team, type RoutingTable } from '@switchboard/core';
 import type { TeamDelivery } from '@switchboard/escalation';
 import {
   humanReviewQueue,
+  inspectQueue,
   jobIdForTicket,
   Resolution,
+  type QueueInspector,
   type PilotLedger,
   type RoutedTicket,
   type TicketStore,
@@ -56,7 +57,7 @@ export interface DeskDeps {
 export class ReviewDesk {
   readonly claims: ClaimStore;
   private readonly truth: GroundTruth;
-  private readonly queue: Queue;
+  private readonly queue: QueueInspector<RoutedTicket>;
   private readonly clock: () => Date;
 
   constructor(
@@ -66,8 +67,7 @@ export class ReviewDesk {
     this.clock = deps.clock ?? (() => new Date());
     this.claims = new ClaimStore(deps.redis, deps.prefix, this.clock);
     this.truth = new GroundTruth(deps.redis, deps.prefix, config.retentionDays * 86_400, config.candidatesMax);
-    this.queue = new Queue(humanReviewQueue.queueName, { connection: deps.redis, prefix: deps.prefix });
-    this.queue.on('error', (err) => deps.log.error({ err }, 'review queue error'));
+    this.queue = inspectQueue(humanReviewQueue, { connection: deps.redis, prefix: deps.prefix, logger: deps.log });
   }
 
   get routing(): RoutingTable {
@@ -83,11 +83,11 @@ export class ReviewDesk {
 
   /** A waiting ticket, or not_found when it is no longer waiting (resolved, or never escalated). */
   async item(ticketId: string): Promise<ReviewItem> {
-    const job = await this.queue.getJob(jobIdForTicket(ticketId));
-    const state = job ? await job.getState() : undefined;
+    const entry = await this.queue.get(jobIdForTicket(ticketId));
+    const state = entry ? await entry.job.getState() : undefined;
     const item =
-      job && (state === 'waiting' || state === 'prioritized')
-        ? toItem(job, await this.claims.get(ticketId), this.config, this.clock().getTime())
+      entry && (state === 'waiting' || state === 'prioritized')
+        ? toItem(entry, await this.claims.get(ticketId), this.config, this.clock().getTime())
         : null;
     if (!item) throw new DeskError('not_found', `ticket ${ticketId} is not waiting for review`);
     return item;
@@ -175,8 +175,7 @@ export class ReviewDesk {
       receivedAt: resolution.resolvedAt,
       source: 'review_desk',
     });
-    const job = await this.queue.getJob(jobIdForTicket(ticketId));
-    await job?.remove();
+    await this.queue.remove(jobIdForTicket(ticketId));
     await this.claims.release(ticketId, resolution.reviewer);
     this.deps.log.info({ ticketId, team: resolution.team, changed: resolution.changed }, 'ticket resolved by a person');
     return resolution;

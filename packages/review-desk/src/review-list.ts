@@ -1,6 +1,5 @@
-import type { Job, Queue } from 'bullmq';
 import type { Priority } from '@switchboard/core';
-import { humanReviewQueue, ticketIdFromJobId, type RoutedTicket } from '@switchboard/queues';
+import { ticketIdFromJobId, type InspectedJob, type QueueInspector, type RoutedTicket } from '@switchboard/queues';
 import type { Claim, ClaimStore } from './claims.js';
 import type { ReviewDeskConfig } from './config.js';
 
@@ -16,15 +15,19 @@ export interface ReviewItem {
 
 const RANK: Record<Priority, number> = { high: 0, medium: 1, low: 2 };
 
-export function toItem(job: Job, claim: Claim | null, config: ReviewDeskConfig, now: number): ReviewItem | null {
-  const parsed = humanReviewQueue.schema.safeParse(job.data);
-  if (!parsed.success || !job.id) return null;
-  const routed = parsed.data;
+export function toItem(
+  entry: InspectedJob<RoutedTicket>,
+  claim: Claim | null,
+  config: ReviewDeskConfig,
+  now: number,
+): ReviewItem | null {
+  if (!entry.ok || !entry.id) return null;
+  const routed = entry.data;
   const priority = routed.record.decision?.priority ?? 'high';
   // The customer has been waiting since the ticket arrived, not since it reached this queue.
   const waitingMs = Math.max(0, now - Date.parse(routed.ticket.receivedAt));
   return {
-    ticketId: ticketIdFromJobId(job.id),
+    ticketId: ticketIdFromJobId(entry.id),
     routed,
     priority,
     waitingMs,
@@ -48,19 +51,19 @@ export interface WaitingList {
  * priority, then arrival, so the first `listLimit` read are the most urgent.
  */
 export async function listWaiting(
-  queue: Queue,
+  queue: QueueInspector<RoutedTicket>,
   claims: ClaimStore,
   config: ReviewDeskConfig,
   now: number,
 ): Promise<WaitingList> {
   // Ascending: highest priority (lowest number), then oldest. BullMQ's default order is the reverse,
   // which past the limit would have listed the least urgent tickets and hidden the urgent ones.
-  const [listed, total] = await Promise.all([
-    queue.getJobs(['prioritized', 'waiting'], 0, config.listLimit - 1, true),
-    queue.getJobCountByTypes('prioritized', 'waiting'),
+  const [jobs, counts] = await Promise.all([
+    queue.list(['prioritized', 'waiting'], { start: 0, end: config.listLimit - 1, asc: true }),
+    queue.counts('prioritized', 'waiting'),
   ]);
-  const jobs = listed.filter((j): j is Job => Boolean(j));
-  const held = await claims.getMany(jobs.map((j) => ticketIdFromJobId(j.id ?? '')));
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  const held = await claims.getMany(jobs.map((j) => ticketIdFromJobId(j.id)));
   const items: ReviewItem[] = [];
   let unreadable = 0;
   jobs.forEach((job, i) => {
