@@ -11,6 +11,8 @@ export interface QueueDoc {
   jobId: string;
   /** The env variables that change the retry policy per deployment, if any. */
   overrides?: string;
+  /** No worker: people read the jobs (through an inspector) and remove them, so no retry ever runs. */
+  readByPeople?: boolean;
   /** Queues that share one row of the table (the per-team queues). */
   family?: string;
 }
@@ -86,7 +88,8 @@ export const humanReviewQueue = define('human-review', 'review', RoutedTicket, {
   },
   doc: {
     producer: 'escalation (escalated tickets), dead letter (tickets the pipeline gave up on)',
-    consumer: 'review desk (people; no worker)',
+    consumer: 'review desk (people)',
+    readByPeople: true,
     payload: 'the ticket, its decision record and route (reasons)',
     jobId: TICKET_JOB_ID,
   },
@@ -108,7 +111,8 @@ export const webhooksQueue = define('team-webhooks', 'deliver', RoutedTicket, {
 export const deadLetterQueue = define('dead-letter', 'dead', DeadLetterJob, {
   doc: {
     producer: 'any worker, after a job’s last attempt',
-    consumer: '`ops dead-letter list | replay` (people; no worker)',
+    consumer: '`ops dead-letter list | replay` (people)',
+    readByPeople: true,
     payload: 'source queue, job name and id, the payload, error, attempts made',
     jobId: '`<queue>--<job id>`',
   },
@@ -121,9 +125,9 @@ export const deadLetterQueue = define('dead-letter', 'dead', DeadLetterJob, {
  */
 export const driftQueue = define('drift', 'check', DriftJob, {
   policy: retrying(4, { type: 'exponential', delayMs: 15 * 60_000 }),
-  scheduler: { data: { trigger: 'schedule' }, describe: 'weekly, `DRIFT_CRON` (UTC)' },
+  scheduler: { data: { trigger: 'schedule' }, describe: '`DRIFT_CRON`, Monday 06:00 UTC by default' },
   doc: {
-    producer: 'drift’s job scheduler; `ops drift run`',
+    producer: '`ops drift run`',
     consumer: 'drift',
     payload: '`trigger`: schedule or manual',
     jobId: 'the scheduler’s; `manual-<millis>`',

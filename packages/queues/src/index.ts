@@ -13,3 +13,5 @@ export * from './rollout-stage.js';
 export * from './pilot-ledger.js';
 export * from './job-policy.js';
 export * from './inspector.js';
+export * from './generated-section.js';
+export * from './queue-table.js';
