@@ -12,7 +12,7 @@ import { dropPrefix, testLogger, TEST_REDIS_URL, uniquePrefix, waitFor } from '@
 import { alertsProducer, type Alerts } from './alerts.js';
 import { DriftConfig } from './config.js';
 import { requestDriftCheck, startDrift, type DriftService } from './service.js';
-import { startDriftRig, type DriftRig } from './test-setup.js';
+import { startDriftRig, type DriftRig } from './testing/drift-rig.js';
 
 const FIFTEEN_MINUTES = 15 * 60_000;
 

@@ -125,7 +125,10 @@ export const deadLetterQueue = define('dead-letter', 'dead', DeadLetterJob, {
  */
 export const driftQueue = define('drift', 'check', DriftJob, {
   policy: retrying(4, { type: 'exponential', delayMs: 15 * 60_000 }),
-  scheduler: { data: { trigger: 'schedule' }, describe: '`DRIFT_CRON`, Monday 06:00 UTC by default' },
+  scheduler: {
+    data: { trigger: 'schedule' },
+    describe: '`DRIFT_CRON` in `DRIFT_TIMEZONE`, Monday 06:00 UTC by default',
+  },
   doc: {
     producer: '`ops drift run`',
     consumer: 'drift',
