@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import {
   buildTiers,
   classifierConfigFromEnv,
+  describeLocalModel,
   FallbackView,
   openConfiguredModel,
   RolloutView,
@@ -83,6 +84,7 @@ await runApp(logger, async () => {
     {
       tiers: tiers.map((t) => ({ name: t.name, threshold: t.threshold })),
       localModel: holder?.current().meta.modelVersion,
+      localModelFit: holder ? describeLocalModel(holder.current().meta) : undefined,
       thresholdsCalibratedAt: thresholds?.calibratedAt,
       promptVersion: prompt.version,
       concurrency: config.concurrency,

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import {
   buildTiers,
+  checkTrainingOverlap,
   classifierConfigFromEnv,
   observeTiers,
   openModelHolder,
@@ -15,7 +16,7 @@ import { readLabelledSet } from './labelled-set.js';
 import { progressBar } from './progress.js';
 
 export const CALIBRATE_USAGE =
-  'pnpm ops calibrate --set <labelled.jsonl|csv> --target 0.95 [--human-cost 0.50] [--out config/thresholds.json] [--concurrency 4]';
+  'pnpm ops calibrate --set <labelled.jsonl|csv> --target 0.95 [--human-cost 0.50] [--out config/thresholds.json] [--concurrency 4] [--allow-overlap]';
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 const fmtThresholds = (p: CurvePoint): string =>
@@ -46,7 +47,11 @@ export async function calibrate(
   userPath: (p: string) => string,
   logger: Logger,
 ): Promise<void> {
-  const o = options(argv, ['set', 'target', 'human-cost', 'out', 'concurrency']);
+  const allowOverlap = argv.includes('--allow-overlap');
+  const o = options(
+    argv.filter((a) => a !== '--allow-overlap'),
+    ['set', 'target', 'human-cost', 'out', 'concurrency'],
+  );
   if (!o.set || !o.target) throw new Error(`--set and --target are required\n${CALIBRATE_USAGE}`);
   const target = Number(o.target);
   const humanCostUsd = Number(o['human-cost'] ?? 0.5);
@@ -63,6 +68,8 @@ export async function calibrate(
     // Critical tickets never reach a tier in production, so they say nothing about thresholds.
     const critical = createKeywordMatcher(config.criticalKeywords);
     const rows = (await readLabelledSet(userPath(o.set))).filter((r) => critical.first(ticketText(r)) === undefined);
+    const overlap = checkTrainingOverlap(rows, holder?.current(), { allowOverlap });
+    if (overlap) console.error(overlap);
     console.log(
       `calibrating ${tiers.map((t) => t.name).join(' → ')} on ${rows.length} tickets (critical ones excluded), target ${pct(target)}, human $${humanCostUsd}/ticket`,
     );

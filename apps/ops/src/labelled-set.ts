@@ -5,6 +5,7 @@ import { z } from 'zod';
 
 /** Rows of the project's eval sets carry their labels under `expected`. */
 const EvalRow = z.object({
+  id: z.string().optional(),
   subject: z.string().default(''),
   body: z.string().min(1),
   language: z.string().optional(),
@@ -23,6 +24,7 @@ export async function readLabelledSet(path: string): Promise<LabelledTicket[]> {
         if (!row.success) throw new Error(`${path}:${i + 1}: ${row.error.issues[0]?.message ?? 'invalid row'}`);
         return [
           {
+            id: row.data.id,
             subject: row.data.subject,
             body: row.data.body,
             category: row.data.expected.category,

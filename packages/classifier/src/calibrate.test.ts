@@ -1,13 +1,60 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { searchThresholds } from '@switchboard/core';
+import { parseLocalModel, readLabelledTickets, trainLocalModel } from '@switchboard/local-model';
 import { loadPrompt } from '@switchboard/llm';
 import { decisionJson, startFakeOpenAI, type FakeProvider } from '@switchboard/testkit';
-import { observeTiers, ThresholdsFile } from './calibrate.js';
+import { CalibrationOverlapError, checkTrainingOverlap, observeTiers, ThresholdsFile } from './calibrate.js';
 import { ClassifierConfig } from './config.js';
 import { buildTiers } from './tiers.js';
 
 const PROMPT = fileURLToPath(new URL('../../../prompts/routing_prompt.txt', import.meta.url));
+const TRAIN = fileURLToPath(new URL('../../../eval/training/switchboard-train.jsonl', import.meta.url));
+
+describe('a calibration set that overlaps the training data', () => {
+  let train: Awaited<ReturnType<typeof readLabelledTickets>>;
+  let trained: ReturnType<typeof trainLocalModel>;
+  beforeAll(async () => {
+    train = (await readLabelledTickets(TRAIN)).slice(0, 300);
+    trained = trainLocalModel(train, { seed: 1, epochs: 3 });
+  });
+
+  const novel = {
+    subject: 'Webhook retries',
+    body: 'How many times do you retry a webhook that answered 503?',
+    category: 'technical' as const,
+  };
+  const fresh = [novel];
+
+  it('is refused, naming how many rows overlap and showing some', () => {
+    const set = [...fresh, ...train.slice(0, 3), { ...novel, id: train[5]?.id, body: 'reworded entirely' }];
+    let error: unknown;
+    try {
+      checkTrainingOverlap(set, trained.model);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(CalibrationOverlapError);
+    expect((error as Error).message).toMatch(
+      /^4 of 5 tickets in this set are in the local model's training data \(4 by id, 3 by text\)/,
+    );
+    expect((error as Error).message).toContain(`row 2 (id ${train[0]?.id})`);
+    expect((error as Error).message).toMatch(/--allow-overlap/);
+  });
+
+  it('goes on with --allow-overlap, saying loudly that the figures are optimistic', () => {
+    const warning = checkTrainingOverlap([...fresh, ...train.slice(0, 3)], trained.model, { allowOverlap: true });
+    expect(warning).toMatch(/^WARNING: 3 of 4 tickets/);
+    expect(warning).toMatch(/OPTIMISTIC/);
+  });
+
+  it('passes a set the model never saw, and says when an old model file cannot be checked', () => {
+    expect(checkTrainingOverlap(fresh, trained.model)).toBeNull();
+    const { outOfDomain: _gate, trainingRowHashes: _hashes, ...v1 } = trained.file;
+    const old = parseLocalModel(JSON.stringify({ ...v1, formatVersion: 1 }));
+    expect(checkTrainingOverlap(train.slice(0, 3), old)).toMatch(/cannot be checked for overlap/);
+  });
+});
 
 describe('calibration against a paid tier', () => {
   let fake: FakeProvider;

@@ -102,6 +102,42 @@ describe('the local tier in the cascade', () => {
     expect(res.kind === 'record' && res.record.tier).toBe('local');
   });
 
+  it('declines a ticket unlike its training data: the next tier decides, or with none a person, and the record says why', async () => {
+    const subject = 'Reserva de voo cancelada';
+    const body =
+      'Olá, gostaria de saber porque é que a minha reserva de voo para Lisboa foi cancelada sem aviso prévio.';
+    expect(model.predict(subject, body).outOfDomain).toBe(true);
+    // Even with a threshold every answer clears, the local tier does not decide this one.
+    const alone = buildTiers(
+      config(false, { threshold: 0, priorityThreshold: 0 }),
+      await loadPrompt(PROMPT),
+      () => model,
+    );
+    const human = await cascade(alone, subject, body);
+    expect(human.kind === 'record' && human.record).toMatchObject({
+      outcome: 'low_confidence',
+      tier: 'local',
+      notes: ['local_out_of_domain'],
+    });
+    expect(human.kind === 'record' && human.record.attempts[1]).toMatchObject({
+      tier: 'local',
+      outcome: 'below_threshold',
+      error: 'local_out_of_domain',
+    });
+
+    const withModel = buildTiers(
+      config(true, { threshold: 0, priorityThreshold: 0 }),
+      await loadPrompt(PROMPT),
+      () => model,
+    );
+    const cheap = await cascade(withModel, subject, body);
+    expect(cheap.kind === 'record' && cheap.record).toMatchObject({
+      outcome: 'decided',
+      tier: 'cheap',
+      notes: ['local_out_of_domain'],
+    });
+  });
+
   it('keeps its priority only when sure of it: otherwise the next tier decides, or with none, priority medium', async () => {
     const r = rows.find(
       (x) =>

@@ -90,8 +90,8 @@ export async function runCascade(input: TierInput, opts: CascadeOptions): Promis
     record: {
       criticalKeyword: null,
       failureReasons: [],
-      notes: [],
       ...fields,
+      notes: [...declined, ...(fields.notes ?? [])],
       attempts,
       totals: {
         latencyMs: opts.now() - started,
@@ -103,6 +103,9 @@ export async function runCascade(input: TierInput, opts: CascadeOptions): Promis
       ...(opts.redactPii ? { redactions: counts } : {}),
     },
   });
+
+  // Why tiers declined to decide (see TierResult.declined): kept on the record whoever decides.
+  const declined: string[] = [];
 
   // Redacted once, up front: external tiers only ever see this copy, and the record says how much.
   const counts: Redactions = { emails: 0, cards: 0 };
@@ -160,12 +163,22 @@ export async function runCascade(input: TierInput, opts: CascadeOptions): Promis
         sawUnavailable = true;
         break;
       }
-      const confident = result.kind === 'answer' && result.decision.confidence >= tier.threshold;
+      if (result.kind === 'answer' && result.declined !== undefined && !declined.includes(result.declined))
+        declined.push(result.declined);
+      const confident =
+        result.kind === 'answer' && result.declined === undefined && result.decision.confidence >= tier.threshold;
       const priorityUnsure = result.kind === 'answer' && result.priorityConfident === false;
       const laterModel = opts.tiers.slice(index + 1).some((t) => t.isModel);
       const accepted = confident && !(priorityUnsure && laterModel);
       const attempt = attemptOf(tier, result, latency, accepted);
-      attempts.push(confident && !accepted ? { ...attempt, error: NOTE.priorityUnsure } : attempt);
+      const note = result.kind === 'answer' ? result.declined : undefined;
+      attempts.push(
+        note !== undefined
+          ? { ...attempt, error: note }
+          : confident && !accepted
+            ? { ...attempt, error: NOTE.priorityUnsure }
+            : attempt,
+      );
 
       if (result.kind === 'answer') {
         const candidate: Candidate = { tier, index, decision: result.decision, raw: result.raw, model: result.model };

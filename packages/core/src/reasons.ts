@@ -17,6 +17,11 @@ export const REASON = {
 export const NOTE = {
   /** The deciding tier was sure of the category but not the priority; priority was set to medium. */
   priorityUnsure: 'priority_unsure',
+  /**
+   * The local model found the ticket unlike its training data and declined to decide, however sure
+   * its softmax was; the next tier (or a person) decided.
+   */
+  localOutOfDomain: 'local_out_of_domain',
 } as const;
 
 export type ReasonCode = (typeof REASON)[keyof typeof REASON] | `critical_keyword:${string}`;

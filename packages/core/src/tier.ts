@@ -29,6 +29,11 @@ export type TierResult =
       usage: Usage;
       /** False when the tier is sure of the category but not of the priority (the local model). */
       priorityConfident?: boolean;
+      /**
+       * The tier declines to decide, whatever its confidence, and says why (a NOTE code, such as
+       * `local_out_of_domain`): its answer is only a suggestion, and the note goes on the record.
+       */
+      declined?: string;
     }
   | { kind: 'abstain' }
   | { kind: 'invalid'; error: string; raw: string | null; model: string; usage: Usage }
