@@ -99,7 +99,8 @@ async function trainAndScore(train: readonly LabelledTicket[], test: readonly La
       correct: p.category === ticket.category,
       confidence: p.categoryConfidence,
       uncalibrated: raw.predict(ticket.subject, ticket.body).categoryConfidence,
-      taken: categoryThreshold !== null && p.categoryConfidence >= categoryThreshold,
+      // What the local tier does: a ticket the gate finds out of domain is declined, however sure.
+      taken: categoryThreshold !== null && !p.outOfDomain && p.categoryConfidence >= categoryThreshold,
       priorityCorrect: hasPriority ? p.priority === ticket.priority : null,
       priorityConfidence: p.priorityConfidence,
       priorityKept: priorityThresholds.map((t) => hasPriority && t !== null && p.priorityConfidence >= t),

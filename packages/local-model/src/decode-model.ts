@@ -1,10 +1,13 @@
 import { CATEGORIES, PRIORITIES, type Category, type Priority } from '@switchboard/core';
 import { base64ToBytes, bytesToUint16, decodeSortedKeys, unpackTwoBit } from './codec.js';
+import { LEGACY_GATE, type DomainGate } from './domain-gate.js';
 import { LocalModelFileError } from './errors.js';
 import { frequentFirst, permuteRows } from './column-order.js';
 import { KeyTable } from './key-table.js';
 import { LinearLocalModel, type HeadParams } from './linear-local-model.js';
-import { FORMAT_VERSION, LocalModelFile } from './model-file.js';
+import { FORMAT_VERSION, LocalModelFile, LocalModelFileV1, READABLE_FORMAT_VERSIONS } from './model-file.js';
+import type { TrainingRowHashes } from './row-hashes.js';
+import { MIN_TEMPERATURE } from './temperature.js';
 import type { LocalModelMeta } from './types.js';
 
 /**
@@ -18,19 +21,20 @@ export function decodeLocalModel(data: unknown, source: string): LinearLocalMode
   };
   if (typeof data !== 'object' || data === null || Array.isArray(data)) fail('is not a JSON object');
   const version = (data as { formatVersion?: unknown }).formatVersion;
-  if (version !== FORMAT_VERSION) {
+  const readable = READABLE_FORMAT_VERSIONS.join(' or ');
+  if (typeof version !== 'number' || !READABLE_FORMAT_VERSIONS.includes(version)) {
     fail(
       version === undefined
-        ? `has no formatVersion (this build reads formatVersion ${FORMAT_VERSION})`
-        : `has formatVersion ${JSON.stringify(version)}; this build reads formatVersion ${FORMAT_VERSION} (retrain with \`pnpm ops train\`)`,
+        ? `has no formatVersion (this build reads formatVersion ${readable})`
+        : `has formatVersion ${JSON.stringify(version)}; this build reads formatVersion ${readable} (retrain with \`pnpm ops train\`)`,
     );
   }
-  const parsed = LocalModelFile.safeParse(data);
+  const parsed = (version === FORMAT_VERSION ? LocalModelFile : LocalModelFileV1).safeParse(data);
   if (!parsed.success) {
     const issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
     return fail(`does not match the model file schema: ${issues.join('; ')}`);
   }
-  const file = parsed.data;
+  const file: LocalModelFile | LocalModelFileV1 = parsed.data;
   const f = file.features;
   if (f.charMin > f.charMax) fail(`features.charMin ${f.charMin} is above features.charMax ${f.charMax}`);
 
@@ -88,7 +92,10 @@ export function decodeLocalModel(data: unknown, source: string): LinearLocalMode
     if (bytes.length !== cols * k)
       fail(`${name}.weights holds ${bytes.length} values; expected ${cols} columns × ${k} labels = ${cols * k}`);
     const values = new Int8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    return { values, scales: Float64Array.from(h.scales), bias: Float64Array.from(h.bias), temperature: h.temperature };
+    // A file from before the floor may sharpen (T < 1 made an easy calibration split's model look
+    // surer than it is on other text); it is read with the floor applied, as training now fits it.
+    const temperature = Math.max(MIN_TEMPERATURE, h.temperature);
+    return { values, scales: Float64Array.from(h.scales), bias: Float64Array.from(h.bias), temperature };
   };
   if (file.category.labelCategories.length !== file.category.labels.length) {
     fail(
@@ -108,6 +115,27 @@ export function decodeLocalModel(data: unknown, source: string): LinearLocalMode
       }
     : null;
 
+  let outOfDomain: DomainGate = LEGACY_GATE;
+  let trainingRowHashes: TrainingRowHashes | null = null;
+  if (file.formatVersion === FORMAT_VERSION) {
+    const gate = file.outOfDomain;
+    outOfDomain = {
+      coverageCut: gate.coverageCut,
+      energyCut: gate.energyCut,
+      rejectShare: gate.rejectShare,
+      calibrationRows: gate.calibrationRows,
+    };
+    const hashes = (name: 'text' | 'ids'): Uint32Array => {
+      const h = file.trainingRowHashes[name];
+      const bytes = base64ToBytes(h.data) ?? fail(`trainingRowHashes.${name}.data is not valid base64`);
+      return (
+        decodeSortedKeys(bytes, h.count) ??
+        fail(`trainingRowHashes.${name}.data does not hold ${h.count} strictly increasing hashes`)
+      );
+    };
+    trainingRowHashes = { text: hashes('text'), ids: hashes('ids') };
+  }
+
   const meta: LocalModelMeta = {
     formatVersion: file.formatVersion,
     modelVersion: file.modelVersion,
@@ -119,6 +147,8 @@ export function decodeLocalModel(data: unknown, source: string): LinearLocalMode
     metrics: file.metrics,
     fineLabels: file.category.labels,
     thresholds: file.thresholds,
+    outOfDomain,
+    trainingRowHashes,
   };
   const vocab = {
     config: { wordNgrams: f.wordNgrams, charMin: f.charMin, charMax: f.charMax, subject: f.subject },

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Category } from '@switchboard/core';
 import { bytesToBase64, encodeSortedKeys, packTwoBit, uint16ToBytes } from './codec.js';
+import type { DomainGate } from './domain-gate.js';
 import { FORMAT_VERSION, type LocalModelFile, type Threshold } from './model-file.js';
+import type { TrainingRowHashes } from './row-hashes.js';
 import type { QuantizedScorer } from './quantize.js';
 import type { Vocabulary } from './vocabulary.js';
 
@@ -20,7 +22,14 @@ export interface ModelToEncode {
   trainingRows: number;
   metrics: Record<string, number>;
   thresholds: { category: Threshold[]; priority: Threshold[] };
+  outOfDomain: DomainGate & { rejectShare: number };
+  rowHashes: TrainingRowHashes;
 }
+
+const sortedHashes = (h: Uint32Array): { count: number; data: string } => ({
+  count: h.length,
+  data: bytesToBase64(encodeSortedKeys(h)),
+});
 
 function encodeHead(h: EncodedHead): Omit<LocalModelFile['category'], 'labelCategories'> {
   const q = h.scorer;
@@ -57,8 +66,16 @@ export function encodeLocalModel(m: ModelToEncode): LocalModelFile {
   };
   const category = { ...encodeHead(m.category), labelCategories: m.category.labelCategories };
   const priority = m.priority ? encodeHead(m.priority) : null;
+  const outOfDomain: LocalModelFile['outOfDomain'] = {
+    method: 'coverage+energy',
+    coverageCut: m.outOfDomain.coverageCut,
+    energyCut: m.outOfDomain.energyCut,
+    rejectShare: m.outOfDomain.rejectShare,
+    calibrationRows: m.outOfDomain.calibrationRows,
+  };
+  // The gate is part of what the model does, so a different gate is a different version.
   const content = createHash('sha256')
-    .update(JSON.stringify([features, category, priority, m.trainingDataHash]))
+    .update(JSON.stringify([features, category, priority, m.trainingDataHash, outOfDomain]))
     .digest('hex')
     .slice(0, 8);
   const day = m.trainedAt.toISOString().slice(0, 10).replace(/-/g, '');
@@ -73,6 +90,8 @@ export function encodeLocalModel(m: ModelToEncode): LocalModelFile {
     priorities: m.priority ? [...m.priority.labels] : [],
     metrics: m.metrics,
     thresholds: m.thresholds,
+    outOfDomain,
+    trainingRowHashes: { text: sortedHashes(m.rowHashes.text), ids: sortedHashes(m.rowHashes.ids) },
     features,
     category,
     priority,

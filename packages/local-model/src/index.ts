@@ -8,7 +8,17 @@ export {
   type FitSetting,
 } from './train.js';
 export { saveLocalModel, loadLocalModel, parseLocalModel } from './persist.js';
-export { LocalModelFile, FORMAT_VERSION } from './model-file.js';
+export { describeLocalModel } from './describe-model.js';
+export { LocalModelFile, LocalModelFileV1, FORMAT_VERSION, READABLE_FORMAT_VERSIONS } from './model-file.js';
+export { DEFAULT_REJECT_SHARE, LEGACY_GATE, type DomainGate } from './domain-gate.js';
+export { MIN_TEMPERATURE } from './temperature.js';
+export {
+  findTrainingOverlap,
+  normaliseTicketText,
+  trainingRowHashes,
+  type TrainingOverlap,
+  type TrainingRowHashes,
+} from './row-hashes.js';
 export { LocalModelFileError, LabelledDataError } from './errors.js';
 export {
   readLabelledTickets,
@@ -21,6 +31,10 @@ export {
   expectedCalibrationError,
   chooseThreshold,
   chooseCalibratedThreshold,
+  chooseGuardedThreshold,
+  MIN_THRESHOLD,
+  MIN_ERRORS_TO_TAKE_ALL,
+  wilsonLower,
   coverageAt,
   macroF1,
   accuracy,

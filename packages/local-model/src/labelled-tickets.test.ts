@@ -27,6 +27,7 @@ describe('readLabelledTickets', () => {
     );
     expect(await readLabelledTickets(path)).toEqual([
       {
+        id: 'a-1',
         subject: 'Rechnung',
         body: 'Doppelt belastet',
         category: 'billing',
@@ -34,7 +35,7 @@ describe('readLabelledTickets', () => {
         fineLabel: 'Billing and Payments',
         language: 'de',
       },
-      { subject: '', body: 'I am still waiting on my card?', category: 'other', fineLabel: 'card_arrival' },
+      { id: 'a-2', subject: '', body: 'I am still waiting on my card?', category: 'other', fineLabel: 'card_arrival' },
     ]);
   });
 
@@ -50,6 +51,7 @@ describe('readLabelledTickets', () => {
     );
     expect(await readLabelledTickets(path)).toEqual([
       {
+        id: '17',
         subject: 'Refund, please',
         body: 'Charged twice:\r\n"once" is enough',
         category: 'billing',
@@ -57,7 +59,7 @@ describe('readLabelledTickets', () => {
         fineLabel: 'Billing and Payments',
         language: 'en',
       },
-      { subject: 'Login', body: 'Cannot log in', category: 'technical', fineLabel: 'IT Support' },
+      { id: '18', subject: 'Login', body: 'Cannot log in', category: 'technical', fineLabel: 'IT Support' },
     ]);
   });
 

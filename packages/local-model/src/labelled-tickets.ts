@@ -15,6 +15,10 @@ const text = z.preprocess(
 
 /** One labelled row after the source's column names are mapped to ours. */
 const LabelledRow = z.object({
+  id: z.preprocess(
+    (v) => (typeof v === 'number' ? String(v) : typeof v === 'string' ? v.trim() || undefined : undefined),
+    z.string().max(200).optional(),
+  ),
   subject: z.string().default(''),
   body: z.string().refine((s) => s.trim().length > 0, 'body must not be empty'),
   category: label(Category),
@@ -44,6 +48,7 @@ function toTicket(
   }
   const r = parsed.data;
   return {
+    ...(r.id ? { id: r.id } : {}),
     subject: r.subject,
     body: r.body,
     category: r.category,
@@ -74,6 +79,7 @@ export function parseLabelledJsonl(content: string): ParsedLabelledTickets {
     const o = value as Record<string, unknown>;
     const ticket = toTicket(
       {
+        id: o.id,
         subject: o.subject ?? undefined,
         body: o.body ?? o.description,
         category: o.category,
@@ -91,6 +97,7 @@ export function parseLabelledJsonl(content: string): ParsedLabelledTickets {
 
 /** Header names a helpdesk export may use for each of our fields, first match wins. */
 const COLUMNS = {
+  id: ['id', 'ticket_id', 'external_id'],
   subject: ['subject', 'title', 'summary'],
   body: ['body', 'description', 'text', 'message', 'content'],
   category: ['category'],
@@ -119,6 +126,7 @@ export function parseLabelledCsv(content: string): ParsedLabelledTickets {
     return -1;
   };
   const at = {
+    id: column('id'),
     subject: column('subject'),
     body: column('body'),
     category: column('category'),
@@ -149,6 +157,7 @@ export function parseLabelledCsv(content: string): ParsedLabelledTickets {
     const cell = (i: number): string | undefined => (i >= 0 ? record.fields[i] : undefined);
     const ticket = toTicket(
       {
+        id: cell(at.id),
         subject: cell(at.subject),
         body: cell(at.body),
         category: cell(at.category),

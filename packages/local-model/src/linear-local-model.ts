@@ -1,4 +1,5 @@
 import { CATEGORIES, type Category, type Priority } from '@switchboard/core';
+import { energyOf, isInDomain } from './domain-gate.js';
 import { softmaxGroupsInto } from './linear.js';
 import { scoreQuantizedInto } from './quantize.js';
 import type { LocalModel, LocalModelMeta, LocalPrediction } from './types.js';
@@ -92,12 +93,17 @@ export class LinearLocalModel implements LocalModel {
       priority = this.priorityLabels[top] ?? null;
       priorityConfidence = pp[top] as number;
     }
+    const coverage = v.coverage();
+    const energy = energyOf(logits, 0, this.fineCount);
     return {
       category: CATEGORIES[best] as Category,
       categoryConfidence: probs[best] as number,
       categoryProbs,
       priority,
       priorityConfidence,
+      outOfDomain: !isInDomain(this.meta.outOfDomain, coverage, energy),
+      coverage,
+      energy,
     };
   }
 }

@@ -123,6 +123,49 @@ export function chooseCalibratedThreshold(
   return best;
 }
 
+/** Lower end of the 95% Wilson interval of a share of `n` rows: how low the true share may be. */
+export function wilsonLower(share: number, n: number, z = 1.96): number {
+  if (n === 0) return 0;
+  const z2 = z * z;
+  const centre = share + z2 / (2 * n);
+  const spread = z * Math.sqrt((share * (1 - share)) / n + z2 / (4 * n * n));
+  return (centre - spread) / (1 + z2 / n);
+}
+
+/**
+ * The lowest threshold a target may get when the calibration split cannot vouch for taking every
+ * row: below one half the tier would accept answers the model itself rates more likely wrong than
+ * right, which only an average over surer rows excuses.
+ */
+export const MIN_THRESHOLD = 0.5;
+
+/** Wrong answers a calibration split must hold before it can vouch for taking every row. */
+export const MIN_ERRORS_TO_TAKE_ALL = 10;
+
+/**
+ * chooseCalibratedThreshold, guarded against an easy calibration split. A split can vouch for
+ * taking every row (a threshold below its lowest confidence) only when it shows where the model
+ * fails, at least MIN_ERRORS_TO_TAKE_ALL wrong answers, and the 95% lower bound of its accuracy
+ * still meets the target: 1,600 BANKING77 rows with 56 errors do; the project's 250 templated rows
+ * with 4 errors do not, so its threshold stays at MIN_THRESHOLD or above and the rows the model
+ * gives less than even odds stay out.
+ */
+export function chooseGuardedThreshold(
+  confidences: ArrayLike<number>,
+  correct: ArrayLike<boolean>,
+  target: number,
+): ThresholdChoice {
+  const c = chooseCalibratedThreshold(confidences, correct, target);
+  if (c.threshold === null || c.threshold >= MIN_THRESHOLD || c.coverage < 1) return c;
+  const n = confidences.length;
+  const wrong = Math.round(n * (1 - c.accuracy));
+  if (wrong >= MIN_ERRORS_TO_TAKE_ALL && wilsonLower(c.accuracy, n) >= target) return c;
+  const at = coverageAt(confidences, correct, MIN_THRESHOLD);
+  return at.taken > 0
+    ? { threshold: MIN_THRESHOLD, coverage: at.coverage, accuracy: at.accuracy }
+    : { threshold: null, coverage: 0, accuracy: 0 };
+}
+
 /** Coverage and accuracy of the rows at or above `threshold`. */
 export function coverageAt(
   confidences: ArrayLike<number>,

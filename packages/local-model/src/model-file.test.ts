@@ -60,8 +60,8 @@ describe('model files', () => {
 
   it('refuses another format version', () => {
     rejects(
-      edited((f) => Object.assign(f, { formatVersion: 2 })),
-      /formatVersion 2; this build reads formatVersion 1/,
+      edited((f) => Object.assign(f, { formatVersion: 3 })),
+      /formatVersion 3; this build reads formatVersion 1 or 2/,
     );
     rejects(
       edited((f) => Reflect.deleteProperty(f, 'formatVersion')),

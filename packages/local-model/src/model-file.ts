@@ -1,7 +1,12 @@
 import { z } from 'zod';
 
-/** The format this code writes and reads; a file with another number is refused with a clear error. */
-export const FORMAT_VERSION = 1;
+/**
+ * The format this code writes. It also reads formatVersion 1 (before the out-of-domain gate and the
+ * row fingerprints): such a file gets a conservative default gate and no overlap check. Any other
+ * number is refused with a clear error.
+ */
+export const FORMAT_VERSION = 2;
+export const READABLE_FORMAT_VERSIONS: readonly number[] = [1, 2];
 
 const Threshold = z.strictObject({
   /** Accuracy wanted on the answers the tier keeps. */
@@ -25,8 +30,28 @@ const Head = z.strictObject({
   weights: z.string(),
 });
 
-export const LocalModelFile = z.strictObject({
-  formatVersion: z.literal(FORMAT_VERSION),
+const SortedHashes = z.strictObject({
+  count: z.number().int().nonnegative(),
+  /** base64 of the sorted, distinct 32-bit hashes as varint gaps. */
+  data: z.string(),
+});
+
+/** What formatVersion 2 adds: the out-of-domain gate and the training rows' fingerprints. */
+const Additions = {
+  /** Cut-offs of the out-of-domain gate, fitted on the calibration split (see domain-gate.ts). */
+  outOfDomain: z.strictObject({
+    method: z.literal('coverage+energy'),
+    coverageCut: z.number().min(0).max(1),
+    energyCut: z.number(),
+    rejectShare: z.number().min(0).max(1),
+    calibrationRows: z.number().int().nonnegative(),
+  }),
+  /** 32-bit hashes of the training rows' normalised text and ids, for `calibrate`'s overlap check. */
+  trainingRowHashes: z.strictObject({ text: SortedHashes, ids: SortedHashes }),
+};
+
+const FileV1 = z.strictObject({
+  formatVersion: z.literal(1),
   modelVersion: z.string().min(1).max(200),
   trainedAt: z.iso.datetime(),
   trainingDataHash: z.string().regex(/^[0-9a-f]{64}$/, 'must be a sha256 hex digest'),
@@ -56,4 +81,10 @@ export const LocalModelFile = z.strictObject({
   /** Null when the training rows had no priorities. */
   priority: Head.nullable(),
 });
+
+/** A file written before the out-of-domain gate; still read, with a default gate. */
+export const LocalModelFileV1 = FileV1;
+export type LocalModelFileV1 = z.infer<typeof FileV1>;
+
+export const LocalModelFile = FileV1.extend({ formatVersion: z.literal(FORMAT_VERSION), ...Additions });
 export type LocalModelFile = z.infer<typeof LocalModelFile>;

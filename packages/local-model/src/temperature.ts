@@ -24,13 +24,22 @@ export function groupNll(
 }
 
 /**
+ * The lowest temperature training fits and loading accepts. A regularised linear model is somewhat
+ * underconfident on its own kind of text, and a temperature a little below 1 corrects that (0.6 on
+ * BANKING77, with calibration error 0.01 after). Far below 1 it only says the calibration split was
+ * easy: the project's 1,260 templated tickets fitted 0.30, which made the model 90% sure of half of
+ * other desks' tickets while it was right on about half of them. Sharpening stops at 2× here.
+ */
+export const MIN_TEMPERATURE = 0.5;
+
+/**
  * The temperature that minimises held-out group NLL, by golden-section search on log T (the NLL is
- * unimodal in T for a fixed model). Fitted on the calibration split only.
+ * unimodal in T for a fixed model), never below MIN_TEMPERATURE. Fitted on the calibration split only.
  */
 export function fitTemperature(logits: Float64Array, K: number, groupOf: Int32Array, target: Int32Array): number {
   if (target.length === 0) return 1;
   const f = (logT: number): number => groupNll(logits, K, groupOf, target, Math.exp(logT));
-  let lo = Math.log(0.02);
+  let lo = Math.log(MIN_TEMPERATURE);
   let hi = Math.log(50);
   const phi = (Math.sqrt(5) - 1) / 2;
   let a = hi - phi * (hi - lo);
@@ -52,5 +61,5 @@ export function fitTemperature(logits: Float64Array, K: number, groupOf: Int32Ar
       fb = f(b);
     }
   }
-  return Math.exp((lo + hi) / 2);
+  return Math.max(MIN_TEMPERATURE, Math.exp((lo + hi) / 2));
 }

@@ -1,5 +1,5 @@
 import { headReport, type GroupPredictions } from './evaluate.js';
-import { chooseCalibratedThreshold } from './metrics.js';
+import { chooseGuardedThreshold } from './metrics.js';
 import { quantizeScorer, scoreQuantizedRows, type QuantizedScorer } from './quantize.js';
 import { trainSoftmax } from './softmax-sgd.js';
 import type { SparseRows } from './sparse.js';
@@ -111,7 +111,7 @@ export function calibrateHead(
 
 export function thresholdsFor(p: GroupPredictions, targets: readonly number[]): ModelThreshold[] {
   return targets.map((target) => {
-    const c = chooseCalibratedThreshold(p.confidence, p.correct, target);
+    const c = chooseGuardedThreshold(p.confidence, p.correct, target);
     return { targetAccuracy: target, threshold: c.threshold, coverage: c.coverage, accuracy: c.accuracy };
   });
 }

@@ -45,7 +45,7 @@ describe('trainLocalModel', () => {
 
   it('records what it was trained on and how it did on the calibration split', () => {
     const { meta } = first.model;
-    expect(meta.formatVersion).toBe(1);
+    expect(meta.formatVersion).toBe(2);
     expect(meta.modelVersion).toMatch(/^local-20260102-[0-9a-f]{8}$/);
     expect(meta.trainedAt).toBe(trainedAt.toISOString());
     expect(meta.trainingDataHash).toMatch(/^[0-9a-f]{64}$/);

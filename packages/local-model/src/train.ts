@@ -1,10 +1,12 @@
 import { CATEGORIES } from '@switchboard/core';
 import { decodeLocalModel } from './decode-model.js';
+import { DEFAULT_REJECT_SHARE, energyOf, fitDomainGate, type DomainGate } from './domain-gate.js';
 import { encodeLocalModel } from './encode-model.js';
 import type { GroupPredictions } from './evaluate.js';
 import { macroF1 } from './metrics.js';
 import type { LocalModelFile } from './model-file.js';
-import type { QuantizedScorer } from './quantize.js';
+import { scoreQuantizedRows, type QuantizedScorer } from './quantize.js';
+import { trainingRowHashes } from './row-hashes.js';
 import { selectRows, vectorizeAll, type SparseRows } from './sparse.js';
 import { stratifiedSplit } from './split.js';
 import { scaleColumns, supervisedColumnWeights } from './supervised-weights.js';
@@ -47,6 +49,8 @@ export interface TrainOptions {
   classBalance?: number;
   /** Accuracy targets to choose thresholds for on the calibration split. */
   thresholdTargets?: readonly number[];
+  /** Share of the calibration split the out-of-domain gate's cut-offs may turn away (default 0.01). */
+  outOfDomainRejectShare?: number;
   /** When the model counts as trained; fixed in tests so that the file's bytes are reproducible. */
   trainedAt?: Date;
   onProgress?: (done: number, total: number, phase: string) => void;
@@ -63,7 +67,10 @@ export interface TrainMetrics {
   category: HeadMetrics & { macroF1: number };
   priority: HeadMetrics | null;
   thresholds: { category: ModelThreshold[]; priority: ModelThreshold[] };
+  outOfDomain: DomainGate;
   fileBytes: number;
+  /** Bytes the training rows' fingerprints add to the file. */
+  rowHashBytes: number;
 }
 
 export interface TrainResult {
@@ -158,6 +165,15 @@ export function trainLocalModel(rows: readonly LabelledTicket[], opts: TrainOpti
     priority: priority ? thresholdsFor(priority.predictions, targets) : [],
   };
 
+  // The gate is fitted on the calibration split, which neither the fit nor the vocabulary saw: its
+  // tickets stand in for the desk's next ones.
+  const outOfDomain = fitDomainGate(
+    coverageOf(spaces(category.setting).vocab, pickRows(plan, split.held)),
+    energiesOf(category.model, xCal),
+    opts.outOfDomainRejectShare ?? DEFAULT_REJECT_SHARE,
+  );
+  const rowHashes = trainingRowHashes(rows);
+
   const fitted: Fitted = refit
     ? fitAll(plan, category.setting)
     : { vocab: spaces(category.setting).vocab, category: category.model, priority: priority?.model ?? null };
@@ -171,7 +187,9 @@ export function trainLocalModel(rows: readonly LabelledTicket[], opts: TrainOpti
     category: category.metrics,
     priority: priority?.metrics ?? null,
     thresholds,
+    outOfDomain,
     fileBytes: 0,
+    rowHashBytes: 0,
   };
   const file = encodeLocalModel({
     vocab: fitted.vocab,
@@ -190,10 +208,28 @@ export function trainLocalModel(rows: readonly LabelledTicket[], opts: TrainOpti
     trainingRows: rows.length,
     metrics: flatMetrics(metrics),
     thresholds,
+    outOfDomain: { ...outOfDomain, rejectShare: outOfDomain.rejectShare ?? 0 },
+    rowHashes,
   });
   metrics.fileBytes = Buffer.byteLength(JSON.stringify(file));
+  metrics.rowHashBytes = Buffer.byteLength(JSON.stringify(file.trainingRowHashes));
   // Built from the file itself, so the model returned is exactly the one a reload gives.
   return { model: decodeLocalModel(file, 'trained in process'), file, metrics };
+}
+
+/** Each ticket's coverage (share of its features the vocabulary knows), as prediction computes it. */
+function coverageOf(vocab: Vocabulary, tickets: readonly LabelledTicket[]): Float64Array {
+  const v = new Vectorizer(vocab);
+  return Float64Array.from(tickets, (t) => {
+    v.vectorize(t.subject, t.body);
+    return v.coverage();
+  });
+}
+
+/** Each row's energy (log Σ exp logit over the fine labels, before temperature). */
+function energiesOf(model: QuantizedScorer, x: SparseRows): Float64Array {
+  const logits = scoreQuantizedRows(model, x);
+  return Float64Array.from({ length: x.rows }, (_, r) => energyOf(logits, r * model.classes, model.classes));
 }
 
 function vocabularyOf(plan: Plan, idx: readonly number[]): Vocabulary {

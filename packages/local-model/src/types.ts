@@ -1,7 +1,11 @@
 import type { Category, Priority } from '@switchboard/core';
+import type { DomainGate } from './domain-gate.js';
+import type { TrainingRowHashes } from './row-hashes.js';
 
 /** One labelled ticket as `train` and `calibrate` read it (JSONL or CSV of a helpdesk export). */
 export interface LabelledTicket {
+  /** The ticket's id in the export, when it has one: fingerprinted so `calibrate` can spot training rows. */
+  id?: string | undefined;
   subject: string;
   body: string;
   category: Category;
@@ -19,6 +23,15 @@ export interface LocalPrediction {
   /** Null when the model was trained without priorities. */
   priority: Priority | null;
   priorityConfidence: number;
+  /**
+   * The ticket is unlike the training data (see `meta.outOfDomain`): the caller should not act on
+   * this prediction, however confident it looks.
+   */
+  outOfDomain: boolean;
+  /** Share of the ticket's features the model knows (0..1). */
+  coverage: number;
+  /** log Σ exp(logit) over the fine labels before temperature: the evidence for any label at all. */
+  energy: number;
 }
 
 export interface LocalModelMeta {
@@ -42,6 +55,10 @@ export interface LocalModelMeta {
     category: ModelThreshold[];
     priority: ModelThreshold[];
   };
+  /** The out-of-domain gate; `rejectShare` null when it is the default of an old file, not fitted. */
+  outOfDomain: DomainGate;
+  /** Fingerprints of the training rows; null for a file written before they were kept. */
+  trainingRowHashes: TrainingRowHashes | null;
 }
 
 export interface ModelThreshold {

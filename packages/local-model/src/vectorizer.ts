@@ -29,6 +29,8 @@ interface CachedWord {
   hash: number;
   unigram: number;
   chars: Int32Array;
+  /** Character n-grams the word has, known to the model or not: the denominator of coverage. */
+  charTotal: number;
 }
 
 /** 1 + ln(n) for small counts: sublinear term frequency without a logarithm per feature. */
@@ -54,6 +56,12 @@ export class Vectorizer {
   indices = new Int32Array(1024);
   values = new Float32Array(1024);
   nnz = 0;
+  /**
+   * Of the last ticket's feature occurrences, how many the vocabulary knows: words and word runs,
+   * and character n-grams, each as [known, total]. Text unlike the training data (other words,
+   * another language) leaves most of them unknown, which the out-of-domain gate reads.
+   */
+  readonly coverageCounts = new Float64Array(4);
   private readonly counts: Float32Array;
   // Keyed by the word's hash (as a small integer), which the scan computes anyway: no substring
   // and no string hashing per word on the hot path.
@@ -69,6 +77,7 @@ export class Vectorizer {
 
   vectorize(subject: string, body: string): number {
     this.nnz = 0;
+    this.coverageCounts.fill(0);
     if (subject) {
       const lower = subject.toLowerCase();
       const mode = this.vocab.config.subject;
@@ -95,15 +104,25 @@ export class Vectorizer {
       for (let c = text.charCodeAt(i); i < len && isWordCode(c); c = text.charCodeAt(++i)) h = fnvStep(h, foldCode(c));
       if (i === start) break;
       const word = this.lookup(text, start, i, h >>> 0, salted);
+      const cover = this.coverageCounts;
+      let knownWords = word.unigram >= 0 ? 1 : 0;
       this.add(word.unigram);
       let chained = word.hash;
+      let runs = 0;
       for (let n = 2; n <= maxN && n - 1 <= seen; n++) {
         chained = chainWord(history[n - 2] as number, chained);
         const key = ngramKey(chained, n);
-        this.add(table.get(salted ? subjectKey(key) : key));
+        const col = table.get(salted ? subjectKey(key) : key);
+        if (col >= 0) knownWords++;
+        runs++;
+        this.add(col);
       }
       const chars = word.chars;
       for (let c = 0; c < chars.length; c++) this.add(chars[c] as number);
+      cover[0] = (cover[0] as number) + knownWords;
+      cover[1] = (cover[1] as number) + 1 + runs;
+      cover[2] = (cover[2] as number) + chars.length;
+      cover[3] = (cover[3] as number) + word.charTotal;
       history.copyWithin(1, 0, MAX_WORD_NGRAM - 1);
       history[0] = word.hash;
       if (seen < MAX_WORD_NGRAM) seen++;
@@ -128,10 +147,22 @@ export class Vectorizer {
       hash: keys.hash,
       unigram: table.get(salted ? subjectKey(keys.unigram) : keys.unigram),
       chars: Int32Array.from(found),
+      charTotal: keys.chars.length,
     };
     if (cache.size >= CACHE_LIMIT && !hit) cache.clear();
     cache.set(id, word);
     return word;
+  }
+
+  /**
+   * Share of the last ticket's features the model knows: the mean of the word share (words and
+   * word runs) and the character n-gram share; 0 for a ticket with no word at all.
+   */
+  coverage(): number {
+    const c = this.coverageCounts;
+    const words = (c[1] as number) > 0 ? (c[0] as number) / (c[1] as number) : 0;
+    const chars = (c[3] as number) > 0 ? (c[2] as number) / (c[3] as number) : 0;
+    return (words + chars) / 2;
   }
 
   private add(col: number): void {
