@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import {
   createKeywordMatcher,
   DecisionRecord,
@@ -638,13 +638,16 @@ describe('circuit breaker', () => {
     responders.strong = () => technical(0.9);
     const config = configWith({ circuitBreaker: { failures: 4, cooldownMs: 300 }, transientRetries: 1 });
     const opts = { ...cascadeOptions(config, buildTiers(config, prompt)), sleep: () => Promise.resolve() };
+    // The breaker reads Date.now(): frozen, a busy machine cannot let the cooldown run out mid-loop.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    onTestFinished(() => void vi.useRealTimers());
     for (let i = 0; i < 10; i++) {
       const r = await runCascade({ ticketId: `cb-${i}`, subject: '', body: 'How do I export my data?' }, opts);
       expect(r.kind === 'record' && r.record.tier).toBe('strong');
     }
     // Two tickets with a retry each opened the circuit; the other eight never reached the provider.
     expect(callsTo(CHEAP)).toHaveLength(4);
-    await new Promise((r) => setTimeout(r, 350));
+    vi.setSystemTime(Date.now() + 350);
     responders.cheap = () => technical(0.9);
     const after = await runCascade({ ticketId: 'cb-after', subject: '', body: 'How do I export my data?' }, opts);
     expect(after.kind === 'record' && after.record.tier).toBe('cheap');

@@ -2,7 +2,7 @@ import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   createKeywordMatcher,
   DEFAULT_CRITICAL_KEYWORDS,
@@ -195,13 +195,16 @@ describe('hot reload', () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  it('picks up a new model file without a restart and ignores a broken one', async () => {
+  it('picks up a new model file without a restart and ignores a broken one', { timeout: 90_000 }, async () => {
     const rows = await readLabelledTickets(TRAIN);
     const a = trainLocalModel(rows.slice(0, 600), { seed: 1 });
-    const b = trainLocalModel(rows, { seed: 2 });
+    // Half the rows each: two trainings of the whole set made this test slow enough to time out on a busy machine.
+    const b = trainLocalModel(rows.slice(600, 1_200), { seed: 2 });
     const path = join(dir, 'model.json');
     await saveLocalModel(path, a.file);
-    const holder = await openModelHolder(path, testLogger(), 50);
+    const logger = testLogger();
+    const rejected = vi.spyOn(logger, 'error');
+    const holder = await openModelHolder(path, logger, 50);
     try {
       expect(holder.current().meta.modelVersion).toBe(a.model.meta.modelVersion);
       // Written elsewhere then renamed in, as a deploy would.
@@ -209,11 +212,12 @@ describe('hot reload', () => {
       await rename(join(dir, 'next.json'), path);
       await waitFor(
         () => (holder.current().meta.modelVersion === b.model.meta.modelVersion ? true : undefined),
-        5_000,
+        20_000,
         'reloaded model',
       );
       await writeFile(path, '{"formatVersion": 999');
-      await new Promise((r) => setTimeout(r, 300));
+      // Wait for the holder to have read and refused the broken file, not for a guessed time.
+      await waitFor(() => (rejected.mock.calls.length > 0 ? true : undefined), 10_000, 'broken file rejected');
       expect(holder.current().meta.modelVersion).toBe(b.model.meta.modelVersion);
       expect(holder.current().predict('Invoice', 'I was charged twice this month').category).toBe('billing');
     } finally {
