@@ -6,7 +6,7 @@ describe('escalation configuration from the environment', () => {
     expect(escalationConfigFromEnv({}).env).toMatchObject({
       METRICS_PORT: 9102,
       METRICS_HOST: '0.0.0.0',
-      METRICS_QUEUE_DEPTHS: 'off',
+      METRICS_QUEUE_DEPTHS: false,
     });
     expect(escalationConfigFromEnv({ METRICS_PORT: '0', METRICS_TOKEN: 'scrape-token-0123456789' }).env).toMatchObject({
       METRICS_PORT: 0,

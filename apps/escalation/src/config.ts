@@ -1,28 +1,34 @@
-import { z } from 'zod';
-import { EscalationConfig, TeamWebhook } from '@switchboard/escalation';
-import { Team } from '@switchboard/core';
-import { csv, jsonOf, metricsEnvShape, parseEnv, workerEnv } from '@switchboard/runtime';
+import { classifierRulesEnv } from '@switchboard/classifier';
+import { EscalationConfig, escalationRulesEnv, escalationWorkerEnv, webhooksEnv } from '@switchboard/escalation';
+import {
+  composeEnv,
+  metricsServerEnv,
+  metricsTokenEnv,
+  parseEnv,
+  pickEnv,
+  recordsEnv,
+  redisEnv,
+  serviceEnv,
+  workerLocksEnv,
+  type EnvOf,
+} from '@switchboard/runtime';
 
-export const EscalationEnv = workerEnv.extend({
-  ESCALATION_CONCURRENCY: z.coerce.number().int().positive().default(16),
-  CRITICAL_KEYWORDS: csv.optional(),
-  HIGH_PRIORITY_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).optional(),
-  /** JSON: {"billing_support": {"url": "https://…", "secret": "…"}} */
-  TEAM_WEBHOOKS: jsonOf(z.partialRecord(Team, TeamWebhook)).optional(),
-  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
-  WEBHOOK_ATTEMPTS: z.coerce.number().int().positive().optional(),
-  WEBHOOK_BACKOFF_MS: z.coerce.number().int().positive().optional(),
-  WEBHOOK_CONCURRENCY: z.coerce.number().int().positive().optional(),
-  ...metricsEnvShape({ port: 9102, queueDepths: false }),
-});
-export type EscalationEnv = z.infer<typeof EscalationEnv>;
+export const escalationAppEnv = composeEnv('escalation', [
+  serviceEnv,
+  redisEnv,
+  recordsEnv,
+  workerLocksEnv,
+  escalationWorkerEnv,
+  escalationRulesEnv,
+  pickEnv(classifierRulesEnv, ['CRITICAL_KEYWORDS']),
+  webhooksEnv,
+  metricsServerEnv({ port: 9102, queueDepths: false }),
+  metricsTokenEnv,
+]);
+export type EscalationEnv = EnvOf<typeof escalationAppEnv>;
 
-export function escalationConfigFromEnv(raw: Record<string, string | undefined>): {
-  env: EscalationEnv;
-  config: EscalationConfig;
-} {
-  const env = parseEnv(EscalationEnv, raw);
-  const config = parseEnv(EscalationConfig, {
+export function escalationConfig(env: EscalationEnv): EscalationConfig {
+  return parseEnv(EscalationConfig, {
     concurrency: env.ESCALATION_CONCURRENCY,
     criticalKeywords: env.CRITICAL_KEYWORDS,
     highPriorityMinConfidence: env.HIGH_PRIORITY_MIN_CONFIDENCE,
@@ -32,5 +38,12 @@ export function escalationConfigFromEnv(raw: Record<string, string | undefined>)
     webhookBackoffMs: env.WEBHOOK_BACKOFF_MS,
     webhookConcurrency: env.WEBHOOK_CONCURRENCY,
   });
-  return { env, config };
+}
+
+export function escalationConfigFromEnv(raw: Record<string, string | undefined>): {
+  env: EscalationEnv;
+  config: EscalationConfig;
+} {
+  const env = parseEnv(escalationAppEnv.schema, raw);
+  return { env, config: escalationConfig(env) };
 }

@@ -1,32 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
-import { z } from 'zod';
 import { parseEnv } from '@switchboard/runtime';
 import { hashPassword } from '@switchboard/web-auth';
 import { loadDemoTickets, runDemo, waitReady } from './demo.js';
 import { APPS, startApp, stopAll } from './processes.js';
 import { ensureRedis } from './redis-bootstrap.js';
+import { DEV_INGEST_KEY, fleetAppEnv } from './config.js';
 
 /**
  * The newcomer's fleet: finds or starts Redis, runs ingest, classifier, escalation, drift, the review
  * desk and the dashboard as separate processes, pushes the demo tickets through them and keeps running
  * until Ctrl-C.
  */
-const FleetEnv = z.object({
-  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
-  FLEET_REDIS_FALLBACK_PORT: z.coerce.number().int().default(6390),
-  PORT: z.coerce.number().int().default(3000),
-  INGEST_API_KEYS: z.string().default('dev-key-change-me-0123456789'),
-  FLEET_APP_LOG_LEVEL: z.string().default('warn'),
-  REVIEW_DESK_PORT: z.coerce.number().int().default(3200),
-  DASHBOARD_PORT: z.coerce.number().int().default(3100),
-  /** The local admin's password for the review desk and the dashboard; random when unset. */
-  FLEET_ADMIN_PASSWORD: z.string().min(12).optional(),
-  /** `1` to stop after the demo (CI, scripted checks). */
-  FLEET_EXIT_AFTER_DEMO: z.enum(['0', '1']).default('0'),
-});
-
-const env = parseEnv(FleetEnv, process.env);
+const env = parseEnv(fleetAppEnv.schema, process.env);
+const apiKeys = env.INGEST_API_KEYS?.join(',') ?? DEV_INGEST_KEY;
 const children: ChildProcess[] = [];
 let redisChild: ChildProcess | undefined;
 
@@ -64,7 +51,7 @@ try {
     ...process.env,
     REDIS_URL: redis.url,
     PORT: String(env.PORT),
-    INGEST_API_KEYS: env.INGEST_API_KEYS,
+    INGEST_API_KEYS: apiKeys,
     LOG_LEVEL: env.FLEET_APP_LOG_LEVEL,
     REVIEW_DESK_PORT: String(env.REVIEW_DESK_PORT),
     REVIEW_DESK_HOST: '127.0.0.1',
@@ -92,11 +79,11 @@ try {
 
   const base = `http://127.0.0.1:${env.PORT}`;
   await waitReady(base, 30_000);
-  const key = env.INGEST_API_KEYS.split(',')[0]?.trim() ?? '';
+  const key = apiKeys.split(',')[0]?.trim() ?? '';
   const tickets = await loadDemoTickets(randomBytes(3).toString('hex'));
   const ended = await runDemo(base, key, tickets, 30_000);
   console.log(`\n${ended}/${tickets.length} sample tickets routed or waiting for a human.`);
-  if (env.FLEET_EXIT_AFTER_DEMO === '1') await shutdown(ended === tickets.length ? 0 : 1);
+  if (env.FLEET_EXIT_AFTER_DEMO) await shutdown(ended === tickets.length ? 0 : 1);
   console.log(
     `\nThe fleet is running. Send your own:\n` +
       `  curl -X POST ${base}/v1/tickets -H 'authorization: Bearer ${key}' -H 'content-type: application/json' \\\n` +

@@ -1,22 +1,45 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import {
-  buildTiers,
-  checkTrainingOverlap,
-  classifierConfigFromEnv,
-  observeTiers,
-  openModelHolder,
-  type ThresholdsFile,
-} from '@switchboard/classifier';
+import { checkTrainingOverlap, observeTiers, openClassifierStack, REPO_PATHS, type ThresholdsFile } from '@switchboard/classifier';
 import { createKeywordMatcher, searchThresholds, ticketText, type CurvePoint } from '@switchboard/core';
-import { loadPrompt } from '@switchboard/llm';
-import type { Logger } from '@switchboard/runtime';
-import { options } from './args.js';
+import { parseEnv, type Logger } from '@switchboard/runtime';
+import { numberOption, parseCommand, usageLine, UsageError } from './args.js';
+import type { Command } from './cli.js';
+import { opsCalibrateEnv } from './config.js';
 import { readLabelledSet } from './labelled-set.js';
 import { progressBar } from './progress.js';
 
-export const CALIBRATE_USAGE =
-  'pnpm ops calibrate --set <labelled.jsonl|csv> --target 0.95 [--human-cost 0.50] [--out config/thresholds.json] [--concurrency 4] [--allow-overlap]';
+const CALIBRATE = {
+  command: 'calibrate',
+  summary:
+    "Fits each tier's threshold on a labelled set: the cheapest setting whose accuracy (95% lower bound) meets the target.",
+  options: {
+    set: { type: 'string', value: '<labelled.jsonl|csv>', required: true, description: 'the labelled tickets' },
+    target: { type: 'string', value: '<0.95>', required: true, description: 'accuracy to reach, a fraction' },
+    'human-cost': { type: 'string', value: '<usd>', description: 'cost of one ticket a person routes (default 0.50)' },
+    out: { type: 'string', value: '<thresholds.json>', description: 'where to write (default config/thresholds.json)' },
+    concurrency: { type: 'string', value: '<n>', description: 'tickets asked at once (default 4)' },
+    'allow-overlap': {
+      type: 'boolean',
+      description: 'calibrate even when the set shares tickets with the local model training data',
+    },
+  },
+} as const;
+
+export interface CalibrateOptions {
+  set: string;
+  /** As typed, for the thresholds file's record of where they came from. */
+  setLabel: string;
+  target: number;
+  humanCostUsd: number;
+  out: string;
+  concurrency: number;
+  /**
+   * `--allow-overlap`: go ahead although the set overlaps the local model's training rows (the
+   * figures are then optimistic, and said so).
+   */
+  allowOverlap: boolean;
+}
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 const fmtThresholds = (p: CurvePoint): string =>
@@ -42,58 +65,47 @@ function printCurve(frontier: readonly CurvePoint[], chosen: CurvePoint | undefi
  * cascade is replayed for every candidate setting and the cheapest one that meets the target wins.
  */
 export async function calibrate(
-  argv: readonly string[],
-  repoFile: (p: string) => string,
-  userPath: (p: string) => string,
+  opts: CalibrateOptions,
+  env: Record<string, string | undefined>,
   logger: Logger,
+  print: (text: string) => void,
 ): Promise<void> {
-  const allowOverlap = argv.includes('--allow-overlap');
-  const o = options(
-    argv.filter((a) => a !== '--allow-overlap'),
-    ['set', 'target', 'human-cost', 'out', 'concurrency'],
+  // calibrated: false — the thresholds in use must not switch a tier off before it is measured.
+  const stack = await openClassifierStack(
+    { env: parseEnv(opsCalibrateEnv.schema, env), calibrated: false },
+    { logger, modelReloadPollMs: 60_000 },
   );
-  if (!o.set || !o.target) throw new Error(`--set and --target are required\n${CALIBRATE_USAGE}`);
-  const target = Number(o.target);
-  const humanCostUsd = Number(o['human-cost'] ?? 0.5);
-  if (!(target > 0 && target < 1)) throw new Error('--target must be a fraction between 0 and 1, e.g. 0.95');
-  if (!(humanCostUsd >= 0)) throw new Error('--human-cost must be a non-negative number of dollars');
-
-  const { config } = classifierConfigFromEnv(process.env, {
-    promptPath: repoFile('prompts/routing_prompt.txt'),
-    localModelPath: repoFile('models/local-default.json'),
-  });
-  const holder = config.local ? await openModelHolder(config.local.modelPath, logger, 60_000) : undefined;
   try {
-    const tiers = buildTiers(config, await loadPrompt(config.promptPath), holder?.current);
+    const { config, tiers } = stack;
     // Critical tickets never reach a tier in production, so they say nothing about thresholds.
     const critical = createKeywordMatcher(config.criticalKeywords);
-    const rows = (await readLabelledSet(userPath(o.set))).filter((r) => critical.first(ticketText(r)) === undefined);
-    const overlap = checkTrainingOverlap(rows, holder?.current(), { allowOverlap });
+    const rows = (await readLabelledSet(opts.set)).filter((r) => critical.first(ticketText(r)) === undefined);
+    const overlap = checkTrainingOverlap(rows, stack.model?.current(), { allowOverlap: opts.allowOverlap });
     if (overlap) console.error(overlap);
-    console.log(
-      `calibrating ${tiers.map((t) => t.name).join(' → ')} on ${rows.length} tickets (critical ones excluded), target ${pct(target)}, human $${humanCostUsd}/ticket`,
+    print(
+      `calibrating ${tiers.map((t) => t.name).join(' → ')} on ${rows.length} tickets (critical ones excluded), target ${pct(opts.target)}, human $${opts.humanCostUsd}/ticket`,
     );
     const obs = await observeTiers(rows, tiers, {
-      concurrency: Number(o.concurrency ?? 4),
+      concurrency: opts.concurrency,
       onProgress: progressBar('asking tiers'),
     });
     const { best, frontier } = searchThresholds(
       obs,
       tiers.map((t) => (t.name === 'rule' ? { name: t.name, fixedThreshold: t.threshold } : { name: t.name })),
-      { target, humanCostUsd },
+      { target: opts.target, humanCostUsd: opts.humanCostUsd },
     );
     printCurve(frontier, best);
     if (!best) {
       console.error(
-        `\nno setting reaches ${pct(target)} accuracy (at the 95% lower bound) on this set; thresholds left unchanged`,
+        `\nno setting reaches ${pct(opts.target)} accuracy (at the 95% lower bound) on this set; thresholds left unchanged`,
       );
       process.exitCode = 1;
       return;
     }
     const file: ThresholdsFile = {
       calibratedAt: new Date().toISOString(),
-      target,
-      set: o.set,
+      target: opts.target,
+      set: opts.setLabel,
       rows: rows.length,
       thresholds: { local: best.thresholds.local, cheap: best.thresholds.cheap, strong: best.thresholds.strong },
       expected: {
@@ -103,13 +115,42 @@ export async function calibrate(
         totalCostPer1k: best.totalCostPer1k,
       },
     };
-    const out = o.out ? userPath(o.out) : repoFile('config/thresholds.json');
-    await mkdir(dirname(out), { recursive: true });
-    await writeFile(out, `${JSON.stringify(file, null, 2)}\n`);
-    console.log(
-      `\nchosen: ${fmtThresholds(best)} → machines route ${pct(best.coverage)} at ${pct(best.accuracy)} accuracy; wrote ${out}`,
+    await mkdir(dirname(opts.out), { recursive: true });
+    await writeFile(opts.out, `${JSON.stringify(file, null, 2)}\n`);
+    print(
+      `\nchosen: ${fmtThresholds(best)} → machines route ${pct(best.coverage)} at ${pct(best.accuracy)} accuracy; wrote ${opts.out}`,
     );
   } finally {
-    holder?.close();
+    stack.close();
   }
 }
+
+export const calibrateCommand: Command = {
+  spec: CALIBRATE,
+  async run(argv, ctx) {
+    const parsed = parseCommand(CALIBRATE, argv, ctx.print);
+    if (!parsed) return;
+    const o = parsed.values;
+    const target = numberOption(CALIBRATE, 'target', o.target) ?? 0;
+    const humanCostUsd = numberOption(CALIBRATE, 'human-cost', o['human-cost']) ?? 0.5;
+    if (!(target > 0 && target < 1))
+      throw new UsageError('--target must be a fraction between 0 and 1, e.g. 0.95', usageLine(CALIBRATE));
+    if (!(humanCostUsd >= 0))
+      throw new UsageError('--human-cost must be a non-negative number of dollars', usageLine(CALIBRATE));
+    const allowOverlap = o['allow-overlap'] === true;
+    await calibrate(
+      {
+        set: ctx.userPath(o.set),
+        setLabel: o.set,
+        target,
+        humanCostUsd,
+        out: o.out ? ctx.userPath(o.out) : REPO_PATHS.thresholds,
+        concurrency: numberOption(CALIBRATE, 'concurrency', o.concurrency) ?? 4,
+        allowOverlap,
+      },
+      ctx.env,
+      ctx.logger,
+      ctx.print,
+    );
+  },
+};

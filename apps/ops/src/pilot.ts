@@ -1,33 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import { RolloutStageText, stageLabel, type RolloutStage } from '@switchboard/core';
-import {
-  DEFAULT_GATES,
-  GateConfig,
-  parsePilotRows,
-  pilotCandidate,
-  pilotMarkdown,
-  pilotReport,
-} from '@switchboard/pilot';
-import {
-  inspectQueue,
-  jobIdForTicket,
-  openFleetContext,
-  PilotLedger,
-  RolloutStageStore,
-  ticketsQueue,
-} from '@switchboard/queues';
-import { commonEnv, jsonOf, parseEnv, type Logger } from '@switchboard/runtime';
-import { z } from 'zod';
-import { options } from './args.js';
-
-export const PILOT_USAGE =
-  'pnpm ops pilot stage [off|shadow|5|50|100 --note "..."] | report [--days 7] [--json] | candidates --out <file.jsonl> [--days 30]';
-
-const PilotEnv = commonEnv.extend({
-  RECORD_RETENTION_DAYS: z.coerce.number().int().min(8).default(30),
-  ROLLOUT_STAGE: RolloutStageText.optional(),
-  PILOT_GATES: jsonOf(GateConfig).optional(),
-});
+import { DEFAULT_GATES, parsePilotRows, pilotCandidate, pilotMarkdown, pilotReport } from '@switchboard/pilot';
+import { inspectQueue, jobIdForTicket, openFleet, ticketsQueue, type FleetContext } from '@switchboard/queues';
+import { parseEnv, type EnvOf } from '@switchboard/runtime';
+import { numberOption, parseCommand, usageLine, UsageError } from './args.js';
+import type { CommandGroup, OpsContext } from './cli.js';
+import { opsPilotEnv } from './config.js';
 
 export const parseStage = (s: string): RolloutStage => {
   const v = RolloutStageText.safeParse(s);
@@ -35,74 +13,119 @@ export const parseStage = (s: string): RolloutStage => {
   return v.data;
 };
 
-/** The pilot from the command line: change its stage, read its report, export what it taught us. */
-export async function pilot(argv: readonly string[], logger: Logger, userPath: (p: string) => string): Promise<void> {
-  const [command, ...rest] = argv;
-  const env = parseEnv(PilotEnv, process.env);
-  const fleet = await openFleetContext({
-    redisUrl: env.REDIS_URL,
-    cluster: env.REDIS_CLUSTER === 'true',
-    prefix: env.QUEUE_PREFIX,
-    role: 'producer',
-    logger,
-    retentionDays: env.RECORD_RETENTION_DAYS,
-  });
-  const stages = new RolloutStageStore(fleet.redis, env.QUEUE_PREFIX);
-  const ledger = new PilotLedger(fleet.redis, env.QUEUE_PREFIX, env.RECORD_RETENTION_DAYS * 86_400);
-  const current = async (): Promise<RolloutStage> => (await stages.get()).stored?.stage ?? env.ROLLOUT_STAGE ?? 'off';
-  const window = async (days: number) => {
-    const to = new Date();
-    return parsePilotRows(await ledger.rows(new Date(to.getTime() - days * 86_400_000), to));
-  };
-  try {
-    if (command === 'stage') {
-      const [value, ...more] = rest;
-      if (value === undefined) {
-        const { stored } = await stages.get();
-        console.log(
-          stored
-            ? `stage ${stageLabel(stored.stage)} since ${stored.since} (by ${stored.by}${stored.note ? `: ${stored.note}` : ''})`
-            : `stage ${stageLabel(await current())} (from configuration)`,
-        );
-        return;
-      }
-      const o = options(more, ['note']);
-      const stage = parseStage(value);
-      await stages.set({ stage, since: new Date().toISOString(), by: process.env.USER ?? 'operator', note: o.note });
-      console.log(`stage set to ${stageLabel(stage)}; classifiers pick it up within a second, without a restart`);
-    } else if (command === 'report') {
-      const o = options(rest, ['days', 'json']);
-      const days = Number(o.days ?? 7);
-      if (!(days > 0)) throw new Error('--days must be a positive number');
-      const { tickets, skipped } = await window(days);
-      const report = pilotReport(tickets, await current(), { ...DEFAULT_GATES, ...env.PILOT_GATES });
-      if (o.json !== undefined) console.log(JSON.stringify(report, null, 2));
-      else
-        console.log(
-          `Pilot, last ${days} days\n\n${pilotMarkdown(report)}${skipped ? `\n\n(${skipped} unreadable records skipped)` : ''}`,
-        );
-    } else if (command === 'candidates') {
-      const o = options(rest, ['out', 'days']);
-      if (!o.out) throw new Error(`--out is required\n${PILOT_USAGE}`);
-      const { tickets } = await window(Number(o.days ?? 30));
-      const queue = inspectQueue(ticketsQueue, fleet.ctx);
-      const lines: string[] = [];
-      let gone = 0;
-      for (const t of tickets.filter((x) => x.feedback && x.next && x.next.category !== x.legacy.category)) {
-        const job = await queue.get(jobIdForTicket(t.ticketId));
-        const row = job?.ok ? pilotCandidate(job.data.ticket, t) : null;
-        if (row) lines.push(JSON.stringify(row));
-        else gone++;
-      }
-      await queue.close();
-      await writeFile(userPath(o.out), lines.map((l) => `${l}\n`).join(''));
-      console.log(
-        `wrote ${lines.length} candidate eval items to ${o.out}${gone ? `; ${gone} disagreements are older than the queue keeps ticket text (7 days)` : ''}`,
-      );
-    } else {
-      throw new Error(`usage: ${PILOT_USAGE}`);
-    }
-  } finally {
-    await fleet.close();
-  }
+const STAGE = {
+  command: 'pilot stage',
+  summary: 'Shows the pilot stage, or sets it (classifiers pick it up within a second, without a restart).',
+  positionals: '[off|shadow|5|50|100]',
+  options: { note: { type: 'string', value: '"..."', description: 'why, kept with the stage' } },
+} as const;
+const REPORT = {
+  command: 'pilot report',
+  summary: "The pilot's figures and its gate for the last days.",
+  options: {
+    days: { type: 'string', value: '<n>', description: 'days to report on (default 7)' },
+    json: { type: 'boolean', description: 'print the report as JSON' },
+  },
+} as const;
+const CANDIDATES = {
+  command: 'pilot candidates',
+  summary: 'Writes the tickets where the new router and feedback disagreed, as candidate eval items.',
+  options: {
+    out: { type: 'string', value: '<file.jsonl>', required: true, description: 'where to write them' },
+    days: { type: 'string', value: '<n>', description: 'days to look back (default 30)' },
+  },
+} as const;
+
+async function openPilot(ctx: OpsContext): Promise<{ env: EnvOf<typeof opsPilotEnv>; fleet: FleetContext }> {
+  const env = parseEnv(opsPilotEnv.schema, ctx.env);
+  const fleet = ctx.scope.use('fleet', await openFleet(env, { role: 'producer', logger: ctx.logger }), (f) =>
+    f.close(),
+  );
+  return { env, fleet };
 }
+
+const current = async (fleet: FleetContext, configured: RolloutStage | undefined): Promise<RolloutStage> =>
+  (await fleet.rollout.get()).stored?.stage ?? configured ?? 'off';
+
+const window = async (fleet: FleetContext, days: number) => {
+  const to = new Date();
+  return parsePilotRows(await fleet.pilot.rows(new Date(to.getTime() - days * 86_400_000), to));
+};
+
+/** The pilot from the command line: change its stage, read its report, export what it taught us. */
+export const pilotCommands: CommandGroup = {
+  command: 'pilot',
+  summary: 'The pilot of the new router against the legacy one.',
+  subcommands: {
+    stage: {
+      spec: STAGE,
+      async run(argv, ctx) {
+        const parsed = parseCommand(STAGE, argv, ctx.print);
+        if (!parsed) return;
+        const [value, ...extra] = parsed.positionals;
+        if (extra.length > 0) throw new UsageError('pilot stage: one stage at a time', usageLine(STAGE));
+        const { env, fleet } = await openPilot(ctx);
+        if (value === undefined) {
+          const { stored } = await fleet.rollout.get();
+          ctx.print(
+            stored
+              ? `stage ${stageLabel(stored.stage)} since ${stored.since} (by ${stored.by}${stored.note ? `: ${stored.note}` : ''})`
+              : `stage ${stageLabel(await current(fleet, env.ROLLOUT_STAGE))} (from configuration)`,
+          );
+          return;
+        }
+        const stage = parseStage(value);
+        await fleet.rollout.set({
+          stage,
+          since: new Date().toISOString(),
+          by: ctx.env.USER ?? 'operator',
+          note: parsed.values.note,
+        });
+        ctx.print(`stage set to ${stageLabel(stage)}; classifiers pick it up within a second, without a restart`);
+      },
+    },
+    report: {
+      spec: REPORT,
+      async run(argv, ctx) {
+        const parsed = parseCommand(REPORT, argv, ctx.print);
+        if (!parsed) return;
+        const days = numberOption(REPORT, 'days', parsed.values.days) ?? 7;
+        if (!(days > 0)) throw new UsageError('--days must be a positive number', usageLine(REPORT));
+        const { env, fleet } = await openPilot(ctx);
+        const { tickets, skipped } = await window(fleet, days);
+        const report = pilotReport(tickets, await current(fleet, env.ROLLOUT_STAGE), {
+          ...DEFAULT_GATES,
+          ...env.PILOT_GATES,
+        });
+        if (parsed.values.json === true) ctx.print(JSON.stringify(report, null, 2));
+        else
+          ctx.print(
+            `Pilot, last ${days} days\n\n${pilotMarkdown(report)}${skipped ? `\n\n(${skipped} unreadable records skipped)` : ''}`,
+          );
+      },
+    },
+    candidates: {
+      spec: CANDIDATES,
+      async run(argv, ctx) {
+        const parsed = parseCommand(CANDIDATES, argv, ctx.print);
+        if (!parsed) return;
+        const days = numberOption(CANDIDATES, 'days', parsed.values.days) ?? 30;
+        const { fleet } = await openPilot(ctx);
+        const { tickets } = await window(fleet, days);
+        const queue = inspectQueue(ticketsQueue, fleet.ctx);
+        const lines: string[] = [];
+        let gone = 0;
+        for (const t of tickets.filter((x) => x.feedback && x.next && x.next.category !== x.legacy.category)) {
+          const job = await queue.get(jobIdForTicket(t.ticketId));
+          const candidate = job?.ok ? pilotCandidate(job.data.ticket, t) : null;
+          if (candidate) lines.push(JSON.stringify(candidate));
+          else gone++;
+        }
+        await writeFile(ctx.userPath(parsed.values.out), lines.map((l) => `${l}\n`).join(''));
+        ctx.print(
+          `wrote ${lines.length} candidate eval items to ${parsed.values.out}${gone ? `; ${gone} disagreements are older than the queue keeps ticket text (7 days)` : ''}`,
+        );
+      },
+    },
+  },
+};

@@ -3,47 +3,106 @@ import { DEFAULT_THRESHOLDS, LegacyTable, PriceTable, RolloutStageText, RoutingT
 import { existsSync, readFileSync } from 'node:fs';
 import { ClassifierConfig, type ClassifierConfigInput } from './config.js';
 import { ThresholdsFile } from './calibrate.js';
-import { ConfigError, csv, jsonOf, metricsEnvShape, parseEnv, workerEnv } from '@switchboard/runtime';
+import { ConfigError, csv, envFragment, flag, jsonOf, parseEnv } from '@switchboard/runtime';
+import { REPO_FILES } from './repo-paths.js';
 
 const optionalUrl = z.url().optional();
-const optionalNumber = z.coerce.number().min(0).max(1).optional();
+const share = () => z.coerce.number().min(0).max(1).optional();
+const ms = () => z.coerce.number().int().positive().optional();
 
-export const ClassifierEnv = workerEnv.extend({
-  CLASSIFIER_CONCURRENCY: z.coerce.number().int().positive().default(8),
-  CRITICAL_KEYWORDS: csv.optional(),
-  HOTWORDS: csv.optional(),
-  ROUTING_TABLE: jsonOf(RoutingTable).optional(),
-  MODEL_PRICES: jsonOf(PriceTable).optional(),
-  PROMPT_PATH: z.string().optional(),
-  /** Thresholds written by `calibrate`; env thresholds win over it. */
-  THRESHOLDS_PATH: z.string().optional(),
-  /** The local model file; `off` runs without a local tier. */
-  LOCAL_MODEL_PATH: z.string().optional(),
-  LOCAL_THRESHOLD: optionalNumber,
-  LOCAL_PRIORITY_THRESHOLD: optionalNumber,
-  LOCAL_MODEL_RELOAD_POLL_MS: z.coerce.number().int().positive().optional(),
-  /** Shared endpoint and key for both model tiers (an OpenAI-compatible gateway). */
-  MODEL_BASE_URL: optionalUrl,
-  MODEL_API_KEY: z.string().optional(),
-  MODEL_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000),
-  CHEAP_BASE_URL: optionalUrl,
-  CHEAP_API_KEY: z.string().optional(),
-  CHEAP_MODEL: z.string().default('gpt-4o-mini'),
-  CHEAP_THRESHOLD: optionalNumber,
-  STRONG_BASE_URL: optionalUrl,
-  STRONG_API_KEY: z.string().optional(),
-  STRONG_MODEL: z.string().default('claude-opus-4-7'),
-  STRONG_THRESHOLD: optionalNumber,
-  FALLBACK_POLL_MS: z.coerce.number().int().positive().optional(),
-  /** The pilot stage until `pnpm ops pilot stage` sets one in Redis: off, shadow or a percentage. */
-  ROLLOUT_STAGE: RolloutStageText.optional(),
-  LEGACY_ROUTING_TABLE: jsonOf(LegacyTable).optional(),
-  ROLLOUT_POLL_MS: z.coerce.number().int().positive().optional(),
-  /** `false` sends ticket text to providers as written (e-mails and card numbers included). */
-  REDACT_PII_FOR_MODELS: z.enum(['true', 'false']).optional(),
-  ...metricsEnvShape({ port: 9101, queueDepths: false }),
+/** The routing rules the classifier applies and escalation and the review desk read. */
+export const classifierRulesEnv = envFragment('classifier', 'rules', {
+  CRITICAL_KEYWORDS: csv
+    .optional()
+    .describe('Comma-separated words that send a ticket straight to a human, skipping every model.')
+    .meta({ default: 'built-in list (urgent, asap, production down, data loss, gdpr, …)' }),
+  ROUTING_TABLE: jsonOf(RoutingTable)
+    .optional()
+    .describe('JSON category → team; a model answer naming another team is corrected to it.')
+    .meta({ default: 'built-in table' }),
 });
-export type ClassifierEnv = z.infer<typeof ClassifierEnv>;
+
+/** The pilot: which share of traffic the new router decides, and the legacy router it is compared with. */
+export const rolloutEnv = envFragment('classifier', 'rollout', {
+  ROLLOUT_STAGE: RolloutStageText.optional()
+    .describe('The pilot stage until `pnpm ops pilot stage` stores one in Redis: off, shadow or a percentage.')
+    .meta({ default: 'off' }),
+  LEGACY_ROUTING_TABLE: jsonOf(LegacyTable)
+    .optional()
+    .describe('JSON rules of the legacy router the pilot compares with.')
+    .meta({ default: 'built-in table' }),
+  ROLLOUT_POLL_MS: ms().describe('How often a classifier re-reads the pilot stage from Redis.').meta({ default: 1000 }),
+});
+
+/** The cascade's tiers: the local model, the cheap and the strong model, their files and prices. */
+export const classifierEnv = envFragment('classifier', 'tiers', {
+  HOTWORDS: csv
+    .optional()
+    .describe('Comma-separated words the free rule tier routes on (refund, chargeback, …).')
+    .meta({ default: 'built-in list' }),
+  MODEL_PRICES: jsonOf(PriceTable)
+    .optional()
+    .describe('JSON model → {"inputPer1M", "outputPer1M"} USD; a model without a price is recorded at 0.')
+    .meta({ default: 'built-in prices' }),
+  PROMPT_PATH: z.string().optional().describe('The routing prompt file.').meta({ default: REPO_FILES.prompt }),
+  THRESHOLDS_PATH: z
+    .string()
+    .optional()
+    .describe('Thresholds written by `pnpm ops calibrate`; a threshold set in the environment wins over it.')
+    .meta({ default: REPO_FILES.thresholds }),
+  LOCAL_MODEL_PATH: z
+    .string()
+    .optional()
+    .describe('The local model file (hot-reloaded when it changes); `off` runs without a local tier.')
+    .meta({ default: REPO_FILES.localModel }),
+  LOCAL_THRESHOLD: share()
+    .describe("Confidence the local tier's answer needs; else calibrated, else 0.9.")
+    .meta({ default: 'calibrated or 0.9' }),
+  LOCAL_PRIORITY_THRESHOLD: share()
+    .describe("Confidence the local tier's priority needs to be used.")
+    .meta({ default: DEFAULT_THRESHOLDS.localPriority }),
+  LOCAL_MODEL_RELOAD_POLL_MS: ms().describe('How often the local model file is checked for a new version.').meta({
+    default: 2000,
+  }),
+  MODEL_BASE_URL: optionalUrl.describe('OpenAI-compatible endpoint shared by the cheap and strong tiers.'),
+  MODEL_API_KEY: z.string().optional().describe('API key for MODEL_BASE_URL.'),
+  MODEL_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000).describe('Timeout of one model call.'),
+  CHEAP_BASE_URL: optionalUrl.describe("The cheap tier's own endpoint (else MODEL_BASE_URL)."),
+  CHEAP_API_KEY: z.string().optional().describe("The cheap tier's own key (else MODEL_API_KEY)."),
+  CHEAP_MODEL: z.string().default('gpt-4o-mini').describe('Model name of the cheap tier.'),
+  CHEAP_THRESHOLD: share()
+    .describe("Confidence the cheap tier's answer needs; else calibrated, else 0.75.")
+    .meta({ default: 'calibrated or 0.75' }),
+  STRONG_BASE_URL: optionalUrl.describe("The strong tier's own endpoint (else MODEL_BASE_URL)."),
+  STRONG_API_KEY: z.string().optional().describe("The strong tier's own key (else MODEL_API_KEY)."),
+  STRONG_MODEL: z.string().default('claude-opus-4-7').describe('Model name of the strong tier.'),
+  STRONG_THRESHOLD: share()
+    .describe("Confidence the strong tier's answer needs; else calibrated, else 0.6.")
+    .meta({ default: 'calibrated or 0.6' }),
+  FALLBACK_POLL_MS: ms()
+    .describe("How often a classifier re-reads drift's cheap-tier switch and the day's fallback spend.")
+    .meta({ default: 1000 }),
+  REDACT_PII_FOR_MODELS: flag()
+    .optional()
+    .describe('`false` sends ticket text to providers as written (e-mails and card numbers included).')
+    .meta({ default: true }),
+});
+
+/** The classifier worker itself. */
+export const classifierWorkerEnv = envFragment('classifier', 'worker', {
+  CLASSIFIER_CONCURRENCY: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(8)
+    .describe('Tickets one classifier works on at once.'),
+});
+
+/** Everything a classifier stack (openClassifierStack) reads: the classifier app, drift, ops eval and calibrate. */
+export const classifierStackFragments = [classifierEnv, classifierRulesEnv, rolloutEnv] as const;
+
+const StackSchema = z.object({ ...classifierEnv.shape, ...classifierRulesEnv.shape, ...rolloutEnv.shape });
+export type ClassifierStackEnv = z.infer<typeof StackSchema> & { CLASSIFIER_CONCURRENCY?: number };
 
 export interface Defaults {
   promptPath: string;
@@ -57,7 +116,7 @@ type Fitted = ThresholdsFile['thresholds'] | undefined;
  * calibration did not switch it off. Threshold: env, else the calibrated one, else the default.
  */
 function tier(
-  env: ClassifierEnv,
+  env: ClassifierStackEnv,
   which: 'CHEAP' | 'STRONG',
   fitted: number | null | undefined,
   defaultThreshold: number,
@@ -75,16 +134,16 @@ function tier(
   };
 }
 
+/** The classifier's validated config from its parsed settings and, when there is one, the calibrated thresholds. */
 export function classifierConfigFromEnv(
-  raw: Record<string, string | undefined>,
+  env: ClassifierStackEnv,
   defaults: Defaults,
   thresholds?: ThresholdsFile,
-): { env: ClassifierEnv; config: ClassifierConfig } {
-  const env = parseEnv(ClassifierEnv, raw);
+): ClassifierConfig {
   const fitted: Fitted = thresholds?.thresholds;
   const localPath = env.LOCAL_MODEL_PATH ?? defaults.localModelPath;
   const localOff = localPath === 'off' || (fitted?.local === null && env.LOCAL_THRESHOLD === undefined);
-  const config = parseEnv(ClassifierConfig, {
+  return parseEnv(ClassifierConfig, {
     concurrency: env.CLASSIFIER_CONCURRENCY,
     criticalKeywords: env.CRITICAL_KEYWORDS,
     hotwords: env.HOTWORDS,
@@ -102,10 +161,9 @@ export function classifierConfigFromEnv(
     cheap: tier(env, 'CHEAP', fitted?.cheap, DEFAULT_THRESHOLDS.cheap),
     strong: tier(env, 'STRONG', fitted?.strong, DEFAULT_THRESHOLDS.strong),
     fallbackPollMs: env.FALLBACK_POLL_MS,
-    redactPii: env.REDACT_PII_FOR_MODELS === undefined ? undefined : env.REDACT_PII_FOR_MODELS === 'true',
+    redactPii: env.REDACT_PII_FOR_MODELS,
     rollout: { defaultStage: env.ROLLOUT_STAGE, legacyTable: env.LEGACY_ROUTING_TABLE, pollMs: env.ROLLOUT_POLL_MS },
   } satisfies ClassifierConfigInput);
-  return { env, config };
 }
 
 /** Reads calibrated thresholds; a missing default file is fine, a missing named one or a bad one is not. */

@@ -8,3 +8,5 @@ export * from './env-config.js';
 export * from './fallback-view.js';
 export * from './cascade-options.js';
 export * from './rollout-view.js';
+export * from './stack.js';
+export * from './repo-paths.js';

@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '@switchboard/runtime';
-import { driftConfigFromEnv } from './env-config.js';
+import { composeEnv, ConfigError, parseEnv } from '@switchboard/runtime';
+import { driftConfigFromEnv as fromSettings, driftEnv, driftPathsEnv, slackEnv } from './env-config.js';
 
 const PATHS = {
   evalSet: '/repo/eval/sets/e.jsonl',
   baseline: '/repo/eval/baselines/drift.json',
   reportDir: '/repo/reports',
 };
+
+const Settings = composeEnv('test', [driftEnv, driftPathsEnv, slackEnv]).schema;
+const driftConfigFromEnv = (raw: Record<string, string>, paths: typeof PATHS) =>
+  fromSettings(parseEnv(Settings, raw), paths);
 
 describe('drift configuration from the environment', () => {
   it('defaults to a weekly Monday check in UTC with the 3 / 5 / 1 point rules', () => {
@@ -44,14 +48,6 @@ describe('drift configuration from the environment', () => {
       psiAlert: 0.2,
     });
     expect(paths.evalSet).toBe('/x.jsonl');
-  });
-
-  it('serves metrics on its own port (9103), and is the app that exports queue depths', () => {
-    expect(driftConfigFromEnv({}, PATHS).env).toMatchObject({ METRICS_PORT: 9103, METRICS_QUEUE_DEPTHS: 'on' });
-    expect(driftConfigFromEnv({ METRICS_PORT: '9200', METRICS_QUEUE_DEPTHS: 'off' }, PATHS).env).toMatchObject({
-      METRICS_PORT: 9200,
-      METRICS_QUEUE_DEPTHS: 'off',
-    });
   });
 
   it('rejects settings that cannot work, naming them', () => {

@@ -1,38 +1,83 @@
 import { z } from 'zod';
-import { ClassifierEnv } from '@switchboard/classifier';
-import { ConfigError, jsonOf, metricsEnvShape, parseEnv } from '@switchboard/runtime';
-import { GateConfig } from '@switchboard/pilot';
+import { REPO_FILES, REPO_PATHS } from '@switchboard/classifier';
+import { ConfigError, envFragment, parseEnv } from '@switchboard/runtime';
 import { DriftConfig, type DriftConfigInput } from './config.js';
 
 const num = z.coerce.number();
 
-/** The classifier's settings (the drift check runs its tiers) plus the drift job's own. */
-export const DriftEnv = ClassifierEnv.extend({
-  DRIFT_CRON: z.string().optional(),
-  DRIFT_TIMEZONE: z.string().optional(),
-  DRIFT_ALERT_DROP_POINTS: num.positive().optional(),
-  DRIFT_FALLBACK_DROP_POINTS: num.positive().optional(),
-  DRIFT_RECOVER_WITHIN_POINTS: num.nonnegative().optional(),
-  DRIFT_FALLBACK_DAILY_CAP_USD: num.nonnegative().optional(),
-  DRIFT_PSI_ALERT: num.positive().optional(),
-  DRIFT_MIN_WEEKLY_TICKETS: num.int().positive().optional(),
-  DRIFT_CONCURRENCY: num.int().positive().optional(),
-  DRIFT_EVAL_SET: z.string().optional(),
-  DRIFT_BASELINE_PATH: z.string().optional(),
-  DRIFT_REPORT_DIR: z.string().optional(),
-  /** The escalation app's rule, so the eval's escalation figures match production. */
-  HIGH_PRIORITY_MIN_CONFIDENCE: num.min(0).max(1).optional(),
-  /** What the pilot section's gate requires to leave each stage (as ingest's PILOT_GATES). */
-  PILOT_GATES: jsonOf(GateConfig).optional(),
-  SLACK_TOKEN: z.string().optional(),
-  /** Slack's Web API base URL, e.g. a proxy; Slack's own by default. */
-  SLACK_API_URL: z.url().optional(),
-  SLACK_CHANNEL: z.string().optional(),
-  // Its own port beside the classifier's; and drift, one process doing a weekly job, is the app
-  // that reads queue depths for the fleet.
-  ...metricsEnvShape({ port: 9103, queueDepths: true }),
+/** The weekly drift check: when it runs, what it alerts on, what switches the cheap tier off. */
+export const driftEnv = envFragment('drift', 'check', {
+  DRIFT_CRON: z.string().optional().describe('Cron of the weekly check (seconds field optional).').meta({
+    default: '0 6 * * 1',
+  }),
+  DRIFT_TIMEZONE: z.string().optional().describe('Time zone of DRIFT_CRON.').meta({ default: 'UTC' }),
+  DRIFT_ALERT_DROP_POINTS: num
+    .positive()
+    .optional()
+    .describe('Accuracy drop (points) against the baseline that alerts Slack.')
+    .meta({ default: 3 }),
+  DRIFT_FALLBACK_DROP_POINTS: num
+    .positive()
+    .optional()
+    .describe('Accuracy drop (points) that switches the cheap tier off fleet-wide.')
+    .meta({ default: 5 }),
+  DRIFT_RECOVER_WITHIN_POINTS: num
+    .nonnegative()
+    .optional()
+    .describe('A run this close to the baseline ends a fallback drift started.')
+    .meta({ default: 1 }),
+  DRIFT_FALLBACK_DAILY_CAP_USD: num
+    .nonnegative()
+    .optional()
+    .describe('Strong-tier spend per UTC day the fallback may cause before unsure tickets go to humans.')
+    .meta({ default: 50 }),
+  DRIFT_PSI_ALERT: num
+    .positive()
+    .optional()
+    .describe('Population stability of the production mix above which drift alerts.')
+    .meta({ default: 0.2 }),
+  DRIFT_MIN_WEEKLY_TICKETS: num
+    .int()
+    .positive()
+    .optional()
+    .describe('Below this many tickets a week, production mix figures are reported, never alerted on.')
+    .meta({ default: 200 }),
+  DRIFT_CONCURRENCY: num.int().positive().optional().describe('Eval tickets the drift check runs at once.').meta({
+    default: 4,
+  }),
 });
-export type DriftEnv = z.infer<typeof DriftEnv>;
+
+/** The eval set, the baseline it is compared with and where reports go; ops eval and eval-promote read them too. */
+export const driftPathsEnv = envFragment('drift', 'paths', {
+  DRIFT_EVAL_SET: z.string().optional().describe('The labelled eval set the drift check runs.').meta({
+    default: REPO_FILES.evalSet,
+  }),
+  DRIFT_BASELINE_PATH: z
+    .string()
+    .optional()
+    .describe('The baseline run drift compares with; `pnpm ops eval-promote` writes it.')
+    .meta({ default: REPO_FILES.baseline }),
+  DRIFT_REPORT_DIR: z.string().optional().describe('Where weekly reports and eval runs are written.').meta({
+    default: REPO_FILES.reportDir,
+  }),
+});
+
+export const slackEnv = envFragment('drift', 'slack', {
+  SLACK_TOKEN: z
+    .string()
+    .optional()
+    .describe('Slack bot token for alerts and the weekly report; set with SLACK_CHANNEL.'),
+  SLACK_API_URL: z.url().optional().describe("Slack's Web API base URL, e.g. a proxy.").meta({
+    default: "Slack's own",
+  }),
+  SLACK_CHANNEL: z
+    .string()
+    .optional()
+    .describe('Slack channel for alerts and the weekly report; unset, they are written to the log only.'),
+});
+
+export type DriftSettings = z.infer<typeof DriftSettingsSchema>;
+const DriftSettingsSchema = z.object({ ...driftEnv.shape, ...driftPathsEnv.shape, ...slackEnv.shape });
 
 export interface DriftPaths {
   evalSet: string;
@@ -40,20 +85,27 @@ export interface DriftPaths {
   reportDir: string;
 }
 
-export function driftConfigFromEnv(
-  raw: Record<string, string | undefined>,
-  defaults: DriftPaths,
-): { env: DriftEnv; config: DriftConfig; paths: DriftPaths } {
-  const env = parseEnv(DriftEnv, raw);
-  if (env.SLACK_CHANNEL && !env.SLACK_TOKEN)
-    throw new ConfigError('invalid configuration: SLACK_CHANNEL is set but SLACK_TOKEN is not');
-  if (env.SLACK_TOKEN && !env.SLACK_CHANNEL)
-    throw new ConfigError('invalid configuration: SLACK_TOKEN is set but SLACK_CHANNEL is not');
-  const paths = {
+/** The drift files as configured; an unset variable means the repository's file. */
+export function driftPaths(
+  env: { DRIFT_EVAL_SET?: string; DRIFT_BASELINE_PATH?: string; DRIFT_REPORT_DIR?: string },
+  defaults: DriftPaths = REPO_PATHS,
+): DriftPaths {
+  return {
     evalSet: env.DRIFT_EVAL_SET ?? defaults.evalSet,
     baseline: env.DRIFT_BASELINE_PATH ?? defaults.baseline,
     reportDir: env.DRIFT_REPORT_DIR ?? defaults.reportDir,
   };
+}
+
+export function driftConfigFromEnv(
+  env: DriftSettings,
+  defaults: DriftPaths = REPO_PATHS,
+): { config: DriftConfig; paths: DriftPaths } {
+  if (env.SLACK_CHANNEL && !env.SLACK_TOKEN)
+    throw new ConfigError('invalid configuration: SLACK_CHANNEL is set but SLACK_TOKEN is not');
+  if (env.SLACK_TOKEN && !env.SLACK_CHANNEL)
+    throw new ConfigError('invalid configuration: SLACK_TOKEN is set but SLACK_CHANNEL is not');
+  const paths = driftPaths(env, defaults);
   const config = parseEnv(DriftConfig, {
     cron: env.DRIFT_CRON,
     timezone: env.DRIFT_TIMEZONE,
@@ -72,7 +124,7 @@ export function driftConfigFromEnv(
       'invalid configuration: DRIFT_FALLBACK_DROP_POINTS must not be below DRIFT_ALERT_DROP_POINTS',
     );
   validTimezone(config.timezone);
-  return { env, config, paths };
+  return { config, paths };
 }
 
 function validTimezone(tz: string): void {

@@ -3,3 +3,4 @@ export * from './signature.js';
 export * from './router.js';
 export * from './webhook-worker.js';
 export * from './team-delivery.js';
+export * from './env.js';

@@ -2,3 +2,4 @@ export * from './auth.js';
 export * from './accept.js';
 export * from './server.js';
 export * from './upstream-signature.js';
+export * from './env.js';

@@ -3,3 +3,4 @@ export * from './gate.js';
 export * from './report.js';
 export * from './report-text.js';
 export * from './candidates.js';
+export * from './env.js';

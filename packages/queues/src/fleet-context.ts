@@ -37,6 +37,40 @@ export interface FleetContextOptions {
   metrics?: PipelineMetrics;
 }
 
+/** The parsed settings the fleet opener reads (runtime's redisEnv + recordsEnv, and workerLocksEnv for workers). */
+export interface FleetEnv {
+  REDIS_URL: string;
+  REDIS_CLUSTER: boolean;
+  QUEUE_PREFIX: string;
+  RECORD_RETENTION_DAYS: number;
+  WORKER_LOCK_DURATION_MS?: number;
+  WORKER_STALLED_INTERVAL_MS?: number;
+}
+
+/**
+ * The one way apps and ops commands open the fleet: every setting comes from the parsed
+ * environment, so no caller maps (or hard-codes) prefix, cluster, retention or locks by hand.
+ */
+export function openFleet(
+  env: FleetEnv,
+  opts: { role: ConnectionRole; logger: Logger; metrics?: PipelineMetrics },
+): Promise<FleetContext> {
+  const locks =
+    opts.role === 'worker' && env.WORKER_LOCK_DURATION_MS !== undefined && env.WORKER_STALLED_INTERVAL_MS !== undefined
+      ? { lockDurationMs: env.WORKER_LOCK_DURATION_MS, stalledIntervalMs: env.WORKER_STALLED_INTERVAL_MS }
+      : undefined;
+  return openFleetContext({
+    redisUrl: env.REDIS_URL,
+    cluster: env.REDIS_CLUSTER,
+    prefix: env.QUEUE_PREFIX,
+    retentionDays: env.RECORD_RETENTION_DAYS,
+    locks,
+    role: opts.role,
+    logger: opts.logger,
+    metrics: opts.metrics,
+  });
+}
+
 /** The connections, ticket store and dead-letter writer every app of the fleet starts with. */
 export async function openFleetContext(opts: FleetContextOptions): Promise<FleetContext> {
   const redis = connectRedis(opts.redisUrl, opts.role, opts.cluster ?? false);

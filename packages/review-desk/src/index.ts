@@ -4,3 +4,4 @@ export * from './review-list.js';
 export * from './ground-truth.js';
 export * from './desk.js';
 export * from './server.js';
+export * from './env.js';

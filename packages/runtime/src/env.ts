@@ -1,57 +1,77 @@
 import { z } from 'zod';
 import { describeZodError } from '@switchboard/core';
-
-/** `a, b ,c` → ['a','b','c']; empty entries dropped. */
-export const csv = z.string().transform((s) =>
-  s
-    .split(',')
-    .map((x) => x.trim())
-    .filter((x) => x.length > 0),
-);
-
-/** A JSON-valued variable, validated with `schema` after parsing. */
-export const jsonOf = <S extends z.ZodType>(schema: S) =>
-  z
-    .string()
-    .transform((s, ctx) => {
-      try {
-        return JSON.parse(s) as unknown;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'must be valid JSON' });
-        return z.NEVER;
-      }
-    })
-    .pipe(schema);
+import { composeEnv, envFragment, flag, type EnvFragment } from './env-fragment.js';
 
 export const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 /** For the logger that must exist before the environment is parsed: a bad LOG_LEVEL falls back to info. */
 export const logLevelOf = (value: string | undefined): z.infer<typeof LogLevel> => LogLevel.catch('info').parse(value);
 
-export const commonEnv = z.object({
-  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
-  /** BullMQ key prefix; use a hash tag such as `{sb}` on Redis Cluster. */
-  /** `true` when REDIS_URL names one node of a Redis Cluster (then QUEUE_PREFIX must be a hash tag such as `{sb}`). */
-  REDIS_CLUSTER: z.enum(['true', 'false']).default('false'),
+/** Every long-running app: its log level and how long a graceful shutdown may take. */
+export const serviceEnv = envFragment('runtime', 'service', {
+  LOG_LEVEL: LogLevel.default('info').describe('pino log level: fatal, error, warn, info, debug, trace or silent.'),
+  SHUTDOWN_DEADLINE_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(25_000)
+    .describe('On SIGTERM/SIGINT: time to finish active jobs and close connections before exiting 1.'),
+});
+
+/** Where the fleet's Redis is and under which key prefix its queues live. */
+export const redisEnv = envFragment('runtime', 'redis', {
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379').describe('Redis the fleet shares (queues and stores).'),
+  REDIS_CLUSTER: flag()
+    .default(false)
+    .describe(
+      '`true` when REDIS_URL names one node of a Redis Cluster (QUEUE_PREFIX must then be a hash tag like `{sb}`).',
+    ),
   QUEUE_PREFIX: z
     .string()
     .regex(/^[^:\s]+$/, 'must not contain ":" or spaces')
-    .default('sb'),
-  LOG_LEVEL: LogLevel.default('info'),
-  SHUTDOWN_DEADLINE_MS: z.coerce.number().int().positive().default(25_000),
+    .default('sb')
+    .describe(
+      'BullMQ key prefix; every app of one fleet uses the same one. A hash tag such as `{sb}` on Redis Cluster.',
+    ),
 });
-export type CommonEnv = z.infer<typeof commonEnv>;
+
+/** How long ticket records, pilot rows and idempotency keys are kept. */
+export const recordsEnv = envFragment('runtime', 'records', {
+  RECORD_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(8)
+    .default(30)
+    .describe(
+      'Days ticket records are kept; at least 8, longer than BullMQ keeps any job, so a re-sent id is never swallowed.',
+    ),
+});
 
 /** Workers only: a crashed worker's jobs return after at most lock duration + stalled interval. */
-export const workerEnv = commonEnv.extend({
-  WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1_000).default(30_000),
-  WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(30_000),
-  /** At least 8: longer than BullMQ keeps any job, so a re-sent id is never swallowed by an old job. */
-  RECORD_RETENTION_DAYS: z.coerce.number().int().min(8).default(30),
+export const workerLocksEnv = envFragment('runtime', 'worker-locks', {
+  WORKER_LOCK_DURATION_MS: z.coerce
+    .number()
+    .int()
+    .min(1_000)
+    .default(30_000)
+    .describe("BullMQ job lock; a crashed worker's job returns after at most this plus the stalled interval."),
+  WORKER_STALLED_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(500)
+    .default(30_000)
+    .describe('How often workers look for jobs whose lock expired.'),
 });
-export type WorkerEnv = z.infer<typeof workerEnv>;
 
-export const locksFromEnv = (env: WorkerEnv): { lockDurationMs: number; stalledIntervalMs: number } => ({
+const connectionFragments = [serviceEnv, redisEnv] as const satisfies readonly EnvFragment[];
+/** Logging, shutdown and Redis: what every app of the fleet reads. */
+export const commonEnv = composeEnv('common', connectionFragments).schema;
+export type CommonEnv = z.infer<typeof commonEnv>;
+
+export const locksFromEnv = (env: {
+  WORKER_LOCK_DURATION_MS: number;
+  WORKER_STALLED_INTERVAL_MS: number;
+}): { lockDurationMs: number; stalledIntervalMs: number } => ({
   lockDurationMs: env.WORKER_LOCK_DURATION_MS,
   stalledIntervalMs: env.WORKER_STALLED_INTERVAL_MS,
 });

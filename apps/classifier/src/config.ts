@@ -1,0 +1,21 @@
+import { classifierStackFragments, classifierWorkerEnv } from '@switchboard/classifier';
+import {
+  composeEnv,
+  metricsServerEnv,
+  metricsTokenEnv,
+  recordsEnv,
+  redisEnv,
+  serviceEnv,
+  workerLocksEnv,
+} from '@switchboard/runtime';
+
+export const classifierAppEnv = composeEnv('classifier', [
+  serviceEnv,
+  redisEnv,
+  recordsEnv,
+  workerLocksEnv,
+  ...classifierStackFragments,
+  classifierWorkerEnv,
+  metricsServerEnv({ port: 9101, queueDepths: false }),
+  metricsTokenEnv,
+]);

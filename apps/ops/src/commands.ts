@@ -1,0 +1,21 @@
+/** Every `pnpm ops` command, by the name typed after `pnpm ops`. */
+import type { Entry } from './cli.js';
+import { calibrateCommand } from './calibrate.js';
+import { deadLetterCommands } from './dead-letter.js';
+import { evalCommand, promoteCommand } from './eval.js';
+import { driftCommands, fallbackCommands } from './fallback.js';
+import { hashPasswordCommand } from './hash-password.js';
+import { pilotCommands } from './pilot.js';
+import { trainCommand } from './train.js';
+
+export const COMMANDS: Record<string, Entry> = {
+  'dead-letter': deadLetterCommands,
+  train: trainCommand,
+  calibrate: calibrateCommand,
+  eval: evalCommand,
+  'eval-promote': promoteCommand,
+  fallback: fallbackCommands,
+  drift: driftCommands,
+  pilot: pilotCommands,
+  'hash-password': hashPasswordCommand,
+};
