@@ -98,8 +98,32 @@ export const jsonOf = <S extends z.ZodType>(schema: S) =>
 export function optionalEnv<S extends Record<string, z.ZodType>>(
   fragment: EnvFragment<S>,
 ): EnvFragment<{ [K in keyof S]: ReturnType<S[K]['optional']> }> {
-  const shape = Object.fromEntries(
-    Object.entries(fragment.shape).map(([k, s]) => [k, (s as z.ZodType).optional()]),
-  ) as unknown as { [K in keyof S]: ReturnType<S[K]['optional']> };
+  const shape = Object.fromEntries(Object.entries(fragment.shape).map(([k, s]) => [k, s.optional()])) as unknown as {
+    [K in keyof S]: ReturnType<S[K]['optional']>;
+  };
   return { owner: fragment.owner, name: fragment.name, shape };
+}
+
+interface Inspectable {
+  description?: string;
+  meta?: () => Record<string, unknown> | undefined;
+  def?: { innerType?: unknown; in?: unknown };
+}
+
+/**
+ * What the configuration reference shows for one setting: its description and documented default,
+ * from the declaration or a wrapper around it (a picked-and-optional copy, a pipe).
+ */
+export function settingDoc(schema: unknown): { description?: string; default?: unknown } {
+  const seen = new Set<unknown>();
+  let s = schema as Inspectable | undefined;
+  const doc: { description?: string; default?: unknown } = {};
+  while (s && !seen.has(s)) {
+    seen.add(s);
+    const meta = typeof s.meta === 'function' ? s.meta() : undefined;
+    doc.description ??= s.description ?? (meta?.description as string | undefined);
+    if (meta && 'default' in meta && !('default' in doc)) doc.default = meta.default;
+    s = (s.def?.innerType ?? s.def?.in) as Inspectable | undefined;
+  }
+  return doc;
 }

@@ -36,12 +36,9 @@ describe('runService', () => {
   it('on SIGTERM closes what was opened, last opened first, and exits 0', async () => {
     const h = harness();
     const closed: string[] = [];
-    await h.run(async (s) => {
+    await h.run((s) => {
       s.onClose('redis', () => void closed.push('redis'));
-      const server = s.use('server', { name: 'server' }, async (r) => {
-        await Promise.resolve();
-        closed.push(r.name);
-      });
+      const server = s.use('server', { name: 'server' }, (r) => Promise.resolve().then(() => closed.push(r.name)));
       expect(server.name).toBe('server');
       s.onClose('worker', () => void closed.push('worker'));
     });
@@ -55,7 +52,7 @@ describe('runService', () => {
   it('runs every other close when one throws, logs it, and still exits 0', async () => {
     const h = harness();
     const closed: string[] = [];
-    await h.run(async (s) => {
+    await h.run((s) => {
       s.onClose('first', () => void closed.push('first'));
       s.onClose('broken', () => Promise.reject(new Error('socket already gone')));
       s.onClose('last', () => void closed.push('last'));
@@ -68,7 +65,7 @@ describe('runService', () => {
 
   it('exits 1 when closing overruns SHUTDOWN_DEADLINE_MS', async () => {
     const h = harness({ SHUTDOWN_DEADLINE_MS: '50' });
-    await h.run(async (s) => {
+    await h.run((s) => {
       s.onClose('stuck', () => new Promise(() => {}));
     });
     h.signals.emit('SIGTERM');
@@ -79,7 +76,7 @@ describe('runService', () => {
   it('closes what was already opened and exits 1 when start-up fails', async () => {
     const h = harness();
     const closed: string[] = [];
-    await h.run(async (s) => {
+    await h.run((s) => {
       s.onClose('redis', () => void closed.push('redis'));
       throw new Error('metrics port in use');
     });
@@ -92,7 +89,7 @@ describe('runService', () => {
   it('names a bad variable and exits 1 before starting anything', async () => {
     const h = harness({ SHUTDOWN_DEADLINE_MS: 'soon' });
     let started = false;
-    await h.run(async () => {
+    await h.run(() => {
       started = true;
     });
     expect(await h.exited).toBe(1);
@@ -103,7 +100,7 @@ describe('runService', () => {
   it('hands the parsed environment to the service', async () => {
     const h = harness({ SHUTDOWN_DEADLINE_MS: '1234' });
     let deadline = 0;
-    await h.run(async (s) => {
+    await h.run((s) => {
       deadline = s.env.SHUTDOWN_DEADLINE_MS;
     });
     expect(deadline).toBe(1234);
@@ -117,10 +114,10 @@ describe('runCommand', () => {
     const logger = createLogger({ name: 'ops', level: 'info' }, { write: (s: string) => void lines.push(s) });
     const closed: string[] = [];
     const codes: number[] = [];
-    await runCommand({ name: 'ok', logger, exit: (c) => void codes.push(c) }, async (s) => {
+    await runCommand({ name: 'ok', logger, exit: (c) => void codes.push(c) }, (s) => {
       s.onClose('fleet', () => void closed.push('ok-fleet'));
     });
-    await runCommand({ name: 'broken', logger, exit: (c) => void codes.push(c) }, async (s) => {
+    await runCommand({ name: 'broken', logger, exit: (c) => void codes.push(c) }, (s) => {
       s.onClose('fleet', () => void closed.push('broken-fleet'));
       throw new Error('no such job');
     });

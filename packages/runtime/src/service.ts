@@ -49,7 +49,7 @@ const exitProcess = (code: number): void => {
  */
 export async function runService<S extends z.ZodType<ServiceSettings>>(
   opts: RunServiceOptions<S>,
-  start: (service: ServiceContext<z.infer<S>>) => Promise<void>,
+  start: (service: ServiceContext<z.infer<S>>) => Promise<void> | void,
 ): Promise<RunningService> {
   const exit = opts.exit ?? exitProcess;
   const signals = opts.signals ?? process;
@@ -113,7 +113,7 @@ export interface RunCommandOptions {
  * Runs a one-shot command (ops): what it opens is closed when it ends, whatever way it ends; a
  * configuration problem is one line and exit 1.
  */
-export async function runCommand(opts: RunCommandOptions, run: (scope: Scope) => Promise<void>): Promise<void> {
+export async function runCommand(opts: RunCommandOptions, run: (scope: Scope) => Promise<void> | void): Promise<void> {
   const exit = opts.exit ?? exitProcess;
   const scope = createScope(opts.logger);
   let failed = false;

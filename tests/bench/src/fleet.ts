@@ -1,15 +1,14 @@
 import type { Job } from 'bullmq';
 import {
-  buildTiers,
   ClassifierConfig,
   FallbackView,
+  openClassifierStack,
   RolloutView,
   startClassifier,
   type ClassifierConfigInput,
 } from '@switchboard/classifier';
 import type { DecisionRecord, Ticket } from '@switchboard/core';
 import { EscalationConfig, startEscalation } from '@switchboard/escalation';
-import { loadPrompt } from '@switchboard/llm';
 import {
   jobIdForTicket,
   openFleetContext,
@@ -105,7 +104,7 @@ export async function startBenchFleet(opts: FleetOptions): Promise<BenchFleet> {
     metrics: escalationMetrics.pipeline,
   });
   const config = ClassifierConfig.parse({ ...opts.classifier, promptPath: opts.promptPath });
-  const tiers = buildTiers(config, await loadPrompt(config.promptPath));
+  const { tiers } = await openClassifierStack({ config }, { logger });
   const classifier = startClassifier(config, {
     ctx: cFleet.ctx,
     store: cFleet.store,

@@ -5,6 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
+import { REPO_PATHS } from '@switchboard/classifier';
 import { createLogger } from '@switchboard/runtime';
 import { dropPrefix } from '@switchboard/testkit';
 import type { BenchContext, ScenarioResult } from './bench-context.js';
@@ -32,8 +33,8 @@ const ctx: BenchContext = {
     { name: 'bench', level: env.BENCH_LOG_LEVEL ?? 'info' },
     pino.destination({ dest: '/dev/null', sync: false }),
   ),
-  corpus: loadCorpus([`${repoRoot}../shared/data/tobi/train.jsonl`, `${repoRoot}eval/sets/switchboard-eval.jsonl`]),
-  promptPath: `${repoRoot}prompts/routing_prompt.txt`,
+  corpus: loadCorpus([`${repoRoot}../shared/data/tobi/train.jsonl`, REPO_PATHS.evalSet]),
+  promptPath: REPO_PATHS.prompt,
   repoRoot,
   childNodeFlags: env.BENCH_CHILD_NODE_FLAGS ? env.BENCH_CHILD_NODE_FLAGS.split(' ').filter(Boolean) : [],
   scale: Number(env.BENCH_SCALE ?? '1'),

@@ -1,12 +1,10 @@
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTiers, ClassifierConfig, startClassifier } from '@switchboard/classifier';
+import { openClassifierStack, REPO_PATHS, ClassifierConfig, startClassifier } from '@switchboard/classifier';
 import type { TicketInput } from '@switchboard/core';
 import { EscalationConfig, startEscalation } from '@switchboard/escalation';
 import { buildIngestServer } from '@switchboard/ingest';
-import { loadPrompt } from '@switchboard/llm';
 import {
   openFleetContext,
   openFleetStateReader,
@@ -32,7 +30,7 @@ import { family, scrape, valueOf, type Sample } from './prometheus-text.js';
 
 const KEY = 'e2e-key-0123456789abcdef';
 const SCRAPE_TOKEN = 'scrape-token-0123456789';
-const PROMPT = fileURLToPath(new URL('../../../prompts/routing_prompt.txt', import.meta.url));
+const PROMPT = REPO_PATHS.prompt;
 const CHEAP = 'fake-cheap';
 const STRONG = 'fake-strong';
 const PRICES: Record<string, { inputPerMTok: number; outputPerMTok: number }> = {
@@ -174,7 +172,7 @@ describe('metrics after a known stream of tickets', () => {
     const classifier = startClassifier(config, {
       ctx: classifierFleet.ctx,
       store: classifierFleet.store,
-      tiers: buildTiers(config, await loadPrompt(PROMPT)),
+      tiers: (await openClassifierStack({ config }, { logger })).tiers,
       onExhausted: classifierFleet.deadLetter,
     });
     const escalation = startEscalation(EscalationConfig.parse({}), {

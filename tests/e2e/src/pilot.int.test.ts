@@ -1,11 +1,15 @@
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTiers, ClassifierConfig, RolloutView, startClassifier } from '@switchboard/classifier';
+import {
+  openClassifierStack,
+  REPO_PATHS,
+  ClassifierConfig,
+  RolloutView,
+  startClassifier,
+} from '@switchboard/classifier';
 import { DEFAULT_LEGACY_TABLE, DEFAULT_ROUTING_TABLE, type RolloutStage } from '@switchboard/core';
 import { EscalationConfig, startEscalation } from '@switchboard/escalation';
 import { buildIngestServer } from '@switchboard/ingest';
-import { loadPrompt } from '@switchboard/llm';
 import { openFleetContext, openQueue, ticketsQueue, type FleetContext } from '@switchboard/queues';
 import {
   decisionJson,
@@ -20,7 +24,7 @@ import {
 import { postJson } from './fleet-harness.js';
 
 const KEY = 'pilot-key-0123456789abcdef';
-const PROMPT = fileURLToPath(new URL('../../../prompts/routing_prompt.txt', import.meta.url));
+const PROMPT = REPO_PATHS.prompt;
 const POLL_MS = 50;
 
 /** The cheap model reads "invoice" as billing and everything else as technical, always sure. */
@@ -90,7 +94,7 @@ describe('pilot against the legacy router', () => {
     const classifier = startClassifier(config, {
       ctx: fleet.ctx,
       store: fleet.store,
-      tiers: buildTiers(config, await loadPrompt(PROMPT)),
+      tiers: (await openClassifierStack({ config }, { logger })).tiers,
       rollout: new RolloutView(fleet.rollout, 'off', DEFAULT_LEGACY_TABLE, DEFAULT_ROUTING_TABLE, POLL_MS, logger),
       onExhausted: fleet.deadLetter,
     });

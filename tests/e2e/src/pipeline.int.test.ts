@@ -1,10 +1,8 @@
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTiers, ClassifierConfig, startClassifier } from '@switchboard/classifier';
+import { openClassifierStack, REPO_PATHS, ClassifierConfig, startClassifier } from '@switchboard/classifier';
 import { EscalationConfig, startEscalation } from '@switchboard/escalation';
 import { buildIngestServer } from '@switchboard/ingest';
-import { loadPrompt } from '@switchboard/llm';
 import {
   openFleetContext,
   openQueue,
@@ -26,7 +24,7 @@ import { buildScenario, CHEAP, expectedRoute, scenarioResponder, STRONG, type Ca
 import { destinations, postJson } from './fleet-harness.js';
 
 const KEY = 'e2e-key-0123456789abcdef';
-const PROMPT = fileURLToPath(new URL('../../../prompts/routing_prompt.txt', import.meta.url));
+const PROMPT = REPO_PATHS.prompt;
 const MIX: Record<Case, number> = {
   hotword: 60,
   critical: 40,
@@ -94,7 +92,7 @@ describe('500 tickets through ingest → classifier → escalation', () => {
     const classifier = startClassifier(config, {
       ctx: workerFleet.ctx,
       store: workerFleet.store,
-      tiers: buildTiers(config, await loadPrompt(PROMPT)),
+      tiers: (await openClassifierStack({ config }, { logger })).tiers,
       onExhausted: workerFleet.deadLetter,
     });
     const escalation = startEscalation(EscalationConfig.parse({}), {

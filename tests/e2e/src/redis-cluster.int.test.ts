@@ -2,13 +2,11 @@ import { execFile, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTiers, ClassifierConfig, startClassifier } from '@switchboard/classifier';
+import { openClassifierStack, REPO_PATHS, ClassifierConfig, startClassifier } from '@switchboard/classifier';
 import { EscalationConfig, startEscalation } from '@switchboard/escalation';
 import { acceptTickets } from '@switchboard/ingest';
-import { loadPrompt } from '@switchboard/llm';
 import {
   humanReviewQueue,
   openFleetContext,
@@ -30,7 +28,7 @@ import { destinations } from './fleet-harness.js';
 import { buildScenario, CHEAP, expectedRoute, scenarioResponder, STRONG } from './scenario.js';
 
 const run = promisify(execFile);
-const PROMPT = fileURLToPath(new URL('../../../prompts/routing_prompt.txt', import.meta.url));
+const PROMPT = REPO_PATHS.prompt;
 // A hash tag: every key of the fleet lands in one slot, so Lua scripts and MULTI stay on one node.
 const PREFIX = '{sbc}';
 
@@ -117,7 +115,7 @@ describe('the pipeline on a Redis Cluster of three local masters', () => {
     const classifier = startClassifier(config, {
       ctx: worker.ctx,
       store: worker.store,
-      tiers: buildTiers(config, await loadPrompt(PROMPT)),
+      tiers: (await openClassifierStack({ config }, { logger })).tiers,
       onExhausted: worker.deadLetter,
     });
     const escalation = startEscalation(EscalationConfig.parse({}), {

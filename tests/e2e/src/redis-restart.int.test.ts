@@ -3,13 +3,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTiers, ClassifierConfig, startClassifier } from '@switchboard/classifier';
+import { openClassifierStack, REPO_PATHS, ClassifierConfig, startClassifier } from '@switchboard/classifier';
 import { EscalationConfig, startEscalation } from '@switchboard/escalation';
 import { buildIngestServer } from '@switchboard/ingest';
-import { loadPrompt } from '@switchboard/llm';
 import { openFleetContext, openQueue, ticketsQueue, type FleetContext } from '@switchboard/queues';
 import {
   freePort,
@@ -23,7 +21,7 @@ import { destinations, postJson } from './fleet-harness.js';
 import { scenarioResponder } from './scenario.js';
 
 const KEY = 'restart-key-0123456789abcdef';
-const PROMPT = fileURLToPath(new URL('../../../prompts/routing_prompt.txt', import.meta.url));
+const PROMPT = REPO_PATHS.prompt;
 
 describe('Redis restarts (AOF everysec) while tickets arrive', () => {
   const logger = testLogger('restart');
@@ -85,7 +83,7 @@ describe('Redis restarts (AOF everysec) while tickets arrive', () => {
     const classifier = startClassifier(config, {
       ctx: worker.ctx,
       store: worker.store,
-      tiers: buildTiers(config, await loadPrompt(PROMPT)),
+      tiers: (await openClassifierStack({ config }, { logger })).tiers,
       onExhausted: worker.deadLetter,
     });
     const escalation = startEscalation(EscalationConfig.parse({}), {
