@@ -101,8 +101,8 @@ export const classifierWorkerEnv = envFragment('classifier', 'worker', {
 /** Everything a classifier stack (openClassifierStack) reads: the classifier app, drift, ops eval and calibrate. */
 export const classifierStackFragments = [classifierEnv, classifierRulesEnv, rolloutEnv] as const;
 
-const StackSchema = z.object({ ...classifierEnv.shape, ...classifierRulesEnv.shape, ...rolloutEnv.shape });
-export type ClassifierStackEnv = z.infer<typeof StackSchema> & { CLASSIFIER_CONCURRENCY?: number };
+const _stackSchema = z.object({ ...classifierEnv.shape, ...classifierRulesEnv.shape, ...rolloutEnv.shape });
+export type ClassifierStackEnv = z.infer<typeof _stackSchema> & { CLASSIFIER_CONCURRENCY?: number };
 
 export interface Defaults {
   promptPath: string;
