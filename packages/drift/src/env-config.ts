@@ -76,8 +76,8 @@ export const slackEnv = envFragment('drift', 'slack', {
     .describe('Slack channel for alerts and the weekly report; unset, they are written to the log only.'),
 });
 
-export type DriftSettings = z.infer<typeof DriftSettingsSchema>;
-const DriftSettingsSchema = z.object({ ...driftEnv.shape, ...driftPathsEnv.shape, ...slackEnv.shape });
+const _driftSettings = z.object({ ...driftEnv.shape, ...driftPathsEnv.shape, ...slackEnv.shape });
+export type DriftSettings = z.infer<typeof _driftSettings>;
 
 export interface DriftPaths {
   evalSet: string;
