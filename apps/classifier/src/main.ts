@@ -1,4 +1,10 @@
-import { describeLocalModel, FallbackView, openClassifierStack, RolloutView, startClassifier } from '@switchboard/classifier';
+import {
+  describeLocalModel,
+  FallbackView,
+  openClassifierStack,
+  RolloutView,
+  startClassifier,
+} from '@switchboard/classifier';
 import { openFleet, openFleetStateReader } from '@switchboard/queues';
 import { createAppMetrics, exportFleetState, runService, serveMetrics } from '@switchboard/runtime';
 import { classifierAppEnv } from './config.js';

@@ -1,6 +1,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { checkTrainingOverlap, observeTiers, openClassifierStack, REPO_PATHS, type ThresholdsFile } from '@switchboard/classifier';
+import {
+  checkTrainingOverlap,
+  observeTiers,
+  openClassifierStack,
+  REPO_PATHS,
+  type ThresholdsFile,
+} from '@switchboard/classifier';
 import { createKeywordMatcher, searchThresholds, ticketText, type CurvePoint } from '@switchboard/core';
 import { parseEnv, type Logger } from '@switchboard/runtime';
 import { numberOption, parseCommand, usageLine, UsageError } from './args.js';

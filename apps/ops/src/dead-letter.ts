@@ -1,4 +1,11 @@
-import { allQueueDefs, deadLetterQueue, inspectQueue, openFleet, replayDeadLetters, type FleetContext } from '@switchboard/queues';
+import {
+  allQueueDefs,
+  deadLetterQueue,
+  inspectQueue,
+  openFleet,
+  replayDeadLetters,
+  type FleetContext,
+} from '@switchboard/queues';
 import { parseEnv } from '@switchboard/runtime';
 import { parseCommand, usageLine, UsageError } from './args.js';
 import type { CommandGroup, OpsContext } from './cli.js';

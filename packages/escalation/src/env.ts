@@ -42,7 +42,9 @@ export const webhooksEnv = envFragment('escalation', 'webhooks', {
     .int()
     .positive()
     .optional()
-    .describe("First retry delay of a failed webhook POST, doubled on each further attempt; unset, the queue catalog's.")
+    .describe(
+      "First retry delay of a failed webhook POST, doubled on each further attempt; unset, the queue catalog's.",
+    )
     .meta({ default: 'from the queue catalog' }),
   WEBHOOK_CONCURRENCY: z.coerce
     .number()
