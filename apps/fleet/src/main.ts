@@ -78,10 +78,11 @@ try {
   process.once('SIGTERM', () => void shutdown(0));
 
   const base = `http://127.0.0.1:${env.PORT}`;
-  await waitReady(base, 30_000);
+  // A deadline, not a wait: six apps start tsx on a busy two-core machine in well over 30 s.
+  await waitReady(base, 120_000);
   const key = apiKeys.split(',')[0]?.trim() ?? '';
   const tickets = await loadDemoTickets(randomBytes(3).toString('hex'));
-  const ended = await runDemo(base, key, tickets, 30_000);
+  const ended = await runDemo(base, key, tickets, 60_000);
   console.log(`\n${ended}/${tickets.length} sample tickets routed or waiting for a human.`);
   if (env.FLEET_EXIT_AFTER_DEMO) await shutdown(ended === tickets.length ? 0 : 1);
   console.log(
