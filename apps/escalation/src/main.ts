@@ -37,7 +37,7 @@ await runApp(logger, async () => {
     pilot: fleet.pilot,
     onExhausted: fleet.deadLetter,
   });
-  const webhooks = startWebhookWorker(config, { ctx: fleet.ctx, onExhausted: fleet.deadLetter });
+  const webhooks = startWebhookWorker(config, { ctx: fleet.ctx, store: fleet.store, onExhausted: fleet.deadLetter });
   installShutdown(
     logger,
     [

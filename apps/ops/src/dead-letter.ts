@@ -1,4 +1,5 @@
-import { allQueueDefs, deadLetterQueue, inspectQueue, openFleetContext, replayDeadLetters } from '@switchboard/queues';
+import { replayDeadLetters } from '@switchboard/lifecycle';
+import { allQueueDefs, deadLetterQueue, inspectQueue, openFleetContext } from '@switchboard/queues';
 import { commonEnv, parseEnv, type Logger } from '@switchboard/runtime';
 
 export const DEAD_LETTER_USAGE = 'pnpm ops dead-letter list | replay <dead-letter-id>... | replay --all';

@@ -1,5 +1,5 @@
 import { DEFAULT_ROUTING_TABLE, type Team } from '@switchboard/core';
-import { teamDelivery } from '@switchboard/escalation';
+import { teamDelivery } from '@switchboard/lifecycle';
 import { openFleetContext } from '@switchboard/queues';
 import { buildReviewServer, ReviewDesk } from '@switchboard/review-desk';
 import {

@@ -2,4 +2,3 @@ export * from './config.js';
 export * from './signature.js';
 export * from './router.js';
 export * from './webhook-worker.js';
-export * from './team-delivery.js';

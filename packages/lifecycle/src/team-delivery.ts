@@ -3,15 +3,27 @@ import {
   jobIdForTicket,
   openQueue,
   teamQueue,
+  Transaction,
   webhooksQueue,
   type Producer,
   type QueueContext,
   type RoutedTicket,
 } from '@switchboard/queues';
 
+export interface TeamDeliveryOptions {
+  webhookTeams: ReadonlySet<Team>;
+  /** Overrides of the webhook queue's declared retries (WEBHOOK_ATTEMPTS, WEBHOOK_BACKOFF_MS). */
+  webhookAttempts?: number | undefined;
+  webhookBackoffMs?: number | undefined;
+}
+
 export interface TeamDelivery {
   /** The team's queue, plus its signed webhook when one is configured; idempotent per ticket. */
   deliver(routed: RoutedTicket): Promise<void>;
+  /** The same adds, queued on a transaction that also records where the ticket ended. */
+  deliverOnto(t: Transaction, routed: RoutedTicket): void;
+  /** A producer on the fleet's connection, to open a transaction with. */
+  readonly via: Producer<'ticket', ReturnType<typeof teamQueue>['schema']>;
   close(): Promise<void>;
 }
 
@@ -19,15 +31,7 @@ export interface TeamDelivery {
  * The one path a ticket takes to its team, whether a machine or a person routed it: the team queue
  * under the ticket's job id (so a repeat adds nothing), then the webhook with its queue's retries and backoff.
  */
-export function teamDelivery(
-  ctx: QueueContext,
-  opts: {
-    webhookTeams: ReadonlySet<Team>;
-    /** Overrides of the webhook queue's declared retries (WEBHOOK_ATTEMPTS, WEBHOOK_BACKOFF_MS). */
-    webhookAttempts?: number | undefined;
-    webhookBackoffMs?: number | undefined;
-  },
-): TeamDelivery {
+export function teamDelivery(ctx: QueueContext, opts: TeamDeliveryOptions): TeamDelivery {
   const webhooks = openQueue(webhooksQueue, ctx, {
     attempts: opts.webhookAttempts,
     backoffDelayMs: opts.webhookBackoffMs,
@@ -36,13 +40,20 @@ export function teamDelivery(
     Team,
     Producer<'ticket', ReturnType<typeof teamQueue>['schema']>
   >;
+  const deliverOnto = (t: Transaction, routed: RoutedTicket): void => {
+    const jobId = jobIdForTicket(routed.ticket.id);
+    t.add(teams[routed.route.team], jobId, routed);
+    if (opts.webhookTeams.has(routed.route.team)) {
+      t.add(webhooks, jobId, routed);
+    }
+  };
   return {
+    via: teams.triage,
+    deliverOnto,
     async deliver(routed) {
-      const jobId = jobIdForTicket(routed.ticket.id);
-      await teams[routed.route.team].add(jobId, routed);
-      if (opts.webhookTeams.has(routed.route.team)) {
-        await webhooks.add(jobId, routed);
-      }
+      const t = await Transaction.on(teams[routed.route.team], ctx.metrics);
+      deliverOnto(t, routed);
+      await t.exec();
     },
     async close() {
       await Promise.all([webhooks.close(), ...Object.values(teams).map((q) => q.close())]);

@@ -1,0 +1,90 @@
+import { Job, type IRedisTransaction, type JobsOptions } from 'bullmq';
+import type { z } from 'zod';
+import type { PipelineMetrics } from '@switchboard/runtime';
+import type { RedisClient } from './connection.js';
+import type { Producer } from './factory.js';
+
+interface Added {
+  index: number;
+  queueName: string;
+  jobId: string;
+}
+
+/**
+ * Jobs and Redis-store scripts sent as one MULTI…EXEC: one round trip, and Redis runs them one after
+ * the other with nothing in between, so a ticket's record and the job that hands it on are written
+ * together or, if the transaction is refused (Redis out of memory, a lost connection), not at all.
+ * Steps run in the order they were queued. A step that fails while running does not undo the others
+ * (Redis has no rollback), so callers queue the record's move last: it only reports success when
+ * every add before it succeeded, and a retried job repeats the adds under the same job ids.
+ */
+export class Transaction {
+  private readonly added: Added[] = [];
+  private steps = 0;
+
+  private constructor(
+    readonly tx: IRedisTransaction,
+    private readonly metrics: PipelineMetrics | undefined,
+  ) {}
+
+  /**
+   * A transaction on the connection of `via`'s queue, which is the fleet's shared connection, so the
+   * ticket store's scripts are defined on it too.
+   */
+  static async on(via: Producer<string, z.ZodType>, metrics?: PipelineMetrics): Promise<Transaction> {
+    const client = await via.queue.getBackend().client;
+    return new Transaction(client.multi(), metrics);
+  }
+
+  /** A transaction that adds no job: scripts and commands only. */
+  static plain(redis: RedisClient): Transaction {
+    const tx = redis.multi() as unknown as IRedisTransaction & Record<string, unknown>;
+    // What BullMQ's own transactions add to ioredis's: a command by name with its arguments.
+    tx.runCommand = (name: string, args: unknown[]) => {
+      (tx[name] as (a: unknown[]) => unknown)(args);
+      return tx;
+    };
+    return new Transaction(tx, undefined);
+  }
+
+  /** Queues a job add with the queue's default options, under `jobId`, as `Producer.add` would. */
+  add<N extends string, S extends z.ZodType>(
+    producer: Producer<N, S>,
+    jobId: string,
+    data: z.output<S>,
+    opts: JobsOptions = {},
+  ): this {
+    const { queue, def } = producer;
+    // The queue's declared policy, as Producer.add applies it: its defaults and its priority rule.
+    const priority = def.priority ? { priority: def.priority.of(data) } : {};
+    const job = new Job(queue, def.jobName, data, { ...queue.defaultJobOptions, ...priority, ...opts, jobId }, jobId);
+    // BullMQ queues its add script on the transaction synchronously; the promise only repeats that.
+    void job.addJob(this.tx).catch(() => undefined);
+    this.added.push({ index: this.steps++, queueName: def.queueName, jobId });
+    return this;
+  }
+
+  /** Queues one command or script call (`step(tx)` must queue exactly one); returns its index in `exec`'s results. */
+  step(queue: (tx: IRedisTransaction) => void): number {
+    queue(this.tx);
+    return this.steps++;
+  }
+
+  /**
+   * Sends the transaction; throws if Redis refused it or any step failed (after the others ran).
+   * Returns each step's reply, in order.
+   */
+  async exec(): Promise<unknown[]> {
+    const results = await this.tx.exec();
+    if (!results) throw new Error('transaction discarded');
+    const failed = results.find(([err]) => err);
+    if (failed?.[0]) throw failed[0];
+    for (const a of this.added) {
+      const id = results[a.index]?.[1];
+      // BullMQ's add scripts answer with the job id, or a negative code when they refused the job.
+      if (typeof id === 'number' && id < 0) throw new Error(`adding ${a.jobId} to ${a.queueName} failed (code ${id})`);
+    }
+    for (const a of this.added) this.metrics?.jobsAdded(a.queueName);
+    return results.map(([, reply]) => reply as unknown);
+  }
+}
