@@ -3,7 +3,7 @@ import {
   jobIdForTicket,
   openQueue,
   teamQueue,
-  Transaction,
+  type Transaction,
   webhooksQueue,
   type Producer,
   type QueueContext,
@@ -18,9 +18,10 @@ export interface TeamDeliveryOptions {
 }
 
 export interface TeamDelivery {
-  /** The team's queue, plus its signed webhook when one is configured; idempotent per ticket. */
-  deliver(routed: RoutedTicket): Promise<void>;
-  /** The same adds, queued on a transaction that also records where the ticket ended. */
+  /**
+   * The team's queue, plus its signed webhook when one is configured, queued on the transaction that
+   * also records where the ticket ended; idempotent per ticket (its job id).
+   */
   deliverOnto(t: Transaction, routed: RoutedTicket): void;
   /** A producer on the fleet's connection, to open a transaction with. */
   readonly via: Producer<'ticket', ReturnType<typeof teamQueue>['schema']>;
@@ -50,11 +51,6 @@ export function teamDelivery(ctx: QueueContext, opts: TeamDeliveryOptions): Team
   return {
     via: teams.triage,
     deliverOnto,
-    async deliver(routed) {
-      const t = await Transaction.on(teams[routed.route.team], ctx.metrics);
-      deliverOnto(t, routed);
-      await t.exec();
-    },
     async close() {
       await Promise.all([webhooks.close(), ...Object.values(teams).map((q) => q.close())]);
     },

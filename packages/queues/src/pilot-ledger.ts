@@ -47,12 +47,10 @@ export class PilotLedger {
     return `${this.prefix}:record:${ticketId}`;
   }
 
-  async add(ticketId: string, at: Date): Promise<void> {
-    const cutoff = at.getTime() - this.retentionSeconds * 1000;
-    await this.redis.multi().zadd(this.key, at.getTime(), ticketId).zremrangebyscore(this.key, '-inf', cutoff).exec();
-  }
-
-  /** `add`, queued on a transaction (idempotent: a sorted-set member). */
+  /**
+   * Indexes a finished pilot ticket, queued on the transaction that finishes it; idempotent (a
+   * sorted-set member), and entries older than the retention go with it.
+   */
   addOnto(t: Transaction, ticketId: string, at: Date): void {
     const cutoff = at.getTime() - this.retentionSeconds * 1000;
     t.step((tx) => tx.runCommand('zadd', [this.key, at.getTime(), ticketId]));

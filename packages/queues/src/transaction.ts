@@ -1,7 +1,6 @@
 import { Job, type IRedisTransaction, type JobsOptions } from 'bullmq';
 import type { z } from 'zod';
 import type { PipelineMetrics } from '@switchboard/runtime';
-import type { RedisClient } from './connection.js';
 import type { Producer } from './factory.js';
 
 interface Added {
@@ -34,17 +33,6 @@ export class Transaction {
   static async on(via: Producer<string, z.ZodType>, metrics?: PipelineMetrics): Promise<Transaction> {
     const client = await via.queue.getBackend().client;
     return new Transaction(client.multi(), metrics);
-  }
-
-  /** A transaction that adds no job: scripts and commands only. */
-  static plain(redis: RedisClient): Transaction {
-    const tx = redis.multi() as unknown as IRedisTransaction & Record<string, unknown>;
-    // What BullMQ's own transactions add to ioredis's: a command by name with its arguments.
-    tx.runCommand = (name: string, args: unknown[]) => {
-      (tx[name] as (a: unknown[]) => unknown)(args);
-      return tx;
-    };
-    return new Transaction(tx, undefined);
   }
 
   /** Queues a job add with the queue's default options, under `jobId`, as `Producer.add` would. */
@@ -80,7 +68,7 @@ export class Transaction {
     const failed = results.find(([err]) => err);
     if (failed?.[0]) throw failed[0];
     for (const a of this.added) {
-      const id = results[a.index]?.[1];
+      const id: unknown = results[a.index]?.[1];
       // BullMQ's add scripts answer with the job id, or a negative code when they refused the job.
       if (typeof id === 'number' && id < 0) throw new Error(`adding ${a.jobId} to ${a.queueName} failed (code ${id})`);
     }
