@@ -7,7 +7,7 @@ import {
   openQueue,
   ticketIdFromJobId,
   ticketsQueue,
-  Transaction,
+  TransactionLane,
   type PilotLedger,
   type Producer,
   type QueueContext,
@@ -60,8 +60,11 @@ export type RouteClaim =
 export class TicketLifecycle {
   private readonly producers = new Map<string, Producer<string, never>>();
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly lane: TransactionLane;
 
-  constructor(private readonly deps: LifecycleDeps) {}
+  constructor(private readonly deps: LifecycleDeps) {
+    this.lane = new TransactionLane(deps.ctx);
+  }
 
   private producer<D extends typeof decisionsQueue | typeof humanReviewQueue>(
     def: D,
@@ -100,7 +103,7 @@ export class TicketLifecycle {
    */
   async decide(ticket: Ticket, record: DecisionRecord): Promise<void> {
     const decisions = this.producer(decisionsQueue);
-    const t = await Transaction.on(decisions, this.deps.ctx.metrics);
+    const t = await this.lane.open(decisions);
     this.deps.store.advanceOnto(t, ticket.id, 'classifying', {
       decision: JSON.stringify(record),
       decidedAt: record.decidedAt,
@@ -137,7 +140,7 @@ export class TicketLifecycle {
     const { ticket, record, route } = routed;
     const { store, stats, pilot, ctx } = this.deps;
     const review = this.producer(humanReviewQueue);
-    const t = await Transaction.on(review, ctx.metrics);
+    const t = await this.lane.open(review);
     if (route.escalated) {
       // The review queue's declared priority rule puts high-priority tickets first.
       t.add(review, jobIdForTicket(ticket.id), routed);
@@ -182,7 +185,7 @@ export class TicketLifecycle {
       routedAt: resolution.resolvedAt,
     };
     const delivery = this.delivery();
-    const t = await Transaction.on(delivery.via, this.deps.ctx.metrics);
+    const t = await this.lane.open(delivery.via);
     delivery.deliverOnto(t, delivered);
     store.noteOnto(t, ticketId, { resolution: JSON.stringify(resolution), route: JSON.stringify(delivered.route) });
     await t.exec();
@@ -245,7 +248,7 @@ export class TicketLifecycle {
     // Only if no route was stored before: a ticket already delivered must not also reach a human.
     if (stored === JSON.stringify(route)) {
       const review = this.producer(humanReviewQueue);
-      const t = await Transaction.on(review, ctx.metrics);
+      const t = await this.lane.open(review);
       // The review queue's priority rule puts a `pipeline_failed` ticket first.
       t.add(review, jobId, { ticket: ticket.data, record, route, routedAt: failedAt });
       store.advanceOnto(t, ticketId, 'escalated', { error, finishedAt: failedAt });
@@ -261,5 +264,6 @@ export class TicketLifecycle {
   async close(): Promise<void> {
     await Promise.allSettled([...this.inFlight]);
     await Promise.all([...this.producers.values()].map((p) => p.close()));
+    await this.lane.close();
   }
 }

@@ -1,7 +1,7 @@
-import { Job, type IRedisTransaction, type JobsOptions } from 'bullmq';
+import { Job, type IRedisTransaction, type JobsOptions, type RedisClient as BullClient } from 'bullmq';
 import type { z } from 'zod';
 import type { PipelineMetrics } from '@switchboard/runtime';
-import type { Producer } from './factory.js';
+import type { Producer, QueueContext } from './factory.js';
 
 interface Added {
   index: number;
@@ -21,19 +21,10 @@ export class Transaction {
   private readonly added: Added[] = [];
   private steps = 0;
 
-  private constructor(
+  constructor(
     readonly tx: IRedisTransaction,
     private readonly metrics: PipelineMetrics | undefined,
   ) {}
-
-  /**
-   * A transaction on the connection of `via`'s queue, which is the fleet's shared connection, so the
-   * ticket store's scripts are defined on it too.
-   */
-  static async on(via: Producer<string, z.ZodType>, metrics?: PipelineMetrics): Promise<Transaction> {
-    const client = await via.queue.getBackend().client;
-    return new Transaction(client.multi(), metrics);
-  }
 
   /** Queues a job add with the queue's default options, under `jobId`, as `Producer.add` would. */
   add<N extends string, S extends z.ZodType>(
@@ -74,5 +65,54 @@ export class Transaction {
     }
     for (const a of this.added) this.metrics?.jobsAdded(a.queueName);
     return results.map(([, reply]) => reply as unknown);
+  }
+}
+
+/** What a transaction runs: BullMQ's add scripts and the project's store scripts, nothing else. */
+const TRANSACTION_SCRIPTS = /^(add(Standard|Prioritized|Delayed)Job:|switchboard_)/;
+
+interface DefinedScript {
+  lua: string;
+  numberOfKeys: number | null;
+}
+
+/**
+ * Where transactions are opened: a connection of its own, opened on first use beside the fleet's
+ * shared one, with only the scripts a transaction runs defined on it. ioredis copies every command
+ * defined on a connection into each MULTI it makes, and BullMQ defines some 60 on the shared one:
+ * a MULTI made there cost about as much CPU as the round trip it saves. `close()` closes it.
+ */
+export class TransactionLane {
+  private lane: Promise<BullClient> | undefined;
+
+  constructor(private readonly ctx: Pick<QueueContext, 'logger' | 'metrics'>) {}
+
+  /** A transaction for adds to `via`'s queue (any queue of the fleet: they share one connection). */
+  async open(via: Producer<string, z.ZodType>): Promise<Transaction> {
+    this.lane ??= this.connect(via);
+    const lane = await this.lane;
+    return new Transaction(lane.multi(), this.ctx.metrics);
+  }
+
+  private async connect(via: Producer<string, z.ZodType>): Promise<BullClient> {
+    // The queue's client is ready once BullMQ has defined its scripts on it; the project's are
+    // defined by the stores built on the same connection.
+    const shared = await via.queue.getBackend().client;
+    const lane = shared.duplicate();
+    lane.on('error', (err: Error) =>
+      this.ctx.logger.warn({ err: { message: err.message } }, 'redis transaction connection error'),
+    );
+    const scripts = (shared as unknown as { scriptsSet: Record<string, DefinedScript> }).scriptsSet;
+    for (const [name, script] of Object.entries(scripts)) {
+      if (!TRANSACTION_SCRIPTS.test(name) || script.numberOfKeys === null) continue;
+      lane.defineCommand(name, { lua: script.lua, numberOfKeys: script.numberOfKeys });
+    }
+    return lane;
+  }
+
+  async close(): Promise<void> {
+    const lane = await this.lane?.catch(() => undefined);
+    this.lane = undefined;
+    await lane?.quit().catch(() => lane.disconnect());
   }
 }
