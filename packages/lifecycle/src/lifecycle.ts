@@ -1,5 +1,5 @@
 import type { Job } from 'bullmq';
-import { DecisionRecord, pipelineFailure, Route, Ticket, type Priority } from '@switchboard/core';
+import { DecisionRecord, pipelineFailure, Route, Ticket } from '@switchboard/core';
 import {
   decisionsQueue,
   humanReviewQueue,
