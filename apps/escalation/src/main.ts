@@ -16,8 +16,10 @@ await runService(
       exportFleetState(metrics.registry, fleetState.read, { log: logger });
     }
     use('metrics server', await serveMetrics(metrics, env, logger), (s) => s?.close());
-    use('webhook worker', startWebhookWorker(config, { ctx: fleet.ctx, onExhausted: fleet.deadLetter }), (w) =>
-      w.close(),
+    use(
+      'webhook worker',
+      startWebhookWorker(config, { ctx: fleet.ctx, store: fleet.store, onExhausted: fleet.deadLetter }),
+      (w) => w.close(),
     );
     use(
       'escalation worker',

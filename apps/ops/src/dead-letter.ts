@@ -1,15 +1,9 @@
-import {
-  allQueueDefs,
-  deadLetterQueue,
-  inspectQueue,
-  openFleet,
-  replayDeadLetters,
-  type FleetContext,
-} from '@switchboard/queues';
+import { allQueueDefs, deadLetterQueue, inspectQueue, openFleet, type FleetContext } from '@switchboard/queues';
 import { parseEnv } from '@switchboard/runtime';
 import { parseCommand, usageLine, UsageError } from './args.js';
 import type { CommandGroup, OpsContext } from './cli.js';
 import { opsFleetEnv } from './config.js';
+import { replayDeadLetters } from '@switchboard/lifecycle';
 
 /** The fleet as the apps open it, closed when the command ends. */
 export async function openOpsFleet(ctx: OpsContext): Promise<FleetContext> {

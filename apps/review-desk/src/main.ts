@@ -1,5 +1,5 @@
 import { DEFAULT_ROUTING_TABLE, type Team } from '@switchboard/core';
-import { teamDelivery } from '@switchboard/escalation';
+import { teamDelivery } from '@switchboard/lifecycle';
 import { openFleet } from '@switchboard/queues';
 import { buildReviewServer, ReviewDesk } from '@switchboard/review-desk';
 import { createAppMetrics, createReviewMetrics, runService, serveMetrics } from '@switchboard/runtime';

@@ -1,14 +1,7 @@
 import { DelayedError, type Job, type Worker } from 'bullmq';
-import { DecisionRecord, runCascade, type Tier, type TierName } from '@switchboard/core';
-import {
-  decisionsQueue,
-  jobIdForTicket,
-  openQueue,
-  startConsumer,
-  ticketsQueue,
-  type QueueContext,
-  type TicketStore,
-} from '@switchboard/queues';
+import { runCascade, type Tier, type TierName } from '@switchboard/core';
+import { TicketLifecycle } from '@switchboard/lifecycle';
+import { startConsumer, ticketsQueue, type QueueContext, type TicketStore } from '@switchboard/queues';
 import type { ClassifierConfig } from './config.js';
 import { cascadeOptions } from './cascade-options.js';
 import type { FallbackView } from './fallback-view.js';
@@ -31,12 +24,13 @@ export interface ClassifierService {
 }
 
 /**
- * Takes tickets off the tickets queue, runs the cascade and hands the decision record to escalation.
- * The record is stored before the decision job is added, so a fast escalation worker can never have
- * its final status overwritten by this one, and a redelivered job reuses it instead of paying twice.
+ * Takes tickets off the tickets queue, runs the cascade and hands the decision record to escalation,
+ * through the ticket lifecycle: a finished ticket is left alone, and a redelivered job reuses the
+ * record stored by the first attempt instead of paying twice. A job out of attempts is dead-lettered
+ * and its ticket handed to a person.
  */
 export function startClassifier(config: ClassifierConfig, deps: ClassifierDeps): ClassifierService {
-  const decisions = openQueue(decisionsQueue, deps.ctx);
+  const lifecycle = new TicketLifecycle({ ctx: deps.ctx, store: deps.store });
   const base = cascadeOptions(config, deps.tiers);
   const modelOf = (tier: TierName): string =>
     (tier === 'cheap' ? config.cheap?.model : tier === 'strong' ? config.strong?.model : undefined) ?? tier;
@@ -44,21 +38,16 @@ export function startClassifier(config: ClassifierConfig, deps: ClassifierDeps):
   const worker = startConsumer(
     ticketsQueue,
     deps.ctx,
-    { concurrency: config.concurrency, onExhausted: deps.onExhausted },
+    { concurrency: config.concurrency, onExhausted: lifecycle.onExhausted(deps.onExhausted) },
     async (data, job, log, token) => {
       const { ticket } = data;
-      // One round trip: what is already recorded, and the move to 'classifying' when nothing is.
-      const progress = await deps.store.beginClassifying(ticket.id, {
-        receivedAt: ticket.receivedAt,
-        classificationStartedAt: new Date().toISOString(),
-      });
-      if (progress.status === 'routed' || progress.status === 'escalated' || progress.status === 'failed') {
-        log.info({ ticketId: ticket.id, status: progress.status }, 'ticket already finished; nothing to do');
+      const begun = await lifecycle.begin(ticket);
+      if (begun.kind === 'finished') {
+        log.info({ ticketId: ticket.id, status: begun.status }, 'ticket already finished; nothing to do');
         return;
       }
-      const stored = progress.decision ? DecisionRecord.safeParse(JSON.parse(progress.decision)) : undefined;
-      if (stored?.success) {
-        await decisions.add(jobIdForTicket(ticket.id), { ticket, record: stored.data });
+      if (begun.kind === 'decided') {
+        await lifecycle.handOver(ticket, begun.record);
         log.info({ ticketId: ticket.id }, 'decision already recorded; handed on without a new classification');
         return;
       }
@@ -90,11 +79,7 @@ export function startClassifier(config: ClassifierConfig, deps: ClassifierDeps):
       // Counted as soon as the calls are made: were the job to fail after this, the spend was still real.
       deps.ctx.metrics?.classified(record);
       if (plan.metered) await deps.fallback?.meter(record);
-      await deps.store.advance(ticket.id, 'classifying', {
-        decision: JSON.stringify(record),
-        decidedAt: record.decidedAt,
-      });
-      await decisions.add(jobIdForTicket(ticket.id), { ticket, record });
+      await lifecycle.decide(ticket, record);
       log.info(
         {
           ticketId: ticket.id,
@@ -112,7 +97,7 @@ export function startClassifier(config: ClassifierConfig, deps: ClassifierDeps):
     worker,
     async close() {
       await worker.close();
-      await decisions.close();
+      await lifecycle.close();
     },
   };
 }

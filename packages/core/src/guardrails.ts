@@ -1,22 +1,14 @@
-import type { DecisionRecord, TierName } from './decision-record.js';
+import type { DecisionRecord } from './decision-record.js';
 import { looksLikePromptInjection } from './injection.js';
 import type { KeywordMatcher } from './keywords.js';
 import { criticalReason, REASON, type ReasonCode } from './reasons.js';
-import { FALLBACK_TEAM, type Team } from './taxonomy.js';
+import type { Route } from './route.js';
+import { FALLBACK_TEAM } from './taxonomy.js';
 
 export interface GuardrailOptions {
   critical: KeywordMatcher;
   /** A high-priority answer below this confidence goes to a human. */
   highPriorityMinConfidence: number;
-}
-
-export type Via = TierName | 'human' | 'legacy';
-
-export interface Route {
-  team: Team;
-  via: Via;
-  escalated: boolean;
-  reasons: ReasonCode[];
 }
 
 /**

@@ -2,5 +2,4 @@ export * from './config.js';
 export * from './signature.js';
 export * from './router.js';
 export * from './webhook-worker.js';
-export * from './team-delivery.js';
 export * from './env.js';

@@ -90,7 +90,11 @@ describe('team webhooks', { timeout: 30_000 }, () => {
       ...overrides,
     });
     service = startEscalation(config, { ctx: h.fleet.ctx, store: h.fleet.store, onExhausted: h.fleet.deadLetter });
-    webhookWorker = startWebhookWorker(config, { ctx: h.fleet.ctx, onExhausted: h.fleet.deadLetter });
+    webhookWorker = startWebhookWorker(config, {
+      ctx: h.fleet.ctx,
+      store: h.fleet.store,
+      onExhausted: h.fleet.deadLetter,
+    });
     return { h, receiver };
   }
 

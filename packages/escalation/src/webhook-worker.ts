@@ -1,5 +1,6 @@
 import type { Job, Worker } from 'bullmq';
-import { startConsumer, webhooksQueue, type QueueContext } from '@switchboard/queues';
+import { TicketLifecycle } from '@switchboard/lifecycle';
+import { startConsumer, webhooksQueue, type QueueContext, type TicketStore } from '@switchboard/queues';
 import type { EscalationConfig } from './config.js';
 import { signWebhook } from './signature.js';
 
@@ -14,13 +15,21 @@ export class WebhookError extends Error {
  */
 export function startWebhookWorker(
   config: EscalationConfig,
-  deps: { ctx: QueueContext; onExhausted: (job: Job, err: Error) => Promise<void>; fetchImpl?: typeof fetch },
+  deps: {
+    ctx: QueueContext;
+    /** The ticket records: a delivery that used its last attempt is noted on its ticket. */
+    store: TicketStore;
+    onExhausted: (job: Job, err: Error) => Promise<void>;
+    fetchImpl?: typeof fetch;
+  },
 ): Worker {
   const doFetch = deps.fetchImpl ?? fetch;
+  // It only notes failed deliveries, which opens no queue: nothing of its own to close.
+  const lifecycle = new TicketLifecycle({ ctx: deps.ctx, store: deps.store });
   return startConsumer(
     webhooksQueue,
     deps.ctx,
-    { concurrency: config.webhookConcurrency, onExhausted: deps.onExhausted },
+    { concurrency: config.webhookConcurrency, onExhausted: lifecycle.onExhausted(deps.onExhausted) },
     async (routed, job, log) => {
       const hook = config.webhooks[routed.route.team];
       if (!hook) {

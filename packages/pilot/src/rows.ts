@@ -1,6 +1,5 @@
-import { DecisionRecord, DEFAULT_THRESHOLDS, type Category, type PilotInfo, type Team } from '@switchboard/core';
-import { RouteSchema, StoredFeedback, type PilotRow } from '@switchboard/queues';
-import type { z } from 'zod';
+import { DecisionRecord, DEFAULT_THRESHOLDS, Route, type Category, type PilotInfo, type Team } from '@switchboard/core';
+import { StoredFeedback, type PilotRow } from '@switchboard/queues';
 
 /** One pilot ticket with both routers' answers, read from its record. */
 export interface PilotTicket {
@@ -9,7 +8,7 @@ export interface PilotTicket {
   /** The new router's answer; null when it had none (critical ticket, every tier failed). */
   next: { category: Category; team: Team } | null;
   legacy: { category: Category; team: Team };
-  route: z.infer<typeof RouteSchema>;
+  route: Route;
   feedback: StoredFeedback | null;
   newCostUsd: number;
   newLatencyMs: number;
@@ -37,7 +36,7 @@ export function parsePilotRows(rows: readonly PilotRow[]): { tickets: PilotTicke
   let skipped = 0;
   for (const row of rows) {
     const record = DecisionRecord.safeParse(json(row.decision));
-    const route = RouteSchema.safeParse(json(row.route));
+    const route = Route.safeParse(json(row.route));
     if (!record.success || !route.success || !record.data.pilot) {
       skipped++;
       continue;

@@ -1,8 +1,8 @@
 import { Queue, type Worker } from 'bullmq';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dropPrefix, testLogger, TEST_REDIS_URL, uniquePrefix, waitFor } from '@switchboard/testkit';
-import { deadLetterQueue, humanReviewQueue, ticketsQueue } from './definitions.js';
-import { deadLetterId, replayDeadLetters } from './dead-letter.js';
+import { deadLetterQueue, ticketsQueue } from './definitions.js';
+import { deadLetterId } from './dead-letter.js';
 import { openQueue, startConsumer } from './factory.js';
 import { openFleetContext, type FleetContext } from './fleet-context.js';
 
@@ -27,45 +27,6 @@ describe('dead letter', () => {
     await worker?.close();
     await fleet.close();
     await dropPrefix(prefix);
-  });
-
-  it('copies a job that used its last attempt, marks the ticket failed, and replays it', async () => {
-    let broken = true;
-    const processed: string[] = [];
-    worker = startConsumer(
-      ticketsQueue,
-      fleet.ctx,
-      { concurrency: 1, onExhausted: fleet.deadLetter },
-      ({ ticket: t }) => {
-        if (broken) return Promise.reject(new Error('classifier bug'));
-        processed.push(t.id);
-        return Promise.resolve();
-      },
-    );
-    const tickets = openQueue(ticketsQueue, fleet.ctx);
-    await tickets.add('t-dl1', { ticket: ticket('dl1') }, { attempts: 2, backoff: { type: 'fixed', delay: 10 } });
-    await fleet.store.markQueued('dl1', new Date().toISOString());
-
-    const dlq = new Queue(deadLetterQueue.queueName, { connection: fleet.redis, prefix });
-    const dead = await waitFor(() => dlq.getJob(deadLetterId('tickets', 't-dl1')), 10_000, 'dead-letter copy');
-    expect(dead.data).toMatchObject({ queue: 'tickets', jobId: 't-dl1', error: 'classifier bug', attemptsMade: 2 });
-    // The pipeline gave up, so a person gets the ticket: it still ends with someone.
-    const review = new Queue(humanReviewQueue.queueName, { connection: fleet.redis, prefix });
-    const handedOver = await waitFor(() => review.getJob('t-dl1'), 5_000, 'human-review copy');
-    expect(handedOver.data).toMatchObject({ route: { escalated: true, reasons: ['pipeline_failed'] } });
-    expect(await fleet.store.status('dl1')).toBe('escalated');
-
-    broken = false;
-    const result = await replayDeadLetters(fleet.ctx, fleet.store, [ticketsQueue]);
-    expect(result).toEqual({ replayed: [deadLetterId('tickets', 't-dl1')], missing: [], skipped: [] });
-    // Replayed, the ticket is withdrawn from human review so that it ends in one place only.
-    expect(await review.getJob('t-dl1')).toBeUndefined();
-    await review.close();
-    await waitFor(() => (processed.includes('dl1') ? true : undefined), 10_000, 'replayed job to be processed');
-    expect(await dlq.getJob(deadLetterId('tickets', 't-dl1'))).toBeUndefined();
-    expect(await fleet.store.status('dl1')).toBe('queued');
-    await dlq.close();
-    await tickets.close();
   });
 
   it('sends a malformed payload to dead letter at once, without retries', async () => {

@@ -92,7 +92,7 @@ export async function openFleetContext(opts: FleetContextOptions): Promise<Fleet
     metrics: opts.metrics,
   };
   const store = new TicketStore(redis, opts.prefix, opts.retentionDays * 24 * 3600);
-  const dlq = deadLetterWriter(ctx, store);
+  const dlq = deadLetterWriter(ctx);
   return {
     redis,
     ctx,

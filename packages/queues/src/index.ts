@@ -4,6 +4,7 @@ export * from './payloads.js';
 export * from './factory.js';
 export * from './ticket-store.js';
 export * from './lua-script.js';
+export * from './transaction.js';
 export * from './dead-letter.js';
 export * from './fleet-context.js';
 export * from './fallback-switch.js';

@@ -1,6 +1,11 @@
+import type { IRedisTransaction } from 'bullmq';
 import type { RedisClient } from './connection.js';
 
-export type LuaScript = (keys: readonly string[], args: readonly (string | number)[]) => Promise<unknown>;
+export interface LuaScript {
+  (keys: readonly string[], args: readonly (string | number)[]): Promise<unknown>;
+  /** Queues the same call on a transaction, to run with its other commands in one round trip. */
+  onto(tx: IRedisTransaction, keys: readonly string[], args: readonly (string | number)[]): void;
+}
 
 /**
  * A Lua script registered on the connection with ioredis's `defineCommand`, so each call sends
@@ -22,5 +27,15 @@ export function luaScript(redis: RedisClient, name: string, numberOfKeys: number
   redis.defineCommand(command, { numberOfKeys, lua });
   const call = (redis as unknown as Record<string, (...args: (string | number)[]) => Promise<unknown>>)[command];
   if (!call) throw new Error(`ioredis did not define ${command}`);
-  return (keys, args) => call.call(redis, ...keys, ...args);
+  const run = (keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> =>
+    call.call(redis, ...keys, ...args);
+  return Object.assign(run, {
+    onto(tx: IRedisTransaction, keys: readonly string[], args: readonly (string | number)[]): void {
+      // A transaction copies the commands its connection defined when it was made; one opened on
+      // another connection sends the script's text instead.
+      if (typeof (tx as unknown as Record<string, unknown>)[command] === 'function')
+        tx.runCommand(command, [...keys, ...args]);
+      else tx.runCommand('eval', [lua, numberOfKeys, ...keys, ...args]);
+    },
+  });
 }

@@ -1,12 +1,5 @@
 import { z } from 'zod';
-import { Category, DecisionRecord, Priority, Team, Ticket, TierName } from '@switchboard/core';
-
-export const RouteSchema = z.object({
-  team: Team,
-  via: z.union([TierName, z.literal('human'), z.literal('legacy')]),
-  escalated: z.boolean(),
-  reasons: z.array(z.string()),
-});
+import { Category, DecisionRecord, Priority, Route, Team, Ticket } from '@switchboard/core';
 
 export const TicketJob = z.object({
   ticket: Ticket,
@@ -22,7 +15,7 @@ export type DecisionJob = z.infer<typeof DecisionJob>;
 export const RoutedTicket = z.object({
   ticket: Ticket,
   record: DecisionRecord,
-  route: RouteSchema,
+  route: Route,
   routedAt: z.iso.datetime(),
 });
 export type RoutedTicket = z.infer<typeof RoutedTicket>;

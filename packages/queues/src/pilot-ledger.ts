@@ -1,6 +1,7 @@
 import type { RedisClient as Redis } from './connection.js';
 import { z } from 'zod';
 import { Category, Priority, Team } from '@switchboard/core';
+import type { Transaction } from './transaction.js';
 
 /** What an agent finally set on the ticket upstream: the pilot's ground truth. */
 export const Feedback = z.strictObject({
@@ -46,9 +47,14 @@ export class PilotLedger {
     return `${this.prefix}:record:${ticketId}`;
   }
 
-  async add(ticketId: string, at: Date): Promise<void> {
+  /**
+   * Indexes a finished pilot ticket, queued on the transaction that finishes it; idempotent (a
+   * sorted-set member), and entries older than the retention go with it.
+   */
+  addOnto(t: Transaction, ticketId: string, at: Date): void {
     const cutoff = at.getTime() - this.retentionSeconds * 1000;
-    await this.redis.multi().zadd(this.key, at.getTime(), ticketId).zremrangebyscore(this.key, '-inf', cutoff).exec();
+    t.step((tx) => tx.runCommand('zadd', [this.key, at.getTime(), ticketId]));
+    t.step((tx) => tx.runCommand('zremrangebyscore', [this.key, '-inf', cutoff]));
   }
 
   /** Stores feedback on the ticket's record; false when the ticket is unknown. */

@@ -1,9 +1,10 @@
 import type { RedisClient as Redis } from './connection.js';
 import { z } from 'zod';
-import { DecisionRecord } from '@switchboard/core';
+import { DecisionRecord, Route } from '@switchboard/core';
 import { luaScript, type LuaScript } from './lua-script.js';
 import { RECORD_STATS_FN, type StatsIncrement } from './traffic-stats.js';
-import { Resolution, RouteSchema } from './payloads.js';
+import { Resolution } from './payloads.js';
+import type { Transaction } from './transaction.js';
 
 export const TICKET_STATUSES = ['queued', 'classifying', 'routed', 'escalated', 'failed'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
@@ -15,7 +16,7 @@ export const TicketView = z.object({
   ticketId: z.string(),
   status: z.enum(TICKET_STATUSES),
   decision: DecisionRecord.optional(),
-  route: RouteSchema.optional(),
+  route: Route.optional(),
   error: z.string().optional(),
   deliveryError: z.string().optional(),
   resolution: Resolution.optional(),
@@ -142,6 +143,12 @@ export class TicketStore {
     await this.redis.multi().hset(this.key(ticketId), fields).expire(this.key(ticketId), this.retentionSeconds).exec();
   }
 
+  /** `note`, queued on a transaction. */
+  noteOnto(t: Transaction, ticketId: string, fields: Record<string, string>): void {
+    t.step((tx) => tx.hset(this.key(ticketId), fields));
+    t.step((tx) => tx.runCommand('expire', [this.key(ticketId), this.retentionSeconds]));
+  }
+
   /** Moves the status forward and records fields with it. Returns false when the record was already further on. */
   async advance(ticketId: string, status: TicketStatus, fields: Record<string, string> = {}): Promise<boolean> {
     const res = await this.scripts.advance(
@@ -149,6 +156,35 @@ export class TicketStore {
       [this.retentionSeconds, RANK[status], status, ...Object.entries(fields).flat()],
     );
     return res === 1;
+  }
+
+  /** `advance`, queued on a transaction; its reply (1 moved, 0 not) is at the returned index. */
+  advanceOnto(t: Transaction, ticketId: string, status: TicketStatus, fields: Record<string, string> = {}): number {
+    return t.step((tx) =>
+      this.scripts.advance.onto(
+        tx,
+        [this.key(ticketId)],
+        [this.retentionSeconds, RANK[status], status, ...Object.entries(fields).flat()],
+      ),
+    );
+  }
+
+  /** `finish`, queued on a transaction; its reply (1 moved, 0 not) is at the returned index. */
+  finishOnto(
+    t: Transaction,
+    ticketId: string,
+    status: 'routed' | 'escalated',
+    fields: Record<string, string>,
+    stats: StatsIncrement,
+  ): number {
+    const pairs = Object.entries(fields).flat();
+    return t.step((tx) =>
+      this.scripts.finish.onto(
+        tx,
+        [this.key(ticketId), stats.key],
+        [this.retentionSeconds, RANK[status], status, pairs.length / 2, ...pairs, ...stats.args],
+      ),
+    );
   }
 
   /**

@@ -1,7 +1,5 @@
 import type { RedisClient as Redis } from './connection.js';
-import type { DecisionRecord } from '@switchboard/core';
-import type { RouteSchema } from './payloads.js';
-import type { z } from 'zod';
+import type { DecisionRecord, Route } from '@switchboard/core';
 import { utcDay } from './fallback-switch.js';
 
 /** Enough history for this week, last week and a month of weekly reports. */
@@ -38,7 +36,7 @@ export type DayCounters = Record<string, number>;
 export interface FinishedTicket {
   language?: string | undefined;
   record: DecisionRecord;
-  route: z.infer<typeof RouteSchema>;
+  route: Route;
   routedAt: Date;
 }
 

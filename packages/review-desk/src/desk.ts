@@ -1,7 +1,7 @@
 import type { RedisClient as Redis } from '@switchboard/queues';
 import { z } from 'zod';
 import { Category, Priority, Team, type RoutingTable } from '@switchboard/core';
-import type { TeamDelivery } from '@switchboard/escalation';
+import { TicketLifecycle, type TeamDelivery } from '@switchboard/lifecycle';
 import {
   humanReviewQueue,
   inspectQueue,
@@ -58,6 +58,7 @@ export class ReviewDesk {
   readonly claims: ClaimStore;
   private readonly truth: GroundTruth;
   private readonly queue: QueueInspector<RoutedTicket>;
+  private readonly lifecycle: TicketLifecycle;
   private readonly clock: () => Date;
 
   constructor(
@@ -68,6 +69,13 @@ export class ReviewDesk {
     this.claims = new ClaimStore(deps.redis, deps.prefix, this.clock);
     this.truth = new GroundTruth(deps.redis, deps.prefix, config.retentionDays * 86_400, config.candidatesMax);
     this.queue = inspectQueue(humanReviewQueue, { connection: deps.redis, prefix: deps.prefix, logger: deps.log });
+    this.lifecycle = new TicketLifecycle({
+      ctx: { connection: deps.redis, prefix: deps.prefix, logger: deps.log },
+      store: deps.store,
+      stats: deps.stats,
+      pilot: deps.pilot,
+      delivery: deps.delivery,
+    });
   }
 
   get routing(): RoutingTable {
@@ -146,35 +154,16 @@ export class ReviewDesk {
       const parsed = earlier ? Resolution.safeParse(JSON.parse(earlier)) : undefined;
       if (!parsed?.success || parsed.data.reviewer !== reviewer)
         throw new DeskError('already_resolved', 'this ticket was already resolved');
-      // Our own earlier attempt got this far: finish it with what was recorded then.
-      return this.deliver(routed, parsed.data);
+      // Our own earlier attempt got this far: finish it with what was recorded then, uncounted.
+      return this.deliver(routed, parsed.data, false);
     }
     this.deps.metrics?.resolved(resolution.changed);
-    await this.deps.stats.increment('human:resolved', this.clock());
-    if (resolution.changed) await this.deps.stats.increment('human:override', this.clock());
-    return this.deliver(routed, resolution);
+    return this.deliver(routed, resolution, true);
   }
 
-  private async deliver(routed: RoutedTicket, resolution: Resolution): Promise<Resolution> {
+  private async deliver(routed: RoutedTicket, resolution: Resolution, first: boolean): Promise<Resolution> {
     const ticketId = routed.ticket.id;
-    const delivered: RoutedTicket = {
-      ...routed,
-      route: { ...routed.route, team: resolution.team, via: 'human', escalated: true },
-      routedAt: resolution.resolvedAt,
-    };
-    await this.deps.delivery.deliver(delivered);
-    await this.deps.store.note(ticketId, {
-      resolution: JSON.stringify(resolution),
-      route: JSON.stringify(delivered.route),
-    });
-    await this.deps.pilot?.setFeedback(ticketId, {
-      category: resolution.category,
-      team: resolution.team,
-      priority: resolution.priority,
-      agent: resolution.reviewer,
-      receivedAt: resolution.resolvedAt,
-      source: 'review_desk',
-    });
+    await this.lifecycle.resolve(routed, resolution, first);
     await this.queue.remove(jobIdForTicket(ticketId));
     await this.claims.release(ticketId, resolution.reviewer);
     this.deps.log.info({ ticketId, team: resolution.team, changed: resolution.changed }, 'ticket resolved by a person');
@@ -189,7 +178,7 @@ export class ReviewDesk {
     return this.truth.candidates(limit);
   }
 
-  close(): Promise<void> {
-    return this.queue.close();
+  async close(): Promise<void> {
+    await Promise.all([this.queue.close(), this.lifecycle.close()]);
   }
 }

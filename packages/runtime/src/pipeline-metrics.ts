@@ -1,18 +1,10 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
-import type { DecisionRecord, TierName } from '@switchboard/core';
+import type { DecisionRecord, Route, TierName } from '@switchboard/core';
 import { modelErrorKind, modelLabel, reasonLabel } from './metric-labels.js';
 
 export type IngestResult = 'accepted' | 'duplicate' | 'rejected';
 /** `deferred`: the job was put back to wait (a provider's 429), without spending an attempt. */
 export type JobResult = 'completed' | 'failed' | 'deferred';
-
-/** Where a ticket went: the route escalation (or the dead-letter hand-over) stored for it. */
-export interface RouteFacts {
-  team: string;
-  via: string;
-  escalated: boolean;
-  reasons: readonly string[];
-}
 
 /**
  * The events the pipeline reports, each an in-memory counter update: no I/O, so instrumenting the
@@ -28,8 +20,8 @@ export interface PipelineMetrics {
   classified(record: DecisionRecord): void;
   /** A provider's 429 that put the ticket back to wait; those attempts are not in any record. */
   rateLimited(tier: TierName, model: string): void;
-  /** A ticket delivered to its team or put in front of a person. */
-  routed(route: RouteFacts): void;
+  /** A ticket delivered to its team or put in front of a person, by the route stored for it. */
+  routed(route: Route): void;
 }
 
 // From the local model (well under a millisecond) to a slow strong-model call.

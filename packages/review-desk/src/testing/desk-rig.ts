@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { DEFAULT_ROUTING_TABLE, type DecisionRecord, type Ticket } from '@switchboard/core';
-import { EscalationConfig, startEscalation, teamDelivery, type TeamDelivery } from '@switchboard/escalation';
+import { EscalationConfig, startEscalation } from '@switchboard/escalation';
+import { teamDelivery, type TeamDelivery } from '@switchboard/lifecycle';
 import {
   decisionsQueue,
   humanReviewQueue,

@@ -16,6 +16,14 @@ import { fmt } from '../table.js';
 import { ticketAt } from '../tickets.js';
 import { timeRun, WARMUP } from '../time-run.js';
 import { runOverheadAsProcesses } from './overhead-processes.js';
+import { measureRoundTrips } from '../round-trips.js';
+
+/** The busiest entries, as `evalsha 9.0, hset 4.0, …`: the whole list is in the JSON. */
+const listed = (counts: Record<string, number>, top = 10): string =>
+  Object.entries(counts)
+    .slice(0, top)
+    .map(([c, n]) => `${c} ${fmt(n, 2)}`)
+    .join(', ');
 
 /**
  * Scenario 1: the same tickets through the bare chain and through the fleet, both with the default
@@ -84,6 +92,8 @@ export async function runOverhead(ctx: BenchContext): Promise<ScenarioResult & {
     n,
   );
   await withCall.close();
+  // Exact counts need a Redis nobody else uses; fewer tickets do, the figures are per ticket.
+  const roundTrips = await measureRoundTrips(ctx, Math.round(1_000 * ctx.scale), fakeTiers(fake.url));
   await fake.close();
   await dropPrefix(withCallPrefix, ctx.redisUrl);
 
@@ -144,6 +154,34 @@ export async function runOverhead(ctx: BenchContext): Promise<ScenarioResult & {
         metric: 'as processes (npm start): bare, fleet (tickets/s), ratio',
         value: `${fmt(processes.bareTicketsPerSec)}, ${fmt(processes.fleetTicketsPerSec)}, ${fmt(processes.ratio, 2)}`,
       },
+      {
+        scenario: '1 overhead',
+        metric: 'Redis round trips per ticket: bare chain / fleet (+ background: idle fetches, timers, polls)',
+        value: `${fmt(roundTrips.bare.roundTrips, 2)} / ${fmt(roundTrips.fleet.roundTrips, 2)}  (+${fmt(roundTrips.bare.background, 2)} / +${fmt(roundTrips.fleet.background, 2)})`,
+        target: 'fleet <= 6',
+        // The enqueue's one pipeline per 500 tickets adds 0.002.
+        pass: roundTrips.fleet.roundTrips < 6.01,
+      },
+      {
+        scenario: '1 overhead',
+        metric: 'round trips per ticket by what they ran, fleet',
+        value: listed(roundTrips.fleet.requestsBy),
+      },
+      {
+        scenario: '1 overhead',
+        metric: 'script calls + transactions per ticket (commandstats): bare / fleet',
+        value: `${fmt(roundTrips.bare.scriptsAndTransactions, 2)} / ${fmt(roundTrips.fleet.scriptsAndTransactions, 2)}`,
+      },
+      {
+        scenario: '1 overhead',
+        metric: 'Redis commands per ticket (commandstats), fleet',
+        value: listed(roundTrips.fleet.commands, 6),
+      },
+      {
+        scenario: '1 overhead',
+        metric: 'Redis commands per ticket (commandstats), bare chain',
+        value: listed(roundTrips.bare.commands, 6),
+      },
       { scenario: '1 overhead', metric: 'failed job attempts', value: String(failed), target: '0', pass: failed === 0 },
     ],
     data: {
@@ -168,6 +206,7 @@ export async function runOverhead(ctx: BenchContext): Promise<ScenarioResult & {
         fleetRatio: withCallRatio,
         cpuMicrosPerTicket: withCallRun.cpuMicrosPerTicket,
       },
+      roundTripsPerTicket: roundTrips,
       failedAttempts: failed,
       loadAvg: { bare: bareLoad, fleet: fleetLoad },
     },

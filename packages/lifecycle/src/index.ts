@@ -1,0 +1,3 @@
+export * from './lifecycle.js';
+export * from './team-delivery.js';
+export * from './replay.js';

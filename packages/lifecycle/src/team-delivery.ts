@@ -1,0 +1,58 @@
+import { TEAMS, type Team } from '@switchboard/core';
+import {
+  jobIdForTicket,
+  openQueue,
+  teamQueue,
+  type Transaction,
+  webhooksQueue,
+  type Producer,
+  type QueueContext,
+  type RoutedTicket,
+} from '@switchboard/queues';
+
+export interface TeamDeliveryOptions {
+  webhookTeams: ReadonlySet<Team>;
+  /** Overrides of the webhook queue's declared retries (WEBHOOK_ATTEMPTS, WEBHOOK_BACKOFF_MS). */
+  webhookAttempts?: number | undefined;
+  webhookBackoffMs?: number | undefined;
+}
+
+export interface TeamDelivery {
+  /**
+   * The team's queue, plus its signed webhook when one is configured, queued on the transaction that
+   * also records where the ticket ended; idempotent per ticket (its job id).
+   */
+  deliverOnto(t: Transaction, routed: RoutedTicket): void;
+  /** A producer on the fleet's connection, to open a transaction with. */
+  readonly via: Producer<'ticket', ReturnType<typeof teamQueue>['schema']>;
+  close(): Promise<void>;
+}
+
+/**
+ * The one path a ticket takes to its team, whether a machine or a person routed it: the team queue
+ * under the ticket's job id (so a repeat adds nothing), then the webhook with its queue's retries and backoff.
+ */
+export function teamDelivery(ctx: QueueContext, opts: TeamDeliveryOptions): TeamDelivery {
+  const webhooks = openQueue(webhooksQueue, ctx, {
+    attempts: opts.webhookAttempts,
+    backoffDelayMs: opts.webhookBackoffMs,
+  });
+  const teams = Object.fromEntries(TEAMS.map((t) => [t, openQueue(teamQueue(t), ctx)])) as Record<
+    Team,
+    Producer<'ticket', ReturnType<typeof teamQueue>['schema']>
+  >;
+  const deliverOnto = (t: Transaction, routed: RoutedTicket): void => {
+    const jobId = jobIdForTicket(routed.ticket.id);
+    t.add(teams[routed.route.team], jobId, routed);
+    if (opts.webhookTeams.has(routed.route.team)) {
+      t.add(webhooks, jobId, routed);
+    }
+  };
+  return {
+    via: teams.triage,
+    deliverOnto,
+    async close() {
+      await Promise.all([webhooks.close(), ...Object.values(teams).map((q) => q.close())]);
+    },
+  };
+}
