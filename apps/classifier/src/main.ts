@@ -5,8 +5,8 @@ import {
   RolloutView,
   startClassifier,
 } from '@switchboard/classifier';
-import { openFleet, openFleetStateReader } from '@switchboard/queues';
-import { createAppMetrics, exportFleetState, runService, serveMetrics } from '@switchboard/runtime';
+import { openObservedFleet } from '@switchboard/queues';
+import { runService } from '@switchboard/runtime';
 import { classifierAppEnv } from './config.js';
 
 await runService(
@@ -21,16 +21,8 @@ await runService(
       if (t && !config.prices[t.model])
         logger.warn({ model: t.model }, 'no price configured for model; its cost is recorded as 0');
     }
-    const metrics = createAppMetrics({ app: 'classifier' });
-    const fleet = use('fleet', await openFleet(env, { role: 'worker', logger, metrics: metrics.pipeline }), (f) =>
-      f.close(),
-    );
-    if (env.METRICS_QUEUE_DEPTHS) {
-      const fleetState = use('fleet state', openFleetStateReader(fleet.ctx), (r) => r.close());
-      exportFleetState(metrics.registry, fleetState.read, { log: logger });
-    }
     // Before taking work: a metrics port already in use stops start-up instead of a half-observable worker.
-    use('metrics server', await serveMetrics(metrics, env, logger), (s) => s?.close());
+    const { fleet } = await openObservedFleet({ use }, env, { app: 'classifier', role: 'worker', logger });
     use(
       'classifier worker',
       startClassifier(config, {

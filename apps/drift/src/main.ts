@@ -8,8 +8,8 @@ import {
   startDrift,
 } from '@switchboard/drift';
 import { evaluate, readEvalSet } from '@switchboard/eval';
-import { openFleet, openFleetStateReader } from '@switchboard/queues';
-import { createAppMetrics, createDriftMetrics, exportFleetState, runService, serveMetrics } from '@switchboard/runtime';
+import { openObservedFleet } from '@switchboard/queues';
+import { createDriftMetrics, runService } from '@switchboard/runtime';
 import { driftAppEnv } from './config.js';
 import { pilotSection } from './pilot-section.js';
 
@@ -20,21 +20,13 @@ await runService({ name: 'drift', env: driftAppEnv.schema, from: process.env }, 
   const tiers = driftTiers(stack.tiers);
   // Read now so a missing or broken eval set is a start-up error, not a failed job next Monday.
   const set = await readEvalSet(paths.evalSet, classifier.routing);
-  const metrics = createAppMetrics({ app: 'drift' });
-  const fleet = use('fleet', await openFleet(env, { role: 'worker', logger, metrics: metrics.pipeline }), (f) =>
-    f.close(),
-  );
   // Drift is the fleet's one reader of queue depths (METRICS_QUEUE_DEPTHS, on here by default): the
   // figures are the same from any process, and drift is one mostly idle process, not N busy workers.
-  if (env.METRICS_QUEUE_DEPTHS) {
-    const fleetState = use('fleet state', openFleetStateReader(fleet.ctx), (r) => r.close());
-    exportFleetState(metrics.registry, fleetState.read, { log: logger });
-  }
+  const { fleet, metrics } = await openObservedFleet({ use }, env, { app: 'drift', role: 'worker', logger });
   const driftMetrics = createDriftMetrics(metrics.registry, {
     log: logger,
     readFallback: async () => (await fleet.fallback.get()).state !== null,
   });
-  use('metrics server', await serveMetrics(metrics, env, logger), (s) => s?.close());
   const alerts = use(
     'alerts producer',
     alertsProducer(fleet.ctx, {

@@ -16,3 +16,4 @@ export * from './job-policy.js';
 export * from './inspector.js';
 export * from './generated-section.js';
 export * from './queue-table.js';
+export * from './observed-fleet.js';
