@@ -32,3 +32,12 @@ export async function postJson(url: string, key: string, body: unknown): Promise
   });
   return { status: res.status, json: await res.json() };
 }
+
+/** A cheap or strong tier pointed at the test's fake provider, as the e2e tests configure it. */
+export const fakeModelTier = (baseURL: string, model: string, threshold: number) => ({
+  baseURL,
+  apiKey: 'k',
+  model,
+  threshold,
+  timeoutMs: 5_000,
+});

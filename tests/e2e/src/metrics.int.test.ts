@@ -25,7 +25,7 @@ import {
   type FakeReply,
   type SeenRequest,
 } from '@switchboard/testkit';
-import { postJson } from './fleet-harness.js';
+import { postJson, fakeModelTier } from './fleet-harness.js';
 import { family, scrape, valueOf, type Sample } from './prometheus-text.js';
 
 const KEY = 'e2e-key-0123456789abcdef';
@@ -155,13 +155,7 @@ describe('metrics after a known stream of tickets', () => {
     await ingest.listen({ port: 0, host: '127.0.0.1' });
     ingestBase = `http://127.0.0.1:${(ingest.server.address() as AddressInfo).port}`;
 
-    const model = (name: string, threshold: number) => ({
-      baseURL: fake.url,
-      apiKey: 'k',
-      model: name,
-      threshold,
-      timeoutMs: 5_000,
-    });
+    const model = (name: string, threshold: number) => fakeModelTier(fake.url, name, threshold);
     const config = ClassifierConfig.parse({
       promptPath: PROMPT,
       concurrency: 4,

@@ -21,7 +21,7 @@ import {
   type FakeProvider,
 } from '@switchboard/testkit';
 import { buildScenario, CHEAP, expectedRoute, scenarioResponder, STRONG, type Case } from './scenario.js';
-import { destinations, postJson } from './fleet-harness.js';
+import { destinations, postJson, fakeModelTier } from './fleet-harness.js';
 
 const KEY = 'e2e-key-0123456789abcdef';
 const PROMPT = REPO_PATHS.prompt;
@@ -72,13 +72,7 @@ describe('500 tickets through ingest → classifier → escalation', () => {
     });
     await server.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
-    const model = (name: string, threshold: number) => ({
-      baseURL: fake.url,
-      apiKey: 'k',
-      model: name,
-      threshold,
-      timeoutMs: 5_000,
-    });
+    const model = (name: string, threshold: number) => fakeModelTier(fake.url, name, threshold);
     // The script fails the provider for some tickets only, which a real provider never does; a breaker
     // would rightly stop calling it after a run of those and reroute the healthy tickets behind them.
     const config = ClassifierConfig.parse({

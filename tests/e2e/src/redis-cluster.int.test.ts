@@ -24,7 +24,7 @@ import {
   waitFor,
   type FakeProvider,
 } from '@switchboard/testkit';
-import { destinations } from './fleet-harness.js';
+import { destinations, fakeModelTier } from './fleet-harness.js';
 import { buildScenario, CHEAP, expectedRoute, scenarioResponder, STRONG } from './scenario.js';
 
 const run = promisify(execFile);
@@ -97,13 +97,7 @@ describe('the pipeline on a Redis Cluster of three local masters', () => {
       cluster: true,
       connectTimeoutMs: 30_000,
     });
-    const model = (name: string, threshold: number) => ({
-      baseURL: fake.url,
-      apiKey: 'k',
-      model: name,
-      threshold,
-      timeoutMs: 5_000,
-    });
+    const model = (name: string, threshold: number) => fakeModelTier(fake.url, name, threshold);
     const config = ClassifierConfig.parse({
       promptPath: PROMPT,
       concurrency: 8,
