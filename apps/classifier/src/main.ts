@@ -4,9 +4,10 @@ import {
   openClassifierStack,
   RolloutView,
   startClassifier,
+  startTierGuard,
 } from '@switchboard/classifier';
 import { openObservedFleet } from '@switchboard/queues';
-import { runService } from '@switchboard/runtime';
+import { createGuardMetrics, runService } from '@switchboard/runtime';
 import { classifierAppEnv } from './config.js';
 
 await runService(
@@ -22,14 +23,15 @@ await runService(
         logger.warn({ model: t.model }, 'no price configured for model; its cost is recorded as 0');
     }
     // Before taking work: a metrics port already in use stops start-up instead of a half-observable worker.
-    const { fleet } = await openObservedFleet({ use }, env, { app: 'classifier', role: 'worker', logger });
+    const { fleet, metrics } = await openObservedFleet({ use }, env, { app: 'classifier', role: 'worker', logger });
+    const fallback = new FallbackView(fleet.fallback, config.fallbackPollMs, logger, undefined, fleet.guard);
     use(
       'classifier worker',
       startClassifier(config, {
         ctx: fleet.ctx,
         store: fleet.store,
         tiers,
-        fallback: new FallbackView(fleet.fallback, config.fallbackPollMs, logger),
+        fallback,
         rollout: new RolloutView(
           fleet.rollout,
           config.rollout.defaultStage,
@@ -42,6 +44,21 @@ await runService(
       }),
       (s) => s.close(),
     );
+    use(
+      'live guard',
+      startTierGuard(config, {
+        ctx: fleet.ctx,
+        guard: fleet.guard,
+        fallback: fleet.fallback,
+        tiers,
+        view: fallback,
+        currentModel: (tier) =>
+          tier === 'local' ? (model?.current().meta.modelVersion ?? null) : (config.cheap?.model ?? null),
+        metrics: createGuardMetrics(metrics.registry),
+        onExhausted: fleet.deadLetter,
+      }),
+      (s) => s.close(),
+    );
     logger.info(
       {
         tiers: tiers.map((t) => ({ name: t.name, threshold: t.threshold })),
@@ -50,6 +67,7 @@ await runService(
         thresholdsCalibratedAt: thresholds?.calibratedAt,
         promptVersion: prompt.version,
         concurrency: config.concurrency,
+        spotChecks: { local: config.guard.localSpotCheckRate, cheap: config.guard.cheapSpotCheckRate },
       },
       tiers.some((t) => t.isModel)
         ? 'classifier started'

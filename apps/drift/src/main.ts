@@ -3,6 +3,7 @@ import {
   alertsProducer,
   driftConfigFromEnv,
   driftTiers,
+  readFreeTierWeek,
   slackPoster,
   startAlertsWorker,
   startDrift,
@@ -37,10 +38,10 @@ await runService({ name: 'drift', env: driftAppEnv.schema, from: process.env }, 
     }),
     (a) => a.close(),
   );
-  if (env.SLACK_TOKEN) {
-    const poster = slackPoster({ token: env.SLACK_TOKEN, apiUrl: env.SLACK_API_URL });
-    use('alerts worker', startAlertsWorker(fleet.ctx, poster, fleet.deadLetter), (w) => w.close());
-  }
+  const slack = env.SLACK_TOKEN
+    ? { post: slackPoster({ token: env.SLACK_TOKEN, apiUrl: env.SLACK_API_URL }), channel: config.slackChannel }
+    : undefined;
+  use('alerts worker', startAlertsWorker(fleet.ctx, slack, fleet.deadLetter), (w) => w.close());
   use(
     'drift scheduler',
     await startDrift(config, {
@@ -62,6 +63,19 @@ await runService({ name: 'drift', env: driftAppEnv.schema, from: process.env }, 
       log: logger,
       metrics: driftMetrics,
       pilot: pilotSection(fleet, classifier.rollout.defaultStage, env.PILOT_GATES),
+      freeTier: (from, to, now) =>
+        readFreeTierWeek(
+          fleet.guard,
+          {
+            judges: [classifier.cheap ? 'cheap' : null, classifier.strong ? 'strong' : null].filter(
+              (j): j is string => j !== null,
+            ),
+            rates: { local: classifier.guard.localSpotCheckRate, cheap: classifier.guard.cheapSpotCheckRate },
+          },
+          from,
+          to,
+          now,
+        ),
       onExhausted: fleet.deadLetter,
     }),
     (s) => s.close(),

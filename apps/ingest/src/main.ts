@@ -1,4 +1,5 @@
 import { buildIngestServer } from '@switchboard/ingest';
+import { TicketLifecycle } from '@switchboard/lifecycle';
 import { openFleet, openQueue, ticketsQueue } from '@switchboard/queues';
 import { createAppMetrics, runService } from '@switchboard/runtime';
 import { ingestAppEnv } from './config.js';
@@ -9,6 +10,12 @@ await runService({ name: 'ingest', env: ingestAppEnv.schema, from: process.env }
     f.close(),
   );
   const tickets = use('tickets queue', openQueue(ticketsQueue, fleet.ctx), (q) => q.close());
+  // Feedback is a step of the ticket's life: ground truth for the pilot and for the live guard.
+  const lifecycle = use(
+    'ticket lifecycle',
+    new TicketLifecycle({ ctx: fleet.ctx, store: fleet.store, pilot: fleet.pilot }),
+    (l) => l.close(),
+  );
   const server = use(
     'http server',
     buildIngestServer({
@@ -30,6 +37,7 @@ await runService({ name: 'ingest', env: ingestAppEnv.schema, from: process.env }
         : undefined,
       pilot: {
         ledger: fleet.pilot,
+        feedback: (ticketId, feedback) => lifecycle.recordFeedback(ticketId, feedback),
         stage: async () => (await fleet.rollout.get()).stored?.stage ?? env.ROLLOUT_STAGE ?? 'off',
         gates: env.PILOT_GATES,
       },

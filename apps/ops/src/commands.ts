@@ -5,6 +5,7 @@ import { deadLetterCommands } from './dead-letter.js';
 import { evalCommand, promoteCommand } from './eval.js';
 import { driftCommands, fallbackCommands } from './fallback.js';
 import { hashPasswordCommand } from './hash-password.js';
+import { localCommands } from './local.js';
 import { pilotCommands } from './pilot.js';
 import { trainCommand } from './train.js';
 
@@ -15,6 +16,7 @@ export const COMMANDS: Record<string, Entry> = {
   eval: evalCommand,
   'eval-promote': promoteCommand,
   fallback: fallbackCommands,
+  local: localCommands,
   drift: driftCommands,
   pilot: pilotCommands,
   'hash-password': hashPasswordCommand,

@@ -73,10 +73,19 @@ export const fallbackCommands: CommandGroup = {
       async run(argv, ctx) {
         if (!parseCommand(OFF, argv, ctx.print)) return;
         const fleet = await openOpsFleet(ctx);
+        const cleared = await fleet.fallback.clear();
+        // The live guard judges the cheap tier afresh: its old window is what switched it off.
+        await fleet.guard.resetWindow('cheap');
+        if (cleared)
+          await fleet.guard.logEvent({
+            at: new Date().toISOString(),
+            tier: 'cheap',
+            action: 'on',
+            by: 'operator',
+            reason: 'fallback switched off by an operator',
+          });
         ctx.print(
-          (await fleet.fallback.clear())
-            ? 'fallback off: classifiers use the cheap tier again within a second'
-            : 'fallback was already off',
+          cleared ? 'fallback off: classifiers use the cheap tier again within a second' : 'fallback was already off',
         );
       },
     },

@@ -31,6 +31,30 @@ export const LocalTierConfig = z.object({
 });
 export type LocalTierConfig = z.infer<typeof LocalTierConfig>;
 
+const GuardRuleConfig = z.object({
+  target: z.number().min(0).max(1).default(0.8),
+  window: z.number().int().min(1).default(200),
+  minJudged: z.number().int().min(1).default(10),
+});
+
+/**
+ * Spot checks and the live guard (issue 14). Agreement with the judging tier understates accuracy
+ * (the judge is wrong sometimes too), so a tier's target here sits below its own accuracy target.
+ */
+export const GuardConfig = z.object({
+  /** Share of the tickets the local tier routes that the next tier up is also asked, after delivery. */
+  localSpotCheckRate: z.number().min(0).max(1).default(0.02),
+  /** Share of the tickets the cheap tier routes that the strong tier is also asked. */
+  cheapSpotCheckRate: z.number().min(0).max(1).default(0.01),
+  local: GuardRuleConfig.prefault({}),
+  cheap: GuardRuleConfig.prefault({}),
+  /** Strong-tier spend per UTC day once the guard has switched the cheap tier off. */
+  cheapFallbackDailyCapUsd: z.number().nonnegative().default(50),
+  /** Spot checks one classifier runs at once. */
+  concurrency: z.number().int().positive().default(2),
+});
+export type GuardConfig = z.infer<typeof GuardConfig>;
+
 /** Everything the classifier needs, validated; apps build it from the environment. */
 export const ClassifierConfig = z.object({
   concurrency: z.number().int().positive().default(8),
@@ -68,6 +92,7 @@ export const ClassifierConfig = z.object({
       pollMs: z.number().int().positive().default(1_000),
     })
     .prefault({}),
+  guard: GuardConfig.prefault({}),
 });
 export type ClassifierConfig = z.infer<typeof ClassifierConfig>;
 export type ClassifierConfigInput = z.input<typeof ClassifierConfig>;

@@ -88,6 +88,44 @@ export const classifierEnv = envFragment('classifier', 'tiers', {
     .meta({ default: true }),
 });
 
+/** Spot checks of what the local and cheap tiers route, and the live guard that switches them off. */
+export const guardEnv = envFragment('classifier', 'guard', {
+  LOCAL_SPOT_CHECK_RATE: share()
+    .describe(
+      'Share of the tickets the local tier routes that the cheap tier (else strong) also answers, after delivery.',
+    )
+    .meta({ default: 0.02 }),
+  CHEAP_SPOT_CHECK_RATE: share()
+    .describe('Share of the tickets the cheap tier routes that the strong tier also answers, after delivery.')
+    .meta({ default: 0.01 }),
+  LOCAL_GUARD_TARGET: share()
+    .describe('Agreement the local tier must keep with its judges; below it (95% bound) it is switched off fleet-wide.')
+    .meta({ default: 0.8 }),
+  CHEAP_GUARD_TARGET: share()
+    .describe('Agreement the cheap tier must keep with the strong one; below it the cheap tier is switched off.')
+    .meta({ default: 0.8 }),
+  GUARD_WINDOW: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe('How many of the most recent judgments (spot checks and ground truth) the guard weighs per tier.')
+    .meta({ default: 200 }),
+  GUARD_MIN_JUDGED: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe('Judgments before the guard may act on a tier that is plainly below its target.')
+    .meta({ default: 10 }),
+  GUARD_CHEAP_FALLBACK_DAILY_CAP_USD: z.coerce
+    .number()
+    .nonnegative()
+    .optional()
+    .describe('Strong-tier spend per UTC day once the guard has switched the cheap tier off.')
+    .meta({ default: 50 }),
+});
+
 /** The classifier worker itself. */
 export const classifierWorkerEnv = envFragment('classifier', 'worker', {
   CLASSIFIER_CONCURRENCY: z.coerce
@@ -99,9 +137,14 @@ export const classifierWorkerEnv = envFragment('classifier', 'worker', {
 });
 
 /** Everything a classifier stack (openClassifierStack) reads: the classifier app, drift, ops eval and calibrate. */
-export const classifierStackFragments = [classifierEnv, classifierRulesEnv, rolloutEnv] as const;
+export const classifierStackFragments = [classifierEnv, classifierRulesEnv, rolloutEnv, guardEnv] as const;
 
-const _stackSchema = z.object({ ...classifierEnv.shape, ...classifierRulesEnv.shape, ...rolloutEnv.shape });
+const _stackSchema = z.object({
+  ...classifierEnv.shape,
+  ...classifierRulesEnv.shape,
+  ...rolloutEnv.shape,
+  ...guardEnv.shape,
+});
 export type ClassifierStackEnv = z.infer<typeof _stackSchema> & { CLASSIFIER_CONCURRENCY?: number };
 
 export interface Defaults {
@@ -163,6 +206,13 @@ export function classifierConfigFromEnv(
     fallbackPollMs: env.FALLBACK_POLL_MS,
     redactPii: env.REDACT_PII_FOR_MODELS,
     rollout: { defaultStage: env.ROLLOUT_STAGE, legacyTable: env.LEGACY_ROUTING_TABLE, pollMs: env.ROLLOUT_POLL_MS },
+    guard: {
+      localSpotCheckRate: env.LOCAL_SPOT_CHECK_RATE,
+      cheapSpotCheckRate: env.CHEAP_SPOT_CHECK_RATE,
+      local: { target: env.LOCAL_GUARD_TARGET, window: env.GUARD_WINDOW, minJudged: env.GUARD_MIN_JUDGED },
+      cheap: { target: env.CHEAP_GUARD_TARGET, window: env.GUARD_WINDOW, minJudged: env.GUARD_MIN_JUDGED },
+      cheapFallbackDailyCapUsd: env.GUARD_CHEAP_FALLBACK_DAILY_CAP_USD,
+    },
   } satisfies ClassifierConfigInput);
 }
 

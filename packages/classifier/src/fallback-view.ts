@@ -1,5 +1,5 @@
 import { REASON, type DecisionRecord, type Tier } from '@switchboard/core';
-import type { FallbackState, FallbackSwitch } from '@switchboard/queues';
+import type { FallbackState, FallbackSwitch, TierGuardStore } from '@switchboard/queues';
 import { polledRead, type Logger } from '@switchboard/runtime';
 
 export interface TierPlan {
@@ -11,16 +11,20 @@ export interface TierPlan {
 }
 
 const CAP_NOTE = 'fallback_cost_cap_reached';
+const LOCAL_OFF_NOTE = 'local_tier_off';
 
 interface Snapshot {
   state: FallbackState | null;
   spent: number;
+  /** The local tier is switched off fleet-wide (the live guard or a person). */
+  localOff: boolean;
 }
 
 /**
- * The classifier's view of the fleet-wide fallback switch, read at most once per `pollMs` so that a
- * busy worker does not add a Redis round trip to every ticket; a switch flipped by drift reaches
- * every process within one poll.
+ * The classifier's view of the fleet-wide switches: drift's cheap-tier fallback (also thrown by the
+ * live guard) and the local tier's switch. Read at most once per `pollMs` so that a busy worker does
+ * not add a Redis round trip to every ticket; a switch flipped anywhere reaches every process
+ * within one poll.
  */
 export class FallbackView {
   private readonly current: () => Promise<Snapshot>;
@@ -30,6 +34,7 @@ export class FallbackView {
     pollMs: number,
     private readonly log: Logger,
     private readonly clock: () => Date = () => new Date(),
+    private readonly guard?: TierGuardStore,
   ) {
     this.current = polledRead(
       () => this.read(),
@@ -39,26 +44,36 @@ export class FallbackView {
   }
 
   private async read(): Promise<Snapshot> {
-    const [{ state, invalid }, spent] = await Promise.all([this.sw.get(), this.sw.spent(this.clock())]);
+    const [{ state, invalid }, spent, local] = await Promise.all([
+      this.sw.get(),
+      this.sw.spent(this.clock()),
+      this.guard?.localSwitch(),
+    ]);
     if (invalid)
       this.log.error(
         'the fallback switch in Redis is unreadable; treating the cheap tier as off with no strong budget',
       );
-    return { state, spent };
+    if (local?.invalid) this.log.error('the local tier switch in Redis is unreadable; treating the local tier as off');
+    return { state, spent, localOff: local?.state != null };
   }
 
-  /** The tiers a ticket may use now: all of them, or without cheap (fallback), or without any paid tier (over the cap). */
+  /**
+   * The tiers a ticket may use now: all of them; without local (switched off); without cheap
+   * (fallback); or without any paid tier (over the fallback's daily cap).
+   */
   async plan(tiers: readonly Tier[]): Promise<TierPlan> {
-    const { state, spent } = await this.current();
-    if (!state) return { tiers, notes: [], metered: false };
+    const { state, spent, localOff } = await this.current();
+    const usable = localOff ? tiers.filter((t) => t.name !== 'local') : tiers;
+    const notes = localOff ? [LOCAL_OFF_NOTE] : [];
+    if (!state) return { tiers: usable, notes, metered: false };
     if (spent >= state.dailyCapUsd) {
       return {
-        tiers: tiers.filter((t) => t.name !== 'cheap' && t.name !== 'strong'),
-        notes: ['cheap_tier_off', CAP_NOTE],
+        tiers: usable.filter((t) => t.name !== 'cheap' && t.name !== 'strong'),
+        notes: [...notes, 'cheap_tier_off', CAP_NOTE],
         metered: false,
       };
     }
-    return { tiers: tiers.filter((t) => t.name !== 'cheap'), notes: ['cheap_tier_off'], metered: true };
+    return { tiers: usable.filter((t) => t.name !== 'cheap'), notes: [...notes, 'cheap_tier_off'], metered: true };
   }
 
   /**

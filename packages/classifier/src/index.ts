@@ -10,3 +10,5 @@ export * from './cascade-options.js';
 export * from './rollout-view.js';
 export * from './stack.js';
 export * from './repo-paths.js';
+export * from './spot-check.js';
+export * from './tier-guard.js';

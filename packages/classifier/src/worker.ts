@@ -6,6 +6,7 @@ import type { ClassifierConfig } from './config.js';
 import { cascadeOptions } from './cascade-options.js';
 import type { FallbackView } from './fallback-view.js';
 import type { RolloutView } from './rollout-view.js';
+import { wantsSpotCheck } from './spot-check.js';
 
 export interface ClassifierDeps {
   ctx: QueueContext;
@@ -79,7 +80,7 @@ export function startClassifier(config: ClassifierConfig, deps: ClassifierDeps):
       // Counted as soon as the calls are made: were the job to fail after this, the spend was still real.
       deps.ctx.metrics?.classified(record);
       if (plan.metered) await deps.fallback?.meter(record);
-      await lifecycle.decide(ticket, record);
+      await lifecycle.decide(ticket, record, { spotCheck: wantsSpotCheck(config, deps.tiers, record, ticket.id) });
       log.info(
         {
           ticketId: ticket.id,

@@ -20,3 +20,4 @@ export * from './stats.js';
 export * from './pii.js';
 export * from './circuit-breaker.js';
 export * from './html-escape.js';
+export * from './tier-guard.js';

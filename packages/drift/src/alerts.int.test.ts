@@ -34,7 +34,7 @@ describe('alerts while Slack is down', () => {
     alerts = alertsProducer(fleet.ctx, { channel: '#ops', attempts: 3, backoffMs: 100, log: testLogger() });
     worker = startAlertsWorker(
       fleet.ctx,
-      slackPoster({ token: 'xoxb-t', apiUrl: slack.apiUrl, timeoutMs: 2_000 }),
+      { post: slackPoster({ token: 'xoxb-t', apiUrl: slack.apiUrl, timeoutMs: 2_000 }), channel: '#ops' },
       fleet.deadLetter,
     );
   });

@@ -37,9 +37,14 @@ export function alertsProducer(
   };
 }
 
+/**
+ * Posts queued alerts. A job without a channel (raised outside drift, e.g. by the classifier's live
+ * guard) goes to `channel`; with no Slack configured (`post` absent) the alert is written to the log,
+ * so alerts never pile up unread in the queue.
+ */
 export function startAlertsWorker(
   ctx: QueueContext,
-  post: PostMessage,
+  slack: { post: PostMessage; channel: string | undefined } | undefined,
   onExhausted: (job: Job, err: Error) => Promise<void>,
 ): Worker {
   const exhausted = async (job: Job, err: Error): Promise<void> => {
@@ -50,7 +55,12 @@ export function startAlertsWorker(
     await onExhausted(job, err);
   };
   return startConsumer(alertsQueue, ctx, { concurrency: 2, onExhausted: exhausted }, async (data, _job, log) => {
-    await post(data.channel, data.text);
-    log.info({ kind: data.kind, channel: data.channel }, 'alert posted');
+    const channel = data.channel ?? slack?.channel;
+    if (!slack || !channel) {
+      log.warn({ kind: data.kind, text: data.text }, 'alert (no Slack channel configured)');
+      return;
+    }
+    await slack.post(channel, data.text);
+    log.info({ kind: data.kind, channel }, 'alert posted');
   });
 }

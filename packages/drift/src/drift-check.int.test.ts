@@ -95,7 +95,7 @@ describe('weekly drift check against a degrading provider', () => {
     });
     alertsWorker = startAlertsWorker(
       fleet.ctx,
-      slackPoster({ token: 'xoxb-test-token', apiUrl: slack.apiUrl }),
+      { post: slackPoster({ token: 'xoxb-test-token', apiUrl: slack.apiUrl }), channel: config.slackChannel },
       fleet.deadLetter,
     );
     deps = {

@@ -16,6 +16,7 @@ import type { DriftConfig } from './config.js';
 import { dropAlert, fallbackOff, fallbackOn, productionAlert } from './messages.js';
 import { productionDrift, type ProductionDrift } from './production-drift.js';
 import { weeklyHtml, weeklyMarkdown, weeklySlack } from './weekly-report.js';
+import type { FreeTierWeek } from './free-tier-section.js';
 
 export interface DriftDeps {
   config: DriftConfig;
@@ -33,6 +34,8 @@ export interface DriftDeps {
   metrics?: DriftMetrics;
   /** The pilot's section of the weekly report for [from, to), or null when no pilot ran. */
   pilot?: (from: Date, to: Date) => Promise<{ markdown: string; summary: string } | null>;
+  /** The free tier's spot checks and live guard for [from, to) and the week running at `now`. */
+  freeTier?: (from: Date, to: Date, now: Date) => Promise<FreeTierWeek>;
 }
 
 export type DriftAction = 'drop_alert' | 'fallback_on' | 'fallback_off' | 'production_alert';
@@ -157,8 +160,10 @@ export async function runDriftCheck(deps: DriftDeps, runKey: string): Promise<Dr
   }
 
   const pilot = deps.pilot ? await deps.pilot(...weeks.thisWeek) : null;
+  const freeTier = deps.freeTier ? await deps.freeTier(...weeks.thisWeek, now) : null;
   const inputs = {
     pilot,
+    freeTier,
     from: weeks.thisWeek[0],
     to: weeks.thisWeek[1],
     model: run.model,

@@ -8,3 +8,4 @@ export * from './drift-check.js';
 export * from './service.js';
 export * from './env-config.js';
 export * from './drift-target.js';
+export * from './free-tier-section.js';

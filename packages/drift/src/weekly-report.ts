@@ -2,6 +2,8 @@ import { barChart, esc, htmlPage, htmlTable, pct, usd, type Comparison, type Eva
 import type { DayCounters, FallbackState } from '@switchboard/queues';
 import type { DriftConfig } from './config.js';
 import { counts, type ProductionDrift } from './production-drift.js';
+import { freeTierSection, type FreeTierWeek } from './free-tier-section.js';
+import type { Section } from './report-section.js';
 
 export interface WeeklyInputs {
   from: Date;
@@ -19,13 +21,8 @@ export interface WeeklyInputs {
   actions: string[];
   /** The pilot section (Markdown) and its one-line summary, while a pilot runs. */
   pilot?: { markdown: string; summary: string } | null;
-}
-
-interface Section {
-  title: string;
-  header: string[];
-  rows: string[][];
-  note?: string;
+  /** Spot-check agreement and the live guard's actions; absent, the section is left out. */
+  freeTier?: FreeTierWeek | null;
 }
 
 const sortDesc = (r: Record<string, number>): [string, number][] => Object.entries(r).sort((a, b) => b[1] - a[1]);
@@ -127,6 +124,7 @@ function sections(w: WeeklyInputs): Section[] {
         ['busiest hour (UTC)', hours[0] ? `${hours[0][0]}:00 (${hours[0][1]} tickets)` : '—'],
       ],
     },
+    ...(w.freeTier ? [freeTierSection(w.freeTier)] : []),
   ];
 }
 

@@ -1,9 +1,17 @@
 import { describeZodError, type RolloutStage } from '@switchboard/core';
 import { DEFAULT_GATES, parsePilotRows, pilotReport, type GateConfig, type PilotReport } from '@switchboard/pilot';
-import { Feedback, type PilotLedger } from '@switchboard/queues';
+import { Feedback, type PilotLedger, type StoredFeedback } from '@switchboard/queues';
+
+/** Stores an agent's feedback as the ticket's ground truth; false when the ticket is unknown. */
+export type FeedbackSink = (ticketId: string, feedback: StoredFeedback) => Promise<boolean>;
 
 export interface PilotOptions {
   ledger: PilotLedger;
+  /**
+   * Where feedback goes: the ticket lifecycle, which also hands it to the live guard. Absent, it is
+   * only stored on the ticket's record for the pilot.
+   */
+  feedback?: FeedbackSink;
   /** The stage in force now (Redis, else the configured one). */
   stage: () => Promise<RolloutStage>;
   gates?: GateConfig;
@@ -14,7 +22,7 @@ export type FeedbackResult =
 
 /** What an agent finally set upstream becomes the ticket's ground truth, for the pilot and for accuracy. */
 export async function recordFeedback(
-  ledger: PilotLedger,
+  sink: FeedbackSink,
   ticketId: string,
   body: unknown,
   now: Date,
@@ -22,7 +30,7 @@ export async function recordFeedback(
   const parsed = Feedback.safeParse(body);
   if (!parsed.success)
     return { ok: false, status: 400, error: 'invalid_feedback', message: describeZodError(parsed.error) };
-  const stored = await ledger.setFeedback(ticketId, {
+  const stored = await sink(ticketId, {
     ...parsed.data,
     receivedAt: now.toISOString(),
     source: 'upstream',

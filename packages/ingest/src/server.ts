@@ -5,7 +5,7 @@ import type { AppMetrics, Logger } from '@switchboard/runtime';
 import type { TicketStore } from '@switchboard/queues';
 import { acceptTickets, validateTicket, type TicketProducer } from './accept.js';
 import { createKeyChecker } from './auth.js';
-import { pilotReportFor, recordFeedback, type PilotOptions } from './feedback.js';
+import { pilotReportFor, recordFeedback, type FeedbackSink, type PilotOptions } from './feedback.js';
 import { requireUpstreamSignature, type SignatureOptions } from './upstream-signature.js';
 
 export const MAX_BATCH = 500;
@@ -238,10 +238,12 @@ export function buildIngestServer(opts: IngestOptions) {
 
   const pilot = opts.pilot;
   if (pilot) {
+    const feedbackSink: FeedbackSink =
+      pilot.feedback ?? (async (id, fb) => (await pilot.ledger.setFeedback(id, fb)) !== null);
     app.post<{ Params: { id: string } }>('/v1/tickets/:id/feedback', async (req, reply) => {
       if (!TICKET_ID_PATTERN.test(req.params.id))
         return sendError(reply, 400, 'invalid_id', 'id: must be 1..128 characters of letters, digits, "-", "_" or "."');
-      const r = await within(recordFeedback(pilot.ledger, req.params.id, req.body, now()), opts.redisTimeoutMs);
+      const r = await within(recordFeedback(feedbackSink, req.params.id, req.body, now()), opts.redisTimeoutMs);
       if (!r.ok) return sendError(reply, r.status, r.error, r.message);
       return { ticketId: req.params.id, feedback: r.feedback };
     });

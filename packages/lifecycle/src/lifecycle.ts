@@ -1,6 +1,9 @@
 import type { Job } from 'bullmq';
+import type { ZodType } from 'zod';
 import { DecisionRecord, pipelineFailure, Route, Ticket } from '@switchboard/core';
 import {
+  GuardedTier,
+  tierChecksQueue,
   decisionsQueue,
   humanReviewQueue,
   jobIdForTicket,
@@ -11,7 +14,10 @@ import {
   type PilotLedger,
   type Producer,
   type QueueContext,
+  type CheckedAnswer,
+  type QueueDef,
   type Resolution,
+  type StoredFeedback,
   type RoutedTicket,
   type TicketStatus,
   type TicketStore,
@@ -66,10 +72,8 @@ export class TicketLifecycle {
     this.lane = new TransactionLane(deps.ctx);
   }
 
-  private producer<D extends typeof decisionsQueue | typeof humanReviewQueue>(
-    def: D,
-  ): Producer<D['jobName'], D['schema']> {
-    const open = this.producers.get(def.queueName) as Producer<D['jobName'], D['schema']> | undefined;
+  private producer<N extends string, S extends ZodType>(def: QueueDef<N, S>): Producer<N, S> {
+    const open = this.producers.get(def.queueName) as Producer<N, S> | undefined;
     if (open) return open;
     const opened = openQueue(def, this.deps.ctx);
     this.producers.set(def.queueName, opened as unknown as Producer<string, never>);
@@ -101,9 +105,18 @@ export class TicketLifecycle {
    * written first, so a fast escalation worker's final status is never overwritten by this step,
    * and a redelivered ticket job finds it and reuses it instead of paying for the models again.
    */
-  async decide(ticket: Ticket, record: DecisionRecord): Promise<void> {
+  async decide(ticket: Ticket, record: DecisionRecord, opts: { spotCheck?: boolean } = {}): Promise<void> {
     const decisions = this.producer(decisionsQueue);
     const t = await this.lane.open(decisions);
+    const checked = opts.spotCheck ? checkedAnswer(record) : undefined;
+    // A spot check rides on the same transaction: a ticket is checked once, whatever the retries.
+    if (checked)
+      t.add(this.producer(tierChecksQueue), `spot-${ticket.id}`, {
+        kind: 'spot_check',
+        ticket,
+        checked,
+        decidedAt: record.decidedAt,
+      });
     this.deps.store.advanceOnto(t, ticket.id, 'classifying', {
       decision: JSON.stringify(record),
       decidedAt: record.decidedAt,
@@ -197,7 +210,44 @@ export class TicketLifecycle {
       receivedAt: resolution.resolvedAt,
       source: 'review_desk',
     });
+    await this.judge(ticketId, routed.record, resolution.category, 'review_desk', resolution.resolvedAt);
     return delivered;
+  }
+
+  /**
+   * What an agent finally set upstream (the feedback API): stored on the ticket's record as its
+   * ground truth for the pilot, and handed to the live guard when a guarded tier routed the ticket
+   * on its own. False when the ticket is unknown.
+   */
+  async recordFeedback(ticketId: string, feedback: StoredFeedback): Promise<boolean> {
+    const { pilot } = this.deps;
+    if (!pilot) throw new Error('recording feedback needs the pilot ledger');
+    const stored = await pilot.setFeedback(ticketId, feedback);
+    if (!stored) return false;
+    const parsed = stored.decision ? DecisionRecord.safeParse(JSON.parse(stored.decision)) : undefined;
+    if (parsed?.success)
+      await this.judge(ticketId, parsed.data, feedback.category, feedback.source, feedback.receivedAt);
+    return true;
+  }
+
+  /** Ground truth for a guarded tier's own answer goes to the guard; once per ticket and source. */
+  private async judge(
+    ticketId: string,
+    record: DecisionRecord,
+    truth: StoredFeedback['category'],
+    source: StoredFeedback['source'],
+    at: string,
+  ): Promise<void> {
+    const checked = checkedAnswer(record);
+    if (!checked) return;
+    await this.producer(tierChecksQueue).add(`truth-${source}-${ticketId}`, {
+      kind: 'ground_truth',
+      ticketId,
+      checked,
+      truth,
+      source,
+      at,
+    });
   }
 
   /** Lets a replayed ticket move through the statuses again, clearing how it ended last time. */
@@ -266,4 +316,11 @@ export class TicketLifecycle {
     await Promise.all([...this.producers.values()].map((p) => p.close()));
     await this.lane.close();
   }
+}
+
+/** The answer a guarded tier (local, cheap) gave on its own, if it decided the ticket; else undefined. */
+export function checkedAnswer(record: DecisionRecord): CheckedAnswer | undefined {
+  const tier = GuardedTier.safeParse(record.tier);
+  if (record.outcome !== 'decided' || !tier.success || !record.decision) return undefined;
+  return { tier: tier.data, category: record.decision.category, model: record.model };
 }

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { REASON, TEAMS, type Priority, type Team } from '@switchboard/core';
 import { retrying, STANDARD_POLICY, type JobPolicy } from './job-policy.js';
-import { AlertJob, DeadLetterJob, DecisionJob, DriftJob, RoutedTicket, TicketJob } from './payloads.js';
+import { AlertJob, DeadLetterJob, DecisionJob, DriftJob, RoutedTicket, TicketJob, TierCheckJob } from './payloads.js';
 
 /** Who adds, who takes, and what a job carries, in words for the README's generated queue table. */
 export interface QueueDoc {
@@ -148,6 +148,21 @@ export const alertsQueue = define('alerts', 'post', AlertJob, {
   },
 });
 
+/**
+ * The live guard's judgments. A spot check calls the next tier up, so a provider outage is retried
+ * over an hour and a half before dead letter; nothing waits on these jobs, and a lost one costs one
+ * judgment, never a ticket.
+ */
+export const tierChecksQueue = define('tier-checks', 'judge', TierCheckJob, {
+  policy: retrying(8, { type: 'exponential', delayMs: 30_000 }),
+  doc: {
+    producer: 'classifier (a sampled share of what the local and cheap tiers routed), ingest feedback, review desk',
+    consumer: 'classifier (asks the next tier up; the live guard)',
+    payload: 'spot check: the ticket and the answer checked; ground truth: the answer and what a person set',
+    jobId: '`spot-<ticket id>`, `truth-<source>-<ticket id>`',
+  },
+});
+
 export type TeamQueueDef = QueueDef<'ticket', typeof RoutedTicket>;
 const teamQueues = Object.fromEntries(
   TEAMS.map((team) => [
@@ -176,6 +191,7 @@ export const allQueueDefs = (): QueueDef<string, z.ZodType>[] => [
   deadLetterQueue,
   driftQueue,
   alertsQueue,
+  tierChecksQueue,
   ...TEAMS.map(teamQueue),
 ];
 

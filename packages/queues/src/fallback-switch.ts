@@ -9,7 +9,8 @@ import { z } from 'zod';
 export const FallbackState = z.object({
   cheapOff: z.literal(true),
   since: z.iso.datetime(),
-  by: z.enum(['drift', 'operator']),
+  /** `guard`: the live guard found the cheap tier below its target against the strong one. */
+  by: z.enum(['drift', 'operator', 'guard']),
   reason: z.string().min(1),
   /** Strong-tier spend per UTC day the fallback may cause; above it, unsure tickets go to humans. */
   dailyCapUsd: z.number().nonnegative(),

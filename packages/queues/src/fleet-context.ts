@@ -9,6 +9,7 @@ import { FallbackSwitch } from './fallback-switch.js';
 import { TrafficStats } from './traffic-stats.js';
 import { PilotLedger } from './pilot-ledger.js';
 import { RolloutStageStore } from './rollout-stage.js';
+import { TierGuardStore } from './tier-guard-store.js';
 
 export interface FleetContext {
   redis: Redis;
@@ -18,6 +19,8 @@ export interface FleetContext {
   fallback: FallbackSwitch;
   rollout: RolloutStageStore;
   pilot: PilotLedger;
+  /** The live guard: judged answers, the local tier's switch, the guard's actions. */
+  guard: TierGuardStore;
   deadLetter: (job: Job, err: Error) => Promise<void>;
   close(): Promise<void>;
 }
@@ -101,6 +104,7 @@ export async function openFleetContext(opts: FleetContextOptions): Promise<Fleet
     fallback: new FallbackSwitch(redis, opts.prefix),
     rollout: new RolloutStageStore(redis, opts.prefix),
     pilot: new PilotLedger(redis, opts.prefix, opts.retentionDays * 24 * 3600),
+    guard: new TierGuardStore(redis, opts.prefix),
     deadLetter: dlq.write,
     async close() {
       await dlq.close();

@@ -17,3 +17,4 @@ export * from './inspector.js';
 export * from './generated-section.js';
 export * from './queue-table.js';
 export * from './observed-fleet.js';
+export * from './tier-guard-store.js';

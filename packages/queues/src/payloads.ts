@@ -37,9 +37,10 @@ export type DriftJob = z.infer<typeof DriftJob>;
 
 /** A message for the on-call channel, posted by the alerts worker so Slack being down blocks nothing. */
 export const AlertJob = z.object({
-  channel: z.string().min(1),
+  /** Absent: the channel the alerts worker is configured with (producers outside drift do not know it). */
+  channel: z.string().min(1).optional(),
   text: z.string().min(1).max(39_000),
-  kind: z.enum(['drift_alert', 'fallback_on', 'fallback_off', 'production_drift', 'weekly_report']),
+  kind: z.enum(['drift_alert', 'fallback_on', 'fallback_off', 'production_drift', 'weekly_report', 'tier_guard']),
   createdAt: z.iso.datetime(),
 });
 export type AlertJob = z.infer<typeof AlertJob>;
@@ -56,3 +57,34 @@ export const Resolution = z.object({
   changed: z.boolean(),
 });
 export type Resolution = z.infer<typeof Resolution>;
+
+/** The tiers the live guard watches: the free local model and the cheap model. */
+export const GuardedTier = z.enum(['local', 'cheap']);
+export type GuardedTier = z.infer<typeof GuardedTier>;
+
+/** What a guarded tier decided for a ticket it routed on its own. */
+export const CheckedAnswer = z.object({
+  tier: GuardedTier,
+  category: Category,
+  /** The model (file version or model name) that decided, so a report can tell versions apart. */
+  model: z.string().nullable(),
+});
+export type CheckedAnswer = z.infer<typeof CheckedAnswer>;
+
+/**
+ * One judgment for the live guard. A spot check: a sampled ticket the tier routed on its own, to be
+ * asked again of the next tier up after delivery (never changing the route). Ground truth: what a
+ * person finally set for a ticket the tier routed (the review desk or the feedback API).
+ */
+export const TierCheckJob = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('spot_check'), ticket: Ticket, checked: CheckedAnswer, decidedAt: z.iso.datetime() }),
+  z.object({
+    kind: z.literal('ground_truth'),
+    ticketId: z.string().min(1),
+    checked: CheckedAnswer,
+    truth: Category,
+    source: z.enum(['upstream', 'review_desk']),
+    at: z.iso.datetime(),
+  }),
+]);
+export type TierCheckJob = z.infer<typeof TierCheckJob>;

@@ -57,8 +57,11 @@ export class PilotLedger {
     t.step((tx) => tx.runCommand('zremrangebyscore', [this.key, '-inf', cutoff]));
   }
 
-  /** Stores feedback on the ticket's record; false when the ticket is unknown. */
-  async setFeedback(ticketId: string, feedback: StoredFeedback): Promise<boolean> {
+  /**
+   * Stores feedback on the ticket's record. Returns null when the ticket is unknown, else the decision
+   * record stored for it (JSON, or null before a decision), so the caller can judge the tier that decided.
+   */
+  async setFeedback(ticketId: string, feedback: StoredFeedback): Promise<{ decision: string | null } | null> {
     const key = this.recordKey(ticketId);
     // Only on an existing record: feedback for an unknown id must not create a half record.
     const res = await this.redis.eval(
@@ -68,7 +71,8 @@ export class PilotLedger {
       JSON.stringify(StoredFeedback.parse(feedback)),
       String(this.retentionSeconds),
     );
-    return res === 1;
+    if (res === 0 || res === null) return null;
+    return { decision: typeof res === 'string' && res !== '' ? res : null };
   }
 
   /** Every pilot ticket finished in [from, to), with its decision, route and feedback, oldest first. */
@@ -103,5 +107,5 @@ const SET_IF_EXISTS = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 redis.call('HSET', KEYS[1], 'feedback', ARGV[1])
 redis.call('EXPIRE', KEYS[1], ARGV[2])
-return 1
+return redis.call('HGET', KEYS[1], 'decision') or ''
 `;

@@ -13,3 +13,4 @@ export * from './serve-metrics.js';
 export * from './bearer-token.js';
 export * from './review-metrics.js';
 export * from './polled-read.js';
+export * from './guard-metrics.js';

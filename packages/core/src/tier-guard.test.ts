@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { guardVerdict, inSample, isoWeek } from './tier-guard.js';
+
+const rule = { target: 0.85, window: 200, minJudged: 10 };
+
+describe('guardVerdict', () => {
+  it('switches a tier off after a handful of checks when it is plainly wrong (a label swap)', () => {
+    expect(guardVerdict(0, 9, rule).kind).toBe('wait');
+    const v = guardVerdict(0, 10, rule);
+    expect(v.kind).toBe('trip');
+    expect(v.kind === 'trip' && v.why).toContain('upper bound');
+  });
+
+  it('leaves a tier well above its target alone on a full window', () => {
+    expect(guardVerdict(190, 200, rule)).toMatchObject({ kind: 'ok' });
+  });
+
+  it('trips on a full window whose lower bound is below the target, though the point estimate is above it', () => {
+    // 87% observed: above 85%, but 200 tickets do not show it reaches 85%.
+    const v = guardVerdict(174, 200, rule);
+    expect(v.kind).toBe('trip');
+    expect(v.low).toBeLessThan(0.85);
+    expect(174 / 200).toBeGreaterThan(0.85);
+  });
+
+  it('waits for a full window when the evidence is mixed', () => {
+    expect(guardVerdict(40, 50, rule).kind).toBe('wait');
+  });
+});
+
+describe('inSample', () => {
+  it('takes about the configured share, the same choice every time for a ticket', () => {
+    const ids = Array.from({ length: 20_000 }, (_, i) => `ticket-${i}`);
+    const taken = ids.filter((id) => inSample(id, 0.02)).length / ids.length;
+    expect(taken).toBeGreaterThan(0.016);
+    expect(taken).toBeLessThan(0.024);
+    expect(ids.filter((id) => inSample(id, 0.02))).toEqual(ids.filter((id) => inSample(id, 0.02)));
+    expect(inSample('x', 0)).toBe(false);
+    expect(inSample('x', 1)).toBe(true);
+  });
+});
+
+describe('isoWeek', () => {
+  it('names ISO weeks, including the ones that straddle a year', () => {
+    expect(isoWeek(new Date('2026-12-07T10:00:00Z'))).toBe('2026-W50');
+    expect(isoWeek(new Date('2027-01-01T00:00:00Z'))).toBe('2026-W53');
+    expect(isoWeek(new Date('2024-12-30T00:00:00Z'))).toBe('2025-W01');
+  });
+});

@@ -1,0 +1,72 @@
+import { wilsonInterval } from './stats.js';
+
+/**
+ * The live guard's rule for one tier, judged on its last `window` judged tickets (a spot check by the
+ * next tier up, or a person's ground truth). A tier is switched off when the evidence says it is
+ * below its target:
+ * - as soon as `minJudged` tickets are judged and the 95% *upper* bound of its accuracy is below the
+ *   target: it is wrong so often that more evidence cannot save it (a label-swapped model trips
+ *   after a handful of checks), or
+ * - once the window is full and the 95% *lower* bound is below the target: the tier has not shown
+ *   it meets the target on a full window (the issue's rule; a tier near its target needs a margin).
+ */
+export interface GuardRule {
+  /** Accuracy (agreement with the judge) the tier must hold. */
+  target: number;
+  /** How many of the most recent judgments count. */
+  window: number;
+  /** Fewer judgments than this never switch a tier off. */
+  minJudged: number;
+}
+
+export type GuardVerdict =
+  | { kind: 'wait'; judged: number; correct: number; low: number; high: number }
+  | { kind: 'ok'; judged: number; correct: number; low: number; high: number }
+  | { kind: 'trip'; judged: number; correct: number; low: number; high: number; why: string };
+
+const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+
+export function guardVerdict(correct: number, judged: number, rule: GuardRule): GuardVerdict {
+  const { low, high } = wilsonInterval(correct, judged);
+  const base = { judged, correct, low, high };
+  if (judged < rule.minJudged) return { kind: 'wait', ...base };
+  if (high < rule.target)
+    return {
+      kind: 'trip',
+      ...base,
+      why: `${correct} of the last ${judged} judged tickets right (${pct(correct / judged)}); even the 95% upper bound ${pct(high)} is below the target ${pct(rule.target)}`,
+    };
+  if (judged >= rule.window && low < rule.target)
+    return {
+      kind: 'trip',
+      ...base,
+      why: `${correct} of the last ${judged} judged tickets right (${pct(correct / judged)}); the 95% lower bound ${pct(low)} is below the target ${pct(rule.target)}`,
+    };
+  return { kind: judged >= rule.window ? 'ok' : 'wait', ...base };
+}
+
+/**
+ * Whether a ticket is in the spot-check sample: a hash of its id against the rate, so a redelivered
+ * job makes the same choice and the sample is spread evenly over the traffic.
+ */
+export function inSample(ticketId: string, rate: number): boolean {
+  if (rate <= 0) return false;
+  if (rate >= 1) return true;
+  // FNV-1a, 32 bits: fast, stable across processes and versions.
+  let h = 0x811c9dc5;
+  for (let i = 0; i < ticketId.length; i++) {
+    h ^= ticketId.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) / 0x1_0000_0000 < rate;
+}
+
+/** The ISO-8601 week of a date (UTC), e.g. `2026-W49`: the spot-check counters' period. */
+export function isoWeek(at: Date): string {
+  const d = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
+  const day = d.getUTCDay() || 7;
+  d.setUTCDate(d.getUTCDate() + 4 - day);
+  const yearStart = Date.UTC(d.getUTCFullYear(), 0, 1);
+  const week = Math.ceil(((d.getTime() - yearStart) / 86_400_000 + 1) / 7);
+  return `${d.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
+}

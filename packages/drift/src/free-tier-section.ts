@@ -1,0 +1,72 @@
+import { isoWeek } from '@switchboard/core';
+import { pct } from '@switchboard/eval';
+import type { GuardEvent, LocalSwitchState, TierGuardStore, WeekAgreement } from '@switchboard/queues';
+import type { Section } from './report-section.js';
+
+/** The free tier's week: spot-check agreement per ISO week and category, and what the live guard did. */
+export interface FreeTierWeek {
+  /** Model tiers a spot check can go to; empty when none is configured (then none is sent). */
+  judges: string[];
+  rates: { local: number; cheap: number };
+  weeks: { week: string; agreement: WeekAgreement }[];
+  events: GuardEvent[];
+  localSwitch: LocalSwitchState | null;
+}
+
+/** Reads the free tier's figures for the report window [from, to) and the ISO week running at `now`. */
+export async function readFreeTierWeek(
+  guard: TierGuardStore,
+  opts: { judges: string[]; rates: FreeTierWeek['rates'] },
+  from: Date,
+  to: Date,
+  now: Date,
+): Promise<FreeTierWeek> {
+  const names = [...new Set([isoWeek(from), isoWeek(new Date(to.getTime() - 1)), isoWeek(now)])];
+  const weeks = await Promise.all(names.map(async (week) => ({ week, agreement: await guard.weekAgreement(week) })));
+  const [events, local] = await Promise.all([guard.events(from, now), guard.localSwitch()]);
+  return { ...opts, weeks, events, localSwitch: local.state };
+}
+
+const JUDGE_WORDS: Record<string, string> = { cheap: 'cheap model', strong: 'strong model', human: 'a person' };
+
+/** The weekly report's section on the free tier: is the local tier still right where it answers alone? */
+export function freeTierSection(f: FreeTierWeek): Section {
+  const rows: string[][] = [];
+  for (const { week, agreement } of f.weeks) {
+    for (const [key, c] of Object.entries(agreement).sort(([a], [b]) => a.localeCompare(b))) {
+      const [tier = '', judge = '', category = ''] = key.split(':');
+      rows.push([
+        week,
+        tier,
+        JUDGE_WORDS[judge] ?? judge,
+        category,
+        `${c.agreed} of ${c.judged}`,
+        pct(c.judged ? c.agreed / c.judged : null),
+      ]);
+    }
+  }
+  const notes: string[] = [];
+  if (!f.judges.length)
+    notes.push(
+      'No cheap or strong model is configured, so no spot checks were sent; only ground truth judges the local tier.',
+    );
+  else
+    notes.push(
+      `Spot checks: ${pct(f.rates.local, 0)} of what the local tier routes is asked again of the ${f.judges[0]} tier, and ${pct(f.rates.cheap, 0)} of what the cheap tier routes of the strong one, after delivery.`,
+    );
+  notes.push(
+    f.localSwitch
+      ? `The local tier is OFF since ${f.localSwitch.since.slice(0, 16)} (${f.localSwitch.by}: ${f.localSwitch.reason}).`
+      : 'The local tier is on.',
+  );
+  for (const e of f.events)
+    notes.push(
+      `${e.at.slice(0, 16)}: the ${e.tier} tier was switched ${e.action.toUpperCase()} by ${e.by === 'guard' ? 'the live guard' : 'a person'} (${e.reason}).`,
+    );
+  return {
+    title: 'Free tier: spot checks and the live guard',
+    header: ['week', 'tier', 'judged by', 'category', 'agreed', 'share'],
+    rows,
+    note: notes.join(' '),
+  };
+}

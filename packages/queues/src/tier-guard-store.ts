@@ -1,0 +1,193 @@
+import { z } from 'zod';
+import { isoWeek } from '@switchboard/core';
+import type { RedisClient as Redis } from './connection.js';
+import { luaScript, type LuaScript } from './lua-script.js';
+import type { GuardedTier } from './payloads.js';
+
+/**
+ * The fleet-wide switch of the local tier, set by the live guard or by a person (`ops local off`).
+ * While it is set, every classifier skips the local tier within one poll; the tickets go to the next
+ * tier, or with none to a person.
+ */
+export const LocalSwitchState = z.object({
+  off: z.literal(true),
+  by: z.enum(['guard', 'operator']),
+  since: z.iso.datetime(),
+  reason: z.string().min(1),
+  /** The model version that was judged, when the guard set it. */
+  model: z.string().nullable().optional(),
+});
+export type LocalSwitchState = z.infer<typeof LocalSwitchState>;
+
+/** Who judged: the next tier up (a spot check) or a person (ground truth). */
+export type Judge = 'cheap' | 'strong' | 'human';
+
+export interface Judgment {
+  tier: GuardedTier;
+  judge: Judge;
+  /** The category the tier chose. */
+  category: string;
+  agreed: boolean;
+  at: Date;
+}
+
+/** A guard event for the weekly report: a tier switched off or back on, and why. */
+export const GuardEvent = z.object({
+  at: z.iso.datetime(),
+  tier: z.enum(['local', 'cheap']),
+  action: z.enum(['off', 'on']),
+  by: z.enum(['guard', 'operator']),
+  reason: z.string(),
+});
+export type GuardEvent = z.infer<typeof GuardEvent>;
+
+/** Per week: `<tier>:<judge>:<category>` → judged and agreed counts. */
+export type WeekAgreement = Record<string, { judged: number; agreed: number }>;
+
+/** Long enough for a quarter of weekly reports. */
+const WEEK_TTL_SECONDS = 100 * 24 * 3600;
+const MAX_EVENTS = 500;
+
+// KEYS: window list, week hash. ARGV: 1 or 0, window size, hash field prefix, ttl.
+// Returns {judged, agreed} over the window after this judgment.
+const JUDGE = `
+redis.call('LPUSH', KEYS[1], ARGV[1])
+redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[2]) - 1)
+redis.call('HINCRBY', KEYS[2], ARGV[3] .. ':n', 1)
+if ARGV[1] == '1' then redis.call('HINCRBY', KEYS[2], ARGV[3] .. ':agree', 1) end
+redis.call('EXPIRE', KEYS[2], ARGV[4])
+local all = redis.call('LRANGE', KEYS[1], 0, -1)
+local agreed = 0
+for _, v in ipairs(all) do if v == '1' then agreed = agreed + 1 end end
+return {#all, agreed}
+`;
+
+/**
+ * What the live guard keeps in Redis: each guarded tier's most recent judgments (a capped list), the
+ * agreement per ISO week and category for the weekly report and Prometheus, the local tier's switch
+ * and a log of the guard's actions. The cheap tier's switch is the fallback switch drift also uses.
+ */
+export class TierGuardStore {
+  private readonly judgeScript: LuaScript;
+  private readonly switchKey: string;
+  private readonly eventsKey: string;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {
+    this.judgeScript = luaScript(redis, 'guard_judge', 2, JUDGE);
+    this.switchKey = `${prefix}:tier-switch:local`;
+    this.eventsKey = `${prefix}:guard:events`;
+  }
+
+  private windowKey(tier: GuardedTier): string {
+    return `${this.prefix}:guard:${tier}:window`;
+  }
+
+  private weekKey(week: string): string {
+    return `${this.prefix}:guard:week:${week}`;
+  }
+
+  /** Records one judgment; returns the tier's window (judged, agreed) with it, in one round trip. */
+  async judge(j: Judgment, window: number): Promise<{ judged: number; agreed: number }> {
+    const [judged, agreed] = (await this.judgeScript(
+      [this.windowKey(j.tier), this.weekKey(isoWeek(j.at))],
+      [j.agreed ? '1' : '0', window, `${j.tier}:${j.judge}:${j.category}`, WEEK_TTL_SECONDS],
+    )) as [number, number];
+    return { judged, agreed };
+  }
+
+  /** The tier's current window without adding to it. */
+  async window(tier: GuardedTier): Promise<{ judged: number; agreed: number }> {
+    const all = await this.redis.lrange(this.windowKey(tier), 0, -1);
+    return { judged: all.length, agreed: all.filter((v) => v === '1').length };
+  }
+
+  /** Starts the tier's judgment afresh (a person switched it back on, or a new model took over). */
+  async resetWindow(tier: GuardedTier): Promise<void> {
+    await this.redis.del(this.windowKey(tier));
+  }
+
+  async weekAgreement(week: string): Promise<WeekAgreement> {
+    const raw = await this.redis.hgetall(this.weekKey(week));
+    const out: WeekAgreement = {};
+    for (const [field, value] of Object.entries(raw)) {
+      const m = /^(.+):(n|agree)$/.exec(field);
+      if (!m?.[1]) continue;
+      const cell = (out[m[1]] ??= { judged: 0, agreed: 0 });
+      if (m[2] === 'n') cell.judged = Number(value);
+      else cell.agreed = Number(value);
+    }
+    return out;
+  }
+
+  /**
+   * The local switch as stored. A value that does not parse counts as off by a person, so a broken
+   * switch never silently sends traffic back to a model that was taken out; `invalid` says so.
+   */
+  async localSwitch(): Promise<{ state: LocalSwitchState | null; invalid: boolean }> {
+    const raw = await this.redis.get(this.switchKey);
+    if (raw === null) return { state: null, invalid: false };
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      json = undefined;
+    }
+    const parsed = LocalSwitchState.safeParse(json);
+    if (parsed.success) return { state: parsed.data, invalid: false };
+    const since = new Date(0).toISOString();
+    return { state: { off: true, by: 'operator', since, reason: 'unreadable switch value' }, invalid: true };
+  }
+
+  /**
+   * Switches the local tier off. The guard only sets an unset switch (a person's choice stays, and
+   * two guards tripping at once report once); a person's `off` replaces whatever is there.
+   * Returns whether this call changed the switch.
+   */
+  async switchLocalOff(state: LocalSwitchState): Promise<boolean> {
+    const value = JSON.stringify(LocalSwitchState.parse(state));
+    const set =
+      state.by === 'guard'
+        ? (await this.redis.set(this.switchKey, value, 'NX')) === 'OK'
+        : (await this.redis.set(this.switchKey, value)) === 'OK';
+    if (set) await this.logEvent({ at: state.since, tier: 'local', action: 'off', by: state.by, reason: state.reason });
+    return set;
+  }
+
+  /** A person switches the local tier back on: the switch is cleared and its judgment starts afresh. */
+  async switchLocalOn(reason: string, at: Date): Promise<boolean> {
+    const cleared = (await this.redis.del(this.switchKey)) > 0;
+    await this.resetWindow('local');
+    if (cleared) await this.logEvent({ at: at.toISOString(), tier: 'local', action: 'on', by: 'operator', reason });
+    return cleared;
+  }
+
+  async logEvent(e: GuardEvent): Promise<void> {
+    await this.redis
+      .multi()
+      .lpush(this.eventsKey, JSON.stringify(GuardEvent.parse(e)))
+      .ltrim(this.eventsKey, 0, MAX_EVENTS - 1)
+      .exec();
+  }
+
+  /** Guard events in [from, to), oldest first; unreadable entries are skipped. */
+  async events(from: Date, to: Date): Promise<GuardEvent[]> {
+    const raw = await this.redis.lrange(this.eventsKey, 0, -1);
+    const out: GuardEvent[] = [];
+    for (const r of raw) {
+      let json: unknown;
+      try {
+        json = JSON.parse(r);
+      } catch {
+        continue;
+      }
+      const e = GuardEvent.safeParse(json);
+      if (!e.success) continue;
+      const t = Date.parse(e.data.at);
+      if (t >= from.getTime() && t < to.getTime()) out.push(e.data);
+    }
+    return out.reverse();
+  }
+}
