@@ -6,6 +6,7 @@ import { hashPassword, verifyPassword } from './password.js';
 import { registerAuth, requireRole, type AuthOptions } from './plugin.js';
 import { redisSessionStore } from './session-store.js';
 import type { WebUser } from './users.js';
+import { formLogin } from './testing/form-login.js';
 
 const FAST = { N: 1024, r: 8, p: 1 };
 const prefix = uniquePrefix('web-auth');
@@ -34,27 +35,6 @@ async function deskApp(users: readonly WebUser[], over: Partial<AuthOptions> = {
   app.get('/desk/api/me', { preHandler: requireRole(['reviewer']) }, (req) => ({ hello: req.user?.username }));
   await app.ready();
   return app;
-}
-
-/** The login form as a browser sends it: the page first (its CSRF cookie and token), then the post. */
-export async function formLogin(
-  app: FastifyInstance,
-  fields: { username: string; password: string; next?: string },
-  cookie?: string,
-  base = '/desk',
-) {
-  const form = await app.inject({ url: `${base}/login`, ...(cookie ? { headers: { cookie } } : {}) });
-  const token = /name="_csrf" value="([^"]+)"/.exec(form.body)?.[1] ?? '';
-  const csrfCookie = [form.headers['set-cookie']].flat().map((c) => String(c).split(';')[0]);
-  return app.inject({
-    method: 'POST',
-    url: `${base}/login`,
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      cookie: [...csrfCookie, ...(cookie ? [cookie] : [])].join('; '),
-    },
-    payload: new URLSearchParams({ next: `${base}/`, ...fields, _csrf: token }).toString(),
-  });
 }
 
 describe('web login', () => {
