@@ -132,19 +132,20 @@ export async function buildReviewServer(opts: ReviewServerOptions): Promise<Fast
         return reply.redirect(await act(id, user(req), req.body), 303);
       } catch (err) {
         if (!(err instanceof DeskError)) throw err;
-        // Resolved meanwhile (Back and Resolve again, or a colleague): say by whom and when; 409 when
-        // someone did, 404 when it never waited. Never `desk.item()` here: it would throw again.
-        if (err.code === 'not_found' || err.code === 'already_resolved') {
-          const resolution = await desk.resolutionOf(id);
+        // Resolved meanwhile (Back and Resolve again, or a colleague): say by whom and when, whatever
+        // the desk objected first (the claim went with the resolution). Never a bare `desk.item()`
+        // here: for a ticket that no longer waits it throws again.
+        const resolution = await desk.resolutionOf(id);
+        const item = resolution ? null : await desk.item(id).catch(() => null);
+        if (!item)
           return reply
             .code(resolution ? 409 : 404)
             .type('text/html')
             .send(notFoundPage(base, who(req, reply), id, resolution));
-        }
         return reply
           .code(STATUS[err.code])
           .type('text/html')
-          .send(ticketPage(base, who(req, reply), await desk.item(id), desk.routing, desk.config, err.message));
+          .send(ticketPage(base, who(req, reply), item, desk.routing, desk.config, err.message));
       }
     });
   };
