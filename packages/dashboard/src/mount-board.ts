@@ -59,6 +59,11 @@ export async function mountBoard(app: FastifyInstance, mount: BoardMount): Promi
     // Bull Board's page polls its API; when the session ends those calls get a 401 the board shows no
     // sign of. The session watcher (a script file of the login's) says so and offers a sign-in back here.
     scope.addHook('onSend', async (_req, reply, payload) => {
+      // Bull Board's bundled UI (not ours to edit) sets inline styles: its pages alone may apply them.
+      // Scripts stay 'self' only, as on every other page.
+      const csp = reply.getHeader('content-security-policy');
+      if (typeof csp === 'string')
+        reply.header('content-security-policy', csp.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"));
       if (typeof payload !== 'string' || !String(reply.getHeader('content-type') ?? '').startsWith('text/html'))
         return payload;
       return payload.replace('</body>', `${watcher}</body>`);

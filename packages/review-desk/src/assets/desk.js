@@ -1,3 +1,4 @@
+/* global document, sessionStorage, fetch, CustomEvent, setInterval */
 // The review desk's script (a file: the CSP allows no inline script). On the ticket page: choosing a
 // category fills its team, the claim is renewed while the page is open, and the correction being typed
 // is kept in this tab's sessionStorage, so a session that expires mid-ticket loses nothing: after
@@ -21,12 +22,13 @@
         // Storage full or disabled: the form still works, only the safety net is gone.
       }
     };
-    let kept = null;
-    try {
-      kept = JSON.parse(sessionStorage.getItem(key) || 'null');
-    } catch {
-      kept = null;
-    }
+    const kept = (() => {
+      try {
+        return JSON.parse(sessionStorage.getItem(key) || 'null');
+      } catch {
+        return null;
+      }
+    })();
     if (kept && typeof kept === 'object') {
       for (const name of FIELDS) {
         const el = field(name);

@@ -1,3 +1,4 @@
+/* global document, location, fetch, CustomEvent, setInterval */
 // Watches the sign-in of a page that stays open (the desk's ticket page, Bull Board): when the session
 // has ended, it says so and offers a sign-in that comes back to this very page, instead of leaving
 // background requests to fail without a word. Loaded as a file: the pages' CSP allows no inline script.
