@@ -29,7 +29,8 @@ describe('sign-in throttling, headers, CSRF and error pages', () => {
   beforeAll(async () => {
     const stream = new Writable({
       write(chunk: Buffer, _enc, done) {
-        for (const line of chunk.toString().split('\n').filter(Boolean)) logLines.push(JSON.parse(line));
+        for (const line of chunk.toString().split('\n').filter(Boolean))
+          logLines.push(JSON.parse(line) as Record<string, unknown>);
         done();
       },
     });
@@ -49,12 +50,12 @@ describe('sign-in throttling, headers, CSRF and error pages', () => {
       }),
       metrics,
     });
-    app.get('/desk/', { preHandler: requireRole(['reviewer']) }, async (_req, reply) =>
+    app.get('/desk/', { preHandler: requireRole(['reviewer']) }, (_req, reply) =>
       reply.type('text/html').send('<p>ticket text</p>'),
     );
-    app.post('/desk/act', { preHandler: requireRole(['reviewer']) }, async () => ({ done: true }));
-    app.post('/desk/api/act', { preHandler: requireRole(['reviewer']) }, async () => ({ done: true }));
-    app.get('/desk/boom', async () => {
+    app.post('/desk/act', { preHandler: requireRole(['reviewer']) }, () => ({ done: true }));
+    app.post('/desk/api/act', { preHandler: requireRole(['reviewer']) }, () => ({ done: true }));
+    app.get('/desk/boom', () => {
       throw new Error('secret internal detail at /srv/app/x.ts');
     });
     await app.ready();

@@ -124,12 +124,11 @@ export function redisThrottleStore(redis: Redis | Cluster, keyPrefix: string): T
 export function memoryThrottleStore(maxKeys = 10_000): ThrottleStore {
   const entries = new Map<string, FailureState & { until: number }>();
   return {
-    async get(k) {
+    get(k) {
       const e = entries.get(k);
-      if (!e || e.until <= Date.now()) return null;
-      return { failures: e.failures, lastAt: e.lastAt };
+      return Promise.resolve(!e || e.until <= Date.now() ? null : { failures: e.failures, lastAt: e.lastAt });
     },
-    async fail(k, now, ttlMs) {
+    fail(k, now, ttlMs) {
       const e = entries.get(k);
       const failures = e && e.until > Date.now() ? e.failures + 1 : 1;
       entries.delete(k);
@@ -138,9 +137,11 @@ export function memoryThrottleStore(maxKeys = 10_000): ThrottleStore {
         if (oldest !== undefined) entries.delete(oldest);
       }
       entries.set(k, { failures, lastAt: now, until: Date.now() + ttlMs });
+      return Promise.resolve();
     },
-    async clear(k) {
+    clear(k) {
       entries.delete(k);
+      return Promise.resolve();
     },
   };
 }
