@@ -53,8 +53,21 @@ export async function mountBoard(app: FastifyInstance, mount: BoardMount): Promi
     },
   });
 
+  const watcher = app.webAuth.sessionWatcherTag();
   await app.register(async (scope) => {
     scope.addHook('preHandler', requireRole(mount.roles));
+    // Bull Board's page polls its API; when the session ends those calls get a 401 the board shows no
+    // sign of. The session watcher (a script file of the login's) says so and offers a sign-in back here.
+    scope.addHook('onSend', async (_req, reply, payload) => {
+      // Bull Board's bundled UI (not ours to edit) sets inline styles: its pages alone may apply them.
+      // Scripts stay 'self' only, as on every other page.
+      const csp = reply.getHeader('content-security-policy');
+      if (typeof csp === 'string')
+        reply.header('content-security-policy', csp.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"));
+      if (typeof payload !== 'string' || !String(reply.getHeader('content-type') ?? '').startsWith('text/html'))
+        return payload;
+      return payload.replace('</body>', `${watcher}</body>`);
+    });
     // Bull Board's own error handler answers 500 without logging; on-call needs to see why.
     scope.addHook('onError', async (req, _reply, err) => {
       req.log.error({ err, method: req.method, url: req.url }, 'board request failed');

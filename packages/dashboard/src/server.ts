@@ -2,7 +2,16 @@ import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import type { Queue } from 'bullmq';
 import type { RedisClient as Redis } from '@switchboard/queues';
 import type { Logger } from '@switchboard/runtime';
-import { registerAuth, requireRole, type SessionStore, type WebUser } from '@switchboard/web-auth';
+import {
+  csrfToken,
+  errorPage,
+  registerAuth,
+  requireRole,
+  type LoginMetrics,
+  type LoginThrottle,
+  type SessionStore,
+  type WebUser,
+} from '@switchboard/web-auth';
 import { mountBoard } from './mount-board.js';
 import { signOutPage } from './sign-out-page.js';
 
@@ -25,6 +34,11 @@ export interface DashboardOptions {
   /** Send the cookie only over HTTPS; off only for local development. */
   secureCookie: boolean;
   logger: Logger;
+  /** Failed sign-ins per user and per address (`loginThrottle(redisThrottleStore(...))`); in memory if absent. */
+  throttle?: LoginThrottle;
+  loginMetrics?: LoginMetrics;
+  /** How often an open board asks whether its session still holds (default 30 s). */
+  sessionCheckMs?: number;
   /** Longer than this, /readyz says Redis is not reachable. */
   redisTimeoutMs?: number;
 }
@@ -43,21 +57,36 @@ export async function buildDashboardServer(opts: DashboardOptions) {
     return503OnClosing: true,
   });
 
-  app.addHook('onSend', async (_req, reply) => {
-    // An operator console must not be framed by another site (clickjacking on its retry buttons).
-    reply
-      .header('x-frame-options', 'DENY')
-      .header('x-content-type-options', 'nosniff')
-      .header('referrer-policy', 'same-origin');
-  });
-
+  const appName = 'Switchboard dashboard';
+  // Headers (CSP, no framing of the retry buttons, nosniff, ...), CSRF and error pages come with the login.
   await registerAuth(app, {
-    appName: 'Switchboard dashboard',
+    appName,
     users: opts.users,
     secret: opts.sessionSecret,
     sessionTtlMs: opts.sessionTtlMs,
     sessions: opts.sessions,
     secureCookie: opts.secureCookie,
+    // Not the review desk's: both may run on one host, and one name would have each sign the other out.
+    cookieName: 'sb_board_session',
+    // Bull Board's JSON API, which its page calls and tools may call with HTTP Basic.
+    isApi: (path) => path.startsWith(`${OPERATOR_BOARD_PATH}/api/`) || path.startsWith(`${VIEWER_BOARD_PATH}/api/`),
+    renderError: (req, view) =>
+      errorPage({
+        base: '',
+        appName,
+        ...view,
+        links: req.user
+          ? [
+              [`${VIEWER_BOARD_PATH}/`, 'The read-only board'],
+              ...(req.user.roles.includes('operator')
+                ? [[`${OPERATOR_BOARD_PATH}/`, 'The operator board'] as const]
+                : []),
+            ]
+          : [['/login', 'Sign in']],
+      }),
+    ...(opts.throttle ? { throttle: opts.throttle } : {}),
+    ...(opts.loginMetrics ? { metrics: opts.loginMetrics } : {}),
+    ...(opts.sessionCheckMs ? { sessionCheckMs: opts.sessionCheckMs } : {}),
   });
 
   app.get('/healthz', () => ({ status: 'ok' }));
@@ -80,7 +109,7 @@ export async function buildDashboardServer(opts: DashboardOptions) {
   app.get('/', { preHandler: requireRole(['operator', 'viewer']) }, async (req, reply) =>
     reply.redirect(`${req.user?.roles.includes('operator') ? OPERATOR_BOARD_PATH : VIEWER_BOARD_PATH}/`, 303),
   );
-  app.get('/logout', async (_req, reply) => reply.type('text/html').send(signOutPage()));
+  app.get('/logout', async (_req, reply) => reply.type('text/html').send(signOutPage(csrfToken(reply))));
 
   await mountBoard(app, {
     basePath: OPERATOR_BOARD_PATH,

@@ -4,6 +4,7 @@ import { ReviewDeskConfig } from './config.js';
 import { listPage, ticketPage, waited } from './pages.js';
 import type { ReviewItem } from './review-list.js';
 
+const ana = { name: 'ana', csrf: 'token-a' };
 const hostile = '<script>alert(1)</script><img src=x onerror=alert(2)>';
 const item: ReviewItem = {
   ticketId: 'x-1',
@@ -42,8 +43,8 @@ const item: ReviewItem = {
 describe('review desk pages', () => {
   it('escape ticket text, subject and model rationale everywhere', () => {
     for (const html of [
-      listPage('', 'ana', { items: [item], unreadable: 0, total: 1 }, { byTier: [], byCategory: [] }),
-      ticketPage('', 'ana', item, DEFAULT_ROUTING_TABLE, ReviewDeskConfig.parse({})),
+      listPage('', ana, { items: [item], unreadable: 0, total: 1 }, { byTier: [], byCategory: [] }),
+      ticketPage('', ana, item, DEFAULT_ROUTING_TABLE, ReviewDeskConfig.parse({})),
     ]) {
       expect(html).not.toContain('<script>alert');
       expect(html).not.toContain('<img src=x');
@@ -52,12 +53,12 @@ describe('review desk pages', () => {
   });
 
   it('mark an SLA breach and prefill the form with the suggestion for the reviewer who holds the ticket', () => {
-    expect(listPage('', 'ana', { items: [item], unreadable: 0, total: 1 }, { byTier: [], byCategory: [] })).toContain(
+    expect(listPage('', ana, { items: [item], unreadable: 0, total: 1 }, { byTier: [], byCategory: [] })).toContain(
       'class="breach">1 h 30 min · SLA breached',
     );
     const mine = ticketPage(
       '/desk',
-      'ana',
+      ana,
       {
         ...item,
         claim: { reviewer: 'ana', claimedAt: '2026-11-25T09:00:00.000Z', expiresAt: '2026-11-25T09:15:00.000Z' },
@@ -68,9 +69,13 @@ describe('review desk pages', () => {
     expect(mine).toContain('<option value="billing" selected>');
     expect(mine).toContain('<option value="billing_support" selected>');
     expect(mine).toContain('action="/desk/tickets/x-1/resolve"');
+    // Every form of the page carries the CSRF token: resolve, release and sign out.
+    expect(mine.match(/name="_csrf" value="token-a"/g)).toHaveLength(3);
+    // No inline script or style: the CSP allows neither.
+    expect(mine).not.toMatch(/<script>|<style>| style="/);
     const theirs = ticketPage(
       '',
-      'ben',
+      { name: 'ben', csrf: 'token-b' },
       {
         ...item,
         claim: { reviewer: 'ana', claimedAt: '2026-11-25T09:00:00.000Z', expiresAt: '2026-11-25T09:15:00.000Z' },
@@ -89,11 +94,11 @@ describe('review desk pages', () => {
   });
 
   it('says how many more wait behind the page when the queue holds more than the list shows', () => {
-    const html = listPage('', 'ana', { items: [item], unreadable: 0, total: 1_250 }, { byTier: [], byCategory: [] });
+    const html = listPage('', ana, { items: [item], unreadable: 0, total: 1_250 }, { byTier: [], byCategory: [] });
     expect(html).toContain('Waiting for a person (1250)');
     expect(html).toContain('Showing the 1 most urgent; 1249 more wait behind them');
-    expect(
-      listPage('', 'ana', { items: [item], unreadable: 0, total: 1 }, { byTier: [], byCategory: [] }),
-    ).not.toContain('more wait behind');
+    expect(listPage('', ana, { items: [item], unreadable: 0, total: 1 }, { byTier: [], byCategory: [] })).not.toContain(
+      'more wait behind',
+    );
   });
 });

@@ -2,13 +2,14 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import { z } from 'zod';
 import { describeZodError, TicketId } from '@switchboard/core';
 import type { Logger } from '@switchboard/runtime';
-import { registerAuth, requireRole, type AuthOptions } from '@switchboard/web-auth';
+import { readFile } from 'node:fs/promises';
+import { csrfToken, errorPage, registerAuth, requireRole, type AuthOptions } from '@switchboard/web-auth';
 import { DeskError, ResolveInput, type ReviewDesk } from './desk.js';
-import { listPage, notFoundPage, ticketPage } from './pages.js';
+import { DESK_ASSETS, listPage, notFoundPage, ticketPage, type Who } from './pages.js';
 
 export interface ReviewServerOptions {
   desk: ReviewDesk;
-  auth: Omit<AuthOptions, 'appName' | 'basePath'>;
+  auth: Omit<AuthOptions, 'appName' | 'basePath' | 'cookieName' | 'isApi' | 'renderError'>;
   logger: Logger;
   /** Where the desk is mounted behind a proxy, e.g. `/desk`; empty for the root. */
   basePath?: string;
@@ -36,9 +37,34 @@ export async function buildReviewServer(opts: ReviewServerOptions): Promise<Fast
     bodyLimit: 64 * 1024,
     logController: new LogController({ disableRequestLogging: true }),
   });
-  await registerAuth(app, { ...opts.auth, appName: 'Switchboard review desk', basePath: base });
-  const reviewer = requireRole(['reviewer'], base);
+  const appName = 'Switchboard review desk';
+  await registerAuth(app, {
+    ...opts.auth,
+    appName,
+    basePath: base,
+    // Not the dashboard's: both may run on one host, and one name would have each sign the other out.
+    cookieName: 'sb_desk_session',
+    isApi: (path) => path.startsWith(`${base}/api/`),
+    renderError: (_req, view) => errorPage({ base, appName, ...view, links: [[`${base}/`, '← all waiting tickets']] }),
+  });
+  const reviewer = requireRole(['reviewer']);
   const user = (req: { user: { username: string } | null }): string => req.user?.username ?? '';
+  const who = (req: { user: { username: string } | null }, reply: FastifyReply): Who => ({
+    name: user(req),
+    csrf: csrfToken(reply),
+  });
+
+  const assets = new Map<string, { type: string; body: string }>();
+  for (const [name, type] of [
+    ['desk.css', 'text/css'],
+    ['desk.js', 'text/javascript'],
+  ] as const)
+    assets.set(name, { type, body: await readFile(new URL(`./assets/${name}`, import.meta.url), 'utf8') });
+  app.get(`${base}${DESK_ASSETS}/:file`, async (req, reply) => {
+    const asset = assets.get((req.params as Record<string, string>).file ?? '');
+    if (!asset) return reply.callNotFound();
+    return reply.type(asset.type).header('cache-control', 'no-cache').send(asset.body);
+  });
 
   const apiError = (reply: FastifyReply, err: unknown): FastifyReply => {
     if (err instanceof DeskError) return reply.code(STATUS[err.code]).send({ error: err.code, message: err.message });
@@ -61,7 +87,8 @@ export async function buildReviewServer(opts: ReviewServerOptions): Promise<Fast
         : typeof q.released === 'string'
           ? `Ticket ${q.released} handed back.`
           : undefined;
-    return reply.type('text/html').send(listPage(base, user(req), listed, accuracy, flash));
+    const resolvedId = typeof q.resolved === 'string' ? q.resolved : undefined;
+    return reply.type('text/html').send(listPage(base, who(req, reply), listed, accuracy, flash, resolvedId));
   });
 
   app.get(`${base}/tickets/:id`, { preHandler: reviewer }, async (req, reply) => {
@@ -70,36 +97,55 @@ export async function buildReviewServer(opts: ReviewServerOptions): Promise<Fast
       return reply
         .code(400)
         .type('text/html')
-        .send(notFoundPage(base, user(req), String((req.params as Record<string, unknown>).id)));
+        .send(notFoundPage(base, who(req, reply), String((req.params as Record<string, unknown>).id)));
     try {
-      return reply.type('text/html').send(ticketPage(base, user(req), await desk.item(id), desk.routing, desk.config));
+      return reply
+        .type('text/html')
+        .send(ticketPage(base, who(req, reply), await desk.item(id), desk.routing, desk.config));
     } catch (err) {
       if (err instanceof DeskError && err.code === 'not_found')
         return reply
           .code(404)
           .type('text/html')
-          .send(notFoundPage(base, user(req), id));
+          .send(notFoundPage(base, who(req, reply), id, await desk.resolutionOf(id)));
       throw err;
     }
   });
 
+  // The actions are forms that POST; a GET there (a sign-in that came back to one, a reload of the
+  // address bar) goes to the ticket's page, where the action can be done, not to a raw 404.
+  for (const action of ['claim', 'release', 'resolve'])
+    app.get(`${base}/tickets/:id/${action}`, async (req, reply) => {
+      const id = idOf(req.params);
+      return reply.redirect(id ? `${base}/tickets/${encodeURIComponent(id)}` : `${base}/`, 303);
+    });
+
   const pageAction = (path: string, act: (id: string, who: string, body: unknown) => Promise<string>): void => {
     app.post(`${base}/tickets/:id/${path}`, { preHandler: reviewer }, async (req, reply) => {
       const id = idOf(req.params);
-      if (!id) return reply.code(400).send({ error: 'bad_request', message: 'invalid ticket id' });
+      if (!id)
+        return reply
+          .code(400)
+          .type('text/html')
+          .send(notFoundPage(base, who(req, reply), String((req.params as Record<string, unknown>).id)));
       try {
         return reply.redirect(await act(id, user(req), req.body), 303);
       } catch (err) {
         if (!(err instanceof DeskError)) throw err;
-        if (err.code === 'not_found' || err.code === 'already_resolved')
+        // Resolved meanwhile (Back and Resolve again, or a colleague): say by whom and when, whatever
+        // the desk objected first (the claim went with the resolution). Never a bare `desk.item()`
+        // here: for a ticket that no longer waits it throws again.
+        const resolution = await desk.resolutionOf(id);
+        const item = resolution ? null : await desk.item(id).catch(() => null);
+        if (!item)
           return reply
-            .code(STATUS[err.code])
+            .code(resolution ? 409 : 404)
             .type('text/html')
-            .send(notFoundPage(base, user(req), id));
+            .send(notFoundPage(base, who(req, reply), id, resolution));
         return reply
           .code(STATUS[err.code])
           .type('text/html')
-          .send(ticketPage(base, user(req), await desk.item(id), desk.routing, desk.config, err.message));
+          .send(ticketPage(base, who(req, reply), item, desk.routing, desk.config, err.message));
       }
     });
   };
@@ -112,7 +158,8 @@ export async function buildReviewServer(opts: ReviewServerOptions): Promise<Fast
     return `${base}/?released=${encodeURIComponent(id)}`;
   });
   pageAction('resolve', async (id, who, body) => {
-    const raw = (body ?? {}) as Record<string, unknown>;
+    // The form's CSRF field was checked before this handler; it is no part of the resolution.
+    const { _csrf: _token, ...raw } = (body ?? {}) as Record<string, unknown>;
     const input = ResolveInput.safeParse({
       ...raw,
       note: typeof raw.note === 'string' && raw.note.trim() ? raw.note : undefined,

@@ -2,5 +2,8 @@ export * from './password.js';
 export * from './users.js';
 export * from './session.js';
 export * from './session-store.js';
+export * from './throttle.js';
+export * from './security.js';
+export * from './pages.js';
 export * from './plugin.js';
 export * from './password-prompt.js';
