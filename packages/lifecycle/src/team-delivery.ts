@@ -5,6 +5,7 @@ import {
   teamQueue,
   writeBackJobId,
   writeBackQueue,
+  type RetryOverride,
   type WriteBackQueueDef,
   type Transaction,
   webhooksQueue,
@@ -23,6 +24,8 @@ export interface TeamDeliveryOptions {
    * one of them also gets a write-back job, so its helpdesk learns the decision. Absent: none.
    */
   writeBack?: ReadonlySet<Connector>;
+  /** Overrides of the write-back queues' declared retries (tests; the catalog holds the defaults). */
+  writeBackRetry?: RetryOverride;
 }
 
 export interface TeamDelivery {
@@ -55,7 +58,7 @@ export function teamDelivery(ctx: QueueContext, opts: TeamDeliveryOptions): Team
     Producer<'ticket', ReturnType<typeof teamQueue>['schema']>
   >;
   const writeBacks = new Map<Connector, Producer<'write-back', WriteBackQueueDef['schema']>>(
-    [...(opts.writeBack ?? [])].map((c) => [c, openQueue(writeBackQueue(c), ctx)]),
+    [...(opts.writeBack ?? [])].map((c) => [c, openQueue(writeBackQueue(c), ctx, opts.writeBackRetry)]),
   );
   const writeBackOnto = (t: Transaction, routed: RoutedTicket): void => {
     const from = connectorOfTicket(routed.ticket.id);
