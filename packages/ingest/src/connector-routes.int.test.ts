@@ -128,7 +128,8 @@ describe('helpdesk webhooks', () => {
   it('records a solved ticket as feedback that the pilot report counts', async () => {
     // The ticket came in through the webhook and ended in the pilot, routed to billing by the new router.
     expect((await postZendesk(zendeskEvent('4800'))).statusCode).toBe(202);
-    const ticket = (await rig.tickets.queue.getJob(jobIdForTicket('zendesk-4800')))?.data.ticket as Ticket;
+    const job = await rig.tickets.queue.getJob(jobIdForTicket('zendesk-4800'));
+    const ticket = (job?.data as { ticket: Ticket } | undefined)?.ticket as Ticket;
     const record: DecisionRecord = {
       outcome: 'decided',
       tier: 'cheap',

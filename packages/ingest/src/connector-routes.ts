@@ -70,7 +70,8 @@ export function registerConnectorRoutes(
   deps: Deps,
 ): void {
   const routing = opts.routing;
-  void app.register(async (scope) => {
+  // A plugin of its own: the raw-body parser below applies to these routes only.
+  void app.register((scope, _opts, registered) => {
     // The signature covers the body as sent, so this scope keeps the raw text beside fastify's own
     // parse (which still refuses prototype poisoning).
     const parse = scope.getDefaultJsonParser('error', 'error');
@@ -151,5 +152,6 @@ export function registerConnectorRoutes(
         });
       });
     }
+    registered();
   });
 }
