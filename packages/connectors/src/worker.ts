@@ -13,6 +13,8 @@ import { RateLimitedError, RejectedError } from './http.js';
 import { UPSTREAM_ASSIGNEE, UPSTREAM_GROUP } from './inbound.js';
 import { planWriteBack } from './plan.js';
 import { idOf, type Baseline, type HelpdeskWriter } from './writer.js';
+import { zammadWriter } from './zammad.js';
+import { zendeskWriter } from './zendesk.js';
 
 export interface WriteBackWorkerOptions {
   config: WriteBackConfig;
@@ -125,3 +127,7 @@ export function startWriteBackWorker(opts: WriteBackWorkerOptions): WriteBackWor
     },
   };
 }
+
+/** The product's writer for a write-back configuration. */
+export const writerFor = (config: WriteBackConfig, fetchImpl?: typeof fetch): HelpdeskWriter =>
+  config.connector === 'zendesk' ? zendeskWriter(config, fetchImpl) : zammadWriter(config, fetchImpl);
