@@ -131,8 +131,8 @@ export function inboundAction(
   }
   if (!known.route) return { kind: 'ignore', reason: 'not routed yet: nothing to compare the group with' };
   const ours = known.writeBack?.outcome === 'written' ? known.writeBack.group : undefined;
-  const routedGroup =
-    ours ?? (known.route.escalated && known.route.via !== 'human' ? groups.triage : groups[known.route.team]);
+  // An escalated ticket sits in triage until a person answers in the review desk (then: their team).
+  const routedGroup = ours ?? (known.route.escalated && !known.resolution ? groups.triage : groups[known.route.team]);
   if (t.groupId === undefined || t.groupId === routedGroup) return { kind: 'ignore', reason: 'group unchanged' };
   if (!team) return { kind: 'ignore', reason: `moved to group ${t.groupId}, which no team is mapped to` };
   return { kind: 'feedback', feedback: feedbackOf(t, team, known, routing), why: 'group_changed' };

@@ -38,10 +38,11 @@ export function planWriteBack(
   routed: RoutedTicket,
   groups: GroupMap & { triage: number },
   decisionId: string,
+  /** A person's answer from the review desk (its job id ends in `-human`), not the machine's decision. */
+  human = false,
 ): WriteBackPlan {
   const { record, route } = routed;
   const decided = record.decision;
-  const human = route.via === 'human';
   const groupId = route.escalated && !human ? groups.triage : groups[route.team];
   const tags = [
     ...(decided && !human ? [tagOf(decided.category)] : []),

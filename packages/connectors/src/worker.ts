@@ -66,7 +66,7 @@ export function startWriteBackWorker(opts: WriteBackWorkerOptions): WriteBackWor
           connector: config.connector,
           outcome: 'failed',
           detail: `${err.message} (after ${job.attemptsMade} attempts; in dead letter as ${def.queueName}--${job.id ?? '?'})`,
-          decision: routed.data.route.via === 'human' ? 'human' : 'machine',
+          decision: job.id?.endsWith('-human') ? 'human' : 'machine',
           at: new Date().toISOString(),
         });
       })
@@ -87,8 +87,9 @@ export function startWriteBackWorker(opts: WriteBackWorkerOptions): WriteBackWor
       const from = connectorOfTicket(routed.ticket.id);
       if (from?.connector !== config.connector)
         throw new UnrecoverableError(`${routed.ticket.id} is not a ${config.connector} ticket`);
-      const byPerson = routed.route.via === 'human';
-      const plan = planWriteBack(routed, config.groups, job.id ?? routed.ticket.id);
+      // The job id says whose decision it is: the review desk's answers are `t-<id>-human`.
+      const byPerson = job.id?.endsWith('-human') ?? false;
+      const plan = planWriteBack(routed, config.groups, job.id ?? routed.ticket.id, byPerson);
       // A person's answer after our own write compares with what we wrote, not with the state at ingest.
       let baseline = baselineOf(routed);
       const last = byPerson ? await store.writeBackOf(routed.ticket.id) : undefined;

@@ -38,7 +38,7 @@ export interface TeamDelivery {
    * The decision's write-back to the helpdesk the ticket came from, when that connector is configured;
    * nothing for other tickets. `deliverOnto` does it for routed tickets; escalated ones call it directly.
    */
-  writeBackOnto(t: Transaction, routed: RoutedTicket): void;
+  writeBackOnto(t: Transaction, routed: RoutedTicket, byPerson?: boolean): void;
   /** A producer on the fleet's connection, to open a transaction with. */
   readonly via: Producer<'ticket', ReturnType<typeof teamQueue>['schema']>;
   close(): Promise<void>;
@@ -60,12 +60,12 @@ export function teamDelivery(ctx: QueueContext, opts: TeamDeliveryOptions): Team
   const writeBacks = new Map<Connector, Producer<'write-back', WriteBackQueueDef['schema']>>(
     [...(opts.writeBack ?? [])].map((c) => [c, openQueue(writeBackQueue(c), ctx, opts.writeBackRetry)]),
   );
-  const writeBackOnto = (t: Transaction, routed: RoutedTicket): void => {
+  const writeBackOnto = (t: Transaction, routed: RoutedTicket, byPerson = false): void => {
     const from = connectorOfTicket(routed.ticket.id);
     const producer = from && writeBacks.get(from.connector);
     // One job per decision: a repeat of the same decision adds nothing (its job id), a person's later
     // answer is a decision of its own.
-    if (producer) t.add(producer, writeBackJobId(routed.ticket.id, routed.route.via === 'human'), routed);
+    if (producer) t.add(producer, writeBackJobId(routed.ticket.id, byPerson), routed);
   };
   const deliverOnto = (t: Transaction, routed: RoutedTicket): void => {
     const jobId = jobIdForTicket(routed.ticket.id);
@@ -73,7 +73,9 @@ export function teamDelivery(ctx: QueueContext, opts: TeamDeliveryOptions): Team
     if (opts.webhookTeams.has(routed.route.team)) {
       t.add(webhooks, jobId, routed);
     }
-    writeBackOnto(t, routed);
+    // A delivered ticket that was escalated is a person's answer (the review desk's resolve); the
+    // machine's escalation itself is written back by the lifecycle's finish.
+    writeBackOnto(t, routed, routed.route.escalated);
   };
   return {
     via: teams.triage,
