@@ -26,6 +26,10 @@ await runService(
         webhookTeams: new Set(Object.keys(env.TEAM_WEBHOOKS ?? {}) as Team[]),
         webhookAttempts: env.WEBHOOK_ATTEMPTS,
         webhookBackoffMs: env.WEBHOOK_BACKOFF_MS,
+        writeBack: new Set([
+          ...(env.ZENDESK_URL ? (['zendesk'] as const) : []),
+          ...(env.ZAMMAD_URL ? (['zammad'] as const) : []),
+        ]),
       }),
       (d) => d.close(),
     );
