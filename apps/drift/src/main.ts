@@ -13,6 +13,7 @@ import { openObservedFleet } from '@switchboard/queues';
 import { createDriftMetrics, runService } from '@switchboard/runtime';
 import { driftAppEnv } from './config.js';
 import { pilotSection } from './pilot-section.js';
+import { startNightlyRetrain } from './retrain.js';
 
 await runService({ name: 'drift', env: driftAppEnv.schema, from: process.env }, async ({ env, logger, use }) => {
   const { config, paths } = driftConfigFromEnv(env);
@@ -66,6 +67,7 @@ await runService({ name: 'drift', env: driftAppEnv.schema, from: process.env }, 
       freeTier: (from, to, now) =>
         readFreeTierWeek(
           fleet.guard,
+          fleet.models,
           {
             judges: [classifier.cheap ? 'cheap' : null, classifier.strong ? 'strong' : null].filter(
               (j): j is string => j !== null,
@@ -80,6 +82,7 @@ await runService({ name: 'drift', env: driftAppEnv.schema, from: process.env }, 
     }),
     (s) => s.close(),
   );
+  await startNightlyRetrain({ use }, fleet, env, { classifier, alerts, log: logger });
   logger.info(
     {
       cron: config.cron,

@@ -7,11 +7,13 @@ import { driftCommands, fallbackCommands } from './fallback.js';
 import { hashPasswordCommand } from './hash-password.js';
 import { localCommands } from './local.js';
 import { pilotCommands } from './pilot.js';
+import { retrainCommand } from './retrain.js';
 import { trainCommand } from './train.js';
 
 export const COMMANDS: Record<string, Entry> = {
   'dead-letter': deadLetterCommands,
   train: trainCommand,
+  retrain: retrainCommand,
   calibrate: calibrateCommand,
   eval: evalCommand,
   'eval-promote': promoteCommand,

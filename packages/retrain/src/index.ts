@@ -3,3 +3,4 @@ export * from './compare.js';
 export * from './holdout.js';
 export * from './retrain.js';
 export * from './service.js';
+export * from './env.js';
