@@ -17,14 +17,17 @@ import { startNightlyRetrain } from './retrain.js';
 
 await runService({ name: 'drift', env: driftAppEnv.schema, from: process.env }, async ({ env, logger, use }) => {
   const { config, paths } = driftConfigFromEnv(env);
-  const stack = use('classifier stack', await openClassifierStack({ env }, { logger }), (s) => s.close());
+  // Drift is the fleet's one reader of queue depths (METRICS_QUEUE_DEPTHS, on here by default): the
+  // figures are the same from any process, and drift is one mostly idle process, not N busy workers.
+  const { fleet, metrics } = await openObservedFleet({ use }, env, { app: 'drift', role: 'worker', logger });
+  // The weekly check evaluates the registry's champion, the model the classifiers run.
+  const stack = use('classifier stack', await openClassifierStack({ env }, { logger, models: fleet.models }), (s) =>
+    s.close(),
+  );
   const classifier = stack.config;
   const tiers = driftTiers(stack.tiers);
   // Read now so a missing or broken eval set is a start-up error, not a failed job next Monday.
   const set = await readEvalSet(paths.evalSet, classifier.routing);
-  // Drift is the fleet's one reader of queue depths (METRICS_QUEUE_DEPTHS, on here by default): the
-  // figures are the same from any process, and drift is one mostly idle process, not N busy workers.
-  const { fleet, metrics } = await openObservedFleet({ use }, env, { app: 'drift', role: 'worker', logger });
   const driftMetrics = createDriftMetrics(metrics.registry, {
     log: logger,
     readFallback: async () => (await fleet.fallback.get()).state !== null,

@@ -6,6 +6,7 @@ import { evalCommand, promoteCommand } from './eval.js';
 import { driftCommands, fallbackCommands } from './fallback.js';
 import { hashPasswordCommand } from './hash-password.js';
 import { localCommands } from './local.js';
+import { modelCommands } from './model.js';
 import { pilotCommands } from './pilot.js';
 import { retrainCommand } from './retrain.js';
 import { trainCommand } from './train.js';
@@ -19,6 +20,7 @@ export const COMMANDS: Record<string, Entry> = {
   'eval-promote': promoteCommand,
   fallback: fallbackCommands,
   local: localCommands,
+  model: modelCommands,
   drift: driftCommands,
   pilot: pilotCommands,
   'hash-password': hashPasswordCommand,
