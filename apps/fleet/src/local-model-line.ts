@@ -9,7 +9,12 @@ export async function localModelLines(path: string | undefined): Promise<string>
   if (path === 'off') return 'Local model: off (LOCAL_MODEL_PATH=off).';
   const file = path ?? REPO_PATHS.localModel;
   const model = await loadLocalModel(file);
-  const lines = [`Local model (${file}): ${describeLocalModel(model.meta)}.`];
+  const lines = [
+    `Local model (${file}): ${describeLocalModel(model.meta)}.`,
+    // The classifiers run the registry's champion: this file only when it is new there or the registry is empty.
+    '  It is stored in the model registry in Redis; if the registry already has it and another champion was promoted',
+    '  since (or rolled back to), that champion stays: `npm run ops -- model list` shows which runs.',
+  ];
   if (file === REPO_PATHS.localModel)
     lines.push(
       "  It is the shipped demo model, trained on the project's own sample tickets, not on yours: on another desk's text it",
