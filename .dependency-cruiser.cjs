@@ -8,7 +8,17 @@
 // require.
 
 /** Packages that hold one service's logic. Every other package except core and testkit is infrastructure. */
-const SERVICES = ['classifier', 'dashboard', 'drift', 'escalation', 'eval', 'ingest', 'pilot', 'retrain', 'review-desk'];
+const SERVICES = [
+  'classifier',
+  'dashboard',
+  'drift',
+  'escalation',
+  'eval',
+  'ingest',
+  'pilot',
+  'retrain',
+  'review-desk',
+];
 
 /**
  * Which service packages each service package may import: the direction the graph has today.

@@ -44,7 +44,15 @@ export const AlertJob = z.object({
   /** Absent: the channel the alerts worker is configured with (producers outside drift do not know it). */
   channel: z.string().min(1).optional(),
   text: z.string().min(1).max(39_000),
-  kind: z.enum(['drift_alert', 'fallback_on', 'fallback_off', 'production_drift', 'weekly_report', 'tier_guard', 'retrain']),
+  kind: z.enum([
+    'drift_alert',
+    'fallback_on',
+    'fallback_off',
+    'production_drift',
+    'weekly_report',
+    'tier_guard',
+    'retrain',
+  ]),
   createdAt: z.iso.datetime(),
 });
 export type AlertJob = z.infer<typeof AlertJob>;

@@ -85,6 +85,12 @@ export async function runRetrain(
   const trainSeconds = (performance.now() - started) / 1000;
   const json = JSON.stringify(file);
   const version = model.meta.modelVersion;
+  if (version === current?.version)
+    return {
+      kind: 'no_data',
+      ownRows: rows.length,
+      message: `the challenger came out identical to ${version} (same training data): nothing to promote`,
+    };
   await deps.models.add(version, json, {
     trainedAt: model.meta.trainedAt,
     source: 'retrain',
