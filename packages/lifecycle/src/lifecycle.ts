@@ -202,7 +202,7 @@ export class TicketLifecycle {
   private async keepForTraining(routed: RoutedTicket): Promise<void> {
     const { training } = this.deps;
     if (!training) return;
-    const { ticket, record, route } = routed;
+    const { ticket, record } = routed;
     const text: TrainingText = {
       ticketId: ticket.id,
       subject: ticket.subject ?? '',
