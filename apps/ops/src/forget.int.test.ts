@@ -47,7 +47,7 @@ async function dumpPrefix(redis: Redis, prefix: string): Promise<Map<string, str
       else if (type === 'hash') value = await redis.hgetall(key);
       else if (type === 'list') value = await redis.lrange(key, 0, -1);
       else if (type === 'set') value = await redis.smembers(key);
-      else if (type === 'zset') value = await redis.zrange(key, 0, -1, 'WITHSCORES');
+      else if (type === 'zset') value = await redis.zrange(key, '0', '-1', 'WITHSCORES');
       else if (type === 'stream') value = await redis.xrange(key, '-', '+');
       else value = `unread type ${type}`;
       out.set(key, `${key} ${JSON.stringify(value)}`.toLowerCase());
