@@ -37,6 +37,9 @@ const { values: args } = parseArgs({
     'per-week': { type: 'string' },
     'feedback-share': { type: 'string', default: '0.1' },
     target: { type: 'string', default: '0.95' },
+    // The public sets' files are grouped by intent, so "in order" brings new intents every week;
+    // --shuffle replays a seeded mix instead, as a desk's own traffic arrives.
+    shuffle: { type: 'string' },
   },
 });
 const set = args.set;
@@ -47,12 +50,21 @@ const CHEAP = 'fake-cheap';
 const STRONG = 'fake-strong';
 const DAY = 86_400_000;
 
+function shuffled<T>(items: readonly T[], seed: number): T[] {
+  // Sort by a hash of (seed, position): a fixed permutation for a given seed.
+  return items
+    .map((item, i) => ({ item, key: draw(`shuffle|${seed}|${i}`) }))
+    .sort((a, b) => a.key - b.key)
+    .map((x) => x.item);
+}
+
 /** A number in [0, 1) fixed by the ticket and the model, so a re-run answers the same way. */
 const draw = (key: string): number => createHash('sha1').update(key).digest().readUInt32BE(0) / 2 ** 32;
 const textKey = (subject: string | undefined, body: string | undefined): string =>
   `${subject ?? ''}\n${body ?? ''}`.slice(0, 300);
 
-const rows = await readLabelledTickets(resolve(args.data, set, 'train.jsonl'));
+const all = await readLabelledTickets(resolve(args.data, set, 'train.jsonl'));
+const rows = args.shuffle === undefined ? all : shuffled(all, Number(args.shuffle));
 const traffic = rows.slice(0, weeks * perWeek);
 if (traffic.length < weeks * perWeek) throw new Error(`${set} has ${rows.length} rows; ${weeks}×${perWeek} asked`);
 const truth = new Map<string, Category>();
@@ -102,7 +114,7 @@ const config = ClassifierConfig.parse({
   local: { modelPath: REPO_PATHS.localModel },
   cheap: tier(CHEAP, 0.75),
   strong: tier(STRONG, 0.6),
-  prices: { [CHEAP]: { inputPer1M: 0.15, outputPer1M: 0.6 }, [STRONG]: { inputPer1M: 15, outputPer1M: 75 } },
+  prices: { [CHEAP]: { inputPerMTok: 0.15, outputPerMTok: 0.6 }, [STRONG]: { inputPerMTok: 15, outputPerMTok: 75 } },
   circuitBreaker: { failures: 1_000_000 },
 });
 const localThreshold = config.local?.threshold ?? 0.9;
