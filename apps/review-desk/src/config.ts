@@ -1,4 +1,4 @@
-import { classifierRulesEnv } from '@switchboard/classifier';
+import { classifierEnv, classifierRulesEnv } from '@switchboard/classifier';
 import { webhooksEnv } from '@switchboard/escalation';
 import { ReviewDeskConfig, reviewDeskEnv } from '@switchboard/review-desk';
 import {
@@ -20,6 +20,8 @@ export const reviewDeskAppEnv = composeEnv('review-desk', [
   reviewDeskEnv,
   // A correction's team is checked against the classifiers' routing table.
   pickEnv(classifierRulesEnv, ['ROUTING_TABLE']),
+  // Critical tickets skip every model; the desk shows the local model's guess for them, in process.
+  pickEnv(classifierEnv, ['LOCAL_MODEL_PATH']),
   // A resolved ticket takes the same webhook path escalation delivers on.
   pickEnv(webhooksEnv, ['TEAM_WEBHOOKS', 'WEBHOOK_ATTEMPTS', 'WEBHOOK_BACKOFF_MS']),
   metricsServerEnv({ port: 9104, queueDepths: false }),

@@ -1,7 +1,8 @@
+import { openModelHolder, REPO_PATHS } from '@switchboard/classifier';
 import { DEFAULT_ROUTING_TABLE, type Team } from '@switchboard/core';
 import { teamDelivery } from '@switchboard/lifecycle';
 import { openFleet } from '@switchboard/queues';
-import { buildReviewServer, ReviewDesk } from '@switchboard/review-desk';
+import { buildReviewServer, localSuggester, ReviewDesk } from '@switchboard/review-desk';
 import { createAppMetrics, createReviewMetrics, runService, serveMetrics } from '@switchboard/runtime';
 import { redisSessionStore } from '@switchboard/web-auth';
 import { reviewDeskAppEnv, reviewDeskConfig } from './config.js';
@@ -23,6 +24,16 @@ await runService(
       }),
       (d) => d.close(),
     );
+    // The local model's guess for tickets no tier decided; without a model file the desk still works.
+    const modelPath = env.LOCAL_MODEL_PATH ?? REPO_PATHS.localModel;
+    const model =
+      modelPath === 'off'
+        ? undefined
+        : await openModelHolder(modelPath, logger, 2_000).catch((err: unknown) => {
+            logger.warn({ err, modelPath }, 'no local model: critical tickets show no suggestion');
+            return undefined;
+          });
+    if (model) use('local model', model, (m) => m.close());
     const desk = use(
       'review desk',
       new ReviewDesk(config, {
@@ -35,6 +46,7 @@ await runService(
         routing: env.ROUTING_TABLE ?? DEFAULT_ROUTING_TABLE,
         log: logger,
         metrics: createReviewMetrics(metrics.registry),
+        suggest: model ? localSuggester(model.current) : undefined,
       }),
       (d) => d.close(),
     );

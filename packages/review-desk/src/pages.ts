@@ -1,6 +1,8 @@
 import { CATEGORIES, escapeHtml, PRIORITIES, TEAMS, type RoutingTable } from '@switchboard/core';
 import type { ReviewDeskConfig } from './config.js';
 import type { LiveAccuracy } from './ground-truth.js';
+import type { LocalSuggestion } from './desk.js';
+import { rationaleInWords, reasonInWords } from './reason-words.js';
 import type { ReviewItem, WaitingList } from './review-list.js';
 
 /** Ticket text is customer input: everything interpolated goes through here. */
@@ -26,12 +28,83 @@ table{border-collapse:collapse;width:100%;background:#fff}td,th{padding:.45rem .
 pre{white-space:pre-wrap;word-break:break-word;font:inherit;margin:0}.error{color:#b42318;font-weight:600}.ok{color:#067647}
 form.inline{display:inline}button{font:inherit;padding:.35rem .8rem;cursor:pointer}label{display:block;margin:.4rem 0}
 select,textarea{font:inherit;padding:.25rem}textarea{width:100%;min-height:4rem}
-</style></head><body>
+</style>
+<link rel="stylesheet" href="${base}/static/desk.css"><script src="${base}/static/desk.js" defer></script></head><body>
 <header><strong><a href="${base}/">Review desk</a></strong><span>${esc(user)} · <form class="inline" method="post" action="${base}/logout"><button type="submit">Sign out</button></form></span></header>
 <main>${body}</main></body></html>`;
 }
 
-const reasons = (rs: readonly string[]): string => rs.map((r) => `<span class="tag">${esc(r)}</span>`).join('');
+/** Each reason in words, with its code beside it: the words for the person, the code to count and search by. */
+const reasons = (rs: readonly string[]): string =>
+  rs.map((r) => `<span class="tag reason">${esc(reasonInWords(r))} <code>${esc(r)}</code></span>`).join('');
+
+/**
+ * A time as the server knows it (UTC), which the page's script rewrites into the reader's own time
+ * zone; without the script the UTC time still reads correctly.
+ */
+const at = (iso: string): string =>
+  `<time class="local-time" datetime="${esc(iso)}">${esc(iso.slice(0, 16).replace('T', ' '))} UTC</time>`;
+
+/** "waiting 12 min", kept current by the page's script from the ticket's arrival time. */
+const waiting = (it: ReviewItem): string =>
+  `<span class="waiting" data-since="${esc(it.routed.ticket.receivedAt)}">waiting ${waited(it.waitingMs)}</span>`;
+
+const customer = (t: ReviewItem['routed']['ticket']): string => {
+  const c = t.customer;
+  if (!c?.email && !c?.tier && !c?.id) return '<span class="muted">customer unknown</span>';
+  return [
+    c.email ? `<span class="customer-email">${esc(c.email)}</span>` : c.id ? `customer ${esc(c.id)}` : '',
+    c.tier ? `<span class="tag customer-tier">${esc(c.tier)}</span>` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+};
+
+/** The keys a reviewer drains the queue with; desk.js binds them, this lists them where they work. */
+const shortcuts = `<aside class="shortcuts" aria-label="Keyboard shortcuts"><h2>Keys</h2><ul>
+<li><kbd>n</kbd> claim the next (most urgent unclaimed) ticket</li>
+<li><kbd>c</kbd> claim this ticket</li>
+<li><kbd>r</kbd> resolve with the form as it is</li>
+<li><kbd>x</kbd> release (hand back to the list)</li>
+</ul><p class="muted">Keys do nothing while you type in a field.</p></aside>`;
+
+const claimNextForm = (base: string): string =>
+  `<form method="post" action="${base}/claim-next" id="claim-next" class="inline"><button type="submit">Claim next <kbd>n</kbd></button></form>`;
+
+const suggestionCell = (it: ReviewItem): string => {
+  const d = it.routed.record.decision;
+  return d
+    ? `${esc(d.category)} → ${esc(d.team)}, ${esc(d.priority)} <span class="muted">(${Math.round(d.confidence * 100)}%)</span>`
+    : '<span class="muted">no tier decided</span>';
+};
+
+/**
+ * The waiting list itself, without the page around it: the list page embeds it, and desk.js fetches
+ * it every few seconds to replace the old one, so a new ticket shows without a reload.
+ */
+export function listFragment(base: string, listed: WaitingList): string {
+  const { items, unreadable, total } = listed;
+  const unlisted = total - items.length - unreadable;
+  const unclaimed = items.filter((i) => !i.claim).length;
+  const breached = items.filter((i) => i.slaBreached).length;
+  const rows = items
+    .map((it) => {
+      const claimed = it.claim ? `<span class="muted">claimed by ${esc(it.claim.reviewer)}</span>` : '';
+      return `<tr data-ticket="${esc(it.ticketId)}">
+<td class="prio-${esc(it.priority)}">${esc(it.priority)}</td>
+<td><a href="${base}/tickets/${encodeURIComponent(it.ticketId)}">${esc(it.routed.ticket.subject || it.routed.ticket.body.slice(0, 80))}</a><div class="muted">${esc(it.ticketId)} · ${customer(it.routed.ticket)}</div></td>
+<td>${suggestionCell(it)}</td>
+<td>${reasons(it.routed.route.reasons)}</td>
+<td class="${it.slaBreached ? 'breach' : ''}">${waiting(it)}${it.slaBreached ? ' · SLA breached' : ''}</td>
+<td>${claimed}</td></tr>`;
+    })
+    .join('');
+  return `<h1>Waiting for a person (${total})</h1>
+<p class="muted" id="waiting-summary" data-total="${total}" data-unclaimed="${unclaimed}">${total} waiting · ${unclaimed} unclaimed on this page · ${breached} past their SLA · list updated <span class="updated">${at(new Date().toISOString())}</span></p>
+${unlisted > 0 ? `<p class="error">Showing the ${items.length} most urgent; ${unlisted} more wait behind them and appear as these are resolved.</p>` : ''}
+${unreadable ? `<p class="error">${unreadable} job(s) in the review queue could not be read; see the dead-letter tools.</p>` : ''}
+${items.length ? `<table><thead><tr><th>priority</th><th>ticket and customer</th><th>machine suggestion</th><th>why a person</th><th>waiting</th><th></th></tr></thead><tbody>${rows}</tbody></table>` : '<p>Nothing is waiting. </p>'}`;
+}
 
 export function listPage(
   base: string,
@@ -40,21 +113,6 @@ export function listPage(
   accuracy: LiveAccuracy,
   flash?: string,
 ): string {
-  const { items, unreadable, total } = listed;
-  const unlisted = total - items.length - unreadable;
-  const rows = items
-    .map((it) => {
-      const d = it.routed.record.decision;
-      const claimed = it.claim ? `<span class="muted">claimed by ${esc(it.claim.reviewer)}</span>` : '';
-      return `<tr data-ticket="${esc(it.ticketId)}">
-<td class="prio-${esc(it.priority)}">${esc(it.priority)}</td>
-<td><a href="${base}/tickets/${encodeURIComponent(it.ticketId)}">${esc(it.routed.ticket.subject || it.routed.ticket.body.slice(0, 80))}</a><div class="muted">${esc(it.ticketId)}</div></td>
-<td>${d ? `${esc(d.category)} → ${esc(d.team)}, ${esc(d.priority)} <span class="muted">(${Math.round(d.confidence * 100)}%)</span>` : '<span class="muted">no suggestion</span>'}</td>
-<td>${reasons(it.routed.route.reasons)}</td>
-<td class="${it.slaBreached ? 'breach' : ''}">${waited(it.waitingMs)}${it.slaBreached ? ' · SLA breached' : ''}</td>
-<td>${claimed}</td></tr>`;
-    })
-    .join('');
   const acc = accuracy.byTier.length
     ? `<p class="muted">Machine accuracy on tickets people resolved: ${accuracy.byTier.map((r) => `${esc(r.key)} ${r.accuracy === null ? '—' : `${Math.round(r.accuracy * 100)}%`} of ${r.reviewed}`).join(' · ')}</p>`
     : '';
@@ -63,16 +121,30 @@ export function listPage(
     'Waiting',
     user,
     `${flash ? `<p class="ok" role="status">${esc(flash)}</p>` : ''}
-<h1>Waiting for a person (${total})</h1>
-${unlisted > 0 ? `<p class="error" role="status">Showing the ${items.length} most urgent; ${unlisted} more wait behind them and appear as these are resolved.</p>` : ''}
-${unreadable ? `<p class="error">${unreadable} job(s) in the review queue could not be read; see the dead-letter tools.</p>` : ''}
-${items.length ? `<table><thead><tr><th>priority</th><th>ticket</th><th>machine suggestion</th><th>why a person</th><th>waiting</th><th></th></tr></thead><tbody>${rows}</tbody></table>` : '<p>Nothing is waiting. </p>'}
-${acc}`,
+<div class="toolbar">${claimNextForm(base)}<span class="muted">The list refreshes itself every few seconds.</span></div>
+<section id="queue" aria-live="polite" data-refresh-url="${base}/list-fragment">${listFragment(base, listed)}</section>
+${acc}
+${shortcuts}`,
   );
 }
 
 const options = (values: readonly string[], selected: string): string =>
   values.map((v) => `<option value="${esc(v)}"${v === selected ? ' selected' : ''}>${esc(v)}</option>`).join('');
+
+function suggestionCard(it: ReviewItem, local: LocalSuggestion | null): string {
+  const { record, route } = it.routed;
+  const d = record.decision;
+  let body: string;
+  if (d) {
+    body = `<p><strong>${esc(d.category)}</strong> → <strong>${esc(d.team)}</strong>, priority <strong>${esc(d.priority)}</strong>, confidence ${Math.round(d.confidence * 100)}% <span class="muted">(${esc(record.tier)} tier${record.model ? `, ${esc(record.model)}` : ''})</span></p><p>Why: ${esc(rationaleInWords(d.rationale))}${rationaleInWords(d.rationale) === d.rationale ? '' : ` <code>${esc(d.rationale)}</code>`}</p>`;
+  } else if (local) {
+    body = `<p id="local-suggestion"><span class="tag local-label">Local model's guess</span> <strong>${esc(local.category)}</strong>${local.priority ? `, priority <strong>${esc(local.priority)}</strong>` : ''} <span class="muted">(${Math.round(local.categoryConfidence * 100)}% sure of the category${local.priority ? `, ${Math.round(local.priorityConfidence * 100)}% of the priority` : ''}; ${esc(local.model)})</span></p>
+<p class="muted">Computed by the in-process local model on this server: the ticket text did not leave it. No tier was allowed to decide this ticket; you decide, the form starts from this guess.</p>`;
+  } else {
+    body = `<p class="muted">No tier produced an answer${record.outcome === 'critical' ? ' (a critical ticket skips every model)' : ''}, and there is no local guess.</p>`;
+  }
+  return `<div class="card"><h2>Machine suggestion</h2>${body}<p>Why a person: ${reasons(route.reasons)}</p></div>`;
+}
 
 export function ticketPage(
   base: string,
@@ -81,51 +153,45 @@ export function ticketPage(
   routing: RoutingTable,
   config: ReviewDeskConfig,
   error?: string,
+  local: LocalSuggestion | null = null,
 ): string {
-  const { ticket, record, route } = it.routed;
-  const d = record.decision;
+  const { ticket } = it.routed;
+  const d = it.routed.record.decision;
   const mine = it.claim?.reviewer === user;
   const id = encodeURIComponent(it.ticketId);
   const here = `${base}/tickets/${id}`;
+  const category = d?.category ?? local?.category ?? 'other';
   let actions: string;
   if (mine) {
-    actions = `<form method="post" action="${here}/resolve" class="card" id="resolve">
+    actions = `<form method="post" action="${here}/resolve" class="card" id="resolve" data-routing="${esc(JSON.stringify(routing))}" data-renew-url="${base}/api/tickets/${id}/renew" data-renew-ms="${config.renewEveryMs}">
 <h2>Resolve</h2>
-<label>Category <select name="category" id="category">${options(CATEGORIES, d?.category ?? 'other')}</select></label>
-<label>Team <select name="team" id="team">${options(TEAMS, d?.team ?? routing[d?.category ?? 'other'])}</select></label>
+<label>Category <select name="category" id="category">${options(CATEGORIES, category)}</select></label>
+<label>Team <select name="team" id="team">${options(TEAMS, d?.team ?? routing[category])}</select></label>
 <label>Priority <select name="priority">${options(PRIORITIES, d?.priority ?? it.priority)}</select></label>
 <label>Note <textarea name="note" maxlength="2000"></textarea></label>
-<button type="submit">Resolve and deliver to the team</button>
+<button type="submit">Resolve and deliver to the team</button> <kbd>r</kbd>
 </form>
-<form method="post" action="${here}/release"><button type="submit">Release (hand back to the list)</button></form>
-<p class="muted" id="lease">Yours until ${esc(it.claim?.expiresAt)}; renewed while this page is open.</p>
-<script>
-const routing = ${JSON.stringify(routing).replace(/</g, '\\u003c')};
-document.getElementById('category').addEventListener('change', (e) => { document.getElementById('team').value = routing[e.target.value]; });
-setInterval(() => {
-  fetch(${JSON.stringify(`${base}/api/tickets/${id}/renew`)}, { method: 'POST', headers: { accept: 'application/json' } })
-    .then((r) => { if (!r.ok) document.getElementById('lease').textContent = 'Your claim has expired: claim the ticket again before resolving.'; })
-    .catch(() => {});
-}, ${config.renewEveryMs});
-</script>`;
+<form method="post" action="${here}/release" id="release"><button type="submit">Release (hand back to the list)</button> <kbd>x</kbd></form>
+<p class="muted" id="lease">Yours until ${at(it.claim?.expiresAt ?? new Date().toISOString())}; renewed while this page is open.</p>`;
   } else if (it.claim) {
-    actions = `<p class="error" role="alert">${esc(it.claim.reviewer)} is working on this ticket (until ${esc(it.claim.expiresAt)}).</p>`;
+    actions = `<p class="error" role="alert">${esc(it.claim.reviewer)} is working on this ticket (until ${at(it.claim.expiresAt)}).</p>`;
   } else {
-    actions = `<form method="post" action="${here}/claim"><button type="submit">Claim this ticket</button></form>`;
+    actions = `<form method="post" action="${here}/claim" id="claim"><button type="submit">Claim this ticket</button> <kbd>c</kbd></form>`;
   }
   return layout(
     base,
     ticket.subject || it.ticketId,
     user,
-    `<p><a href="${base}/">← all waiting tickets</a></p>
+    `<p><a href="${base}/">← all waiting tickets</a> ${claimNextForm(base)}</p>
 ${error ? `<p class="error" role="alert">${esc(error)}</p>` : ''}
+<div class="desk-grid"><div class="desk-ticket">
 <div class="card"><h1>${esc(ticket.subject || '(no subject)')}</h1>
-<p class="muted">${esc(it.ticketId)} · ${esc(ticket.channel ?? 'api')} · ${esc(ticket.language ?? 'language unknown')} · received ${esc(ticket.receivedAt)} · waiting <span class="${it.slaBreached ? 'breach' : ''}">${waited(it.waitingMs)}${it.slaBreached ? ' (SLA breached)' : ''}</span></p>
+<p class="customer">${customer(ticket)}</p>
+<p class="muted">${esc(it.ticketId)} · ${esc(ticket.channel ?? 'api')} · ${esc(ticket.language ?? 'language unknown')} · received ${at(ticket.receivedAt)} · <span class="${it.slaBreached ? 'breach' : ''}">${waiting(it)}${it.slaBreached ? ' (SLA breached)' : ''}</span></p>
 <pre id="body">${esc(ticket.body)}</pre></div>
-<div class="card"><h2>Machine suggestion</h2>
-${d ? `<p><strong>${esc(d.category)}</strong> → <strong>${esc(d.team)}</strong>, priority <strong>${esc(d.priority)}</strong>, confidence ${Math.round(d.confidence * 100)}% <span class="muted">(${esc(record.tier)} tier${record.model ? `, ${esc(record.model)}` : ''})</span></p><p>Rationale: ${esc(d.rationale)}</p>` : '<p class="muted">No tier produced an answer.</p>'}
-<p>Why a person: ${reasons(route.reasons)}</p></div>
-${actions}`,
+${suggestionCard(it, local)}
+</div>
+<div class="desk-actions">${actions}${shortcuts}</div></div>`,
   );
 }
 

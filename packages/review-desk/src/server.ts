@@ -4,7 +4,21 @@ import { describeZodError, TicketId } from '@switchboard/core';
 import type { Logger } from '@switchboard/runtime';
 import { registerAuth, requireRole, type AuthOptions } from '@switchboard/web-auth';
 import { DeskError, ResolveInput, type ReviewDesk } from './desk.js';
-import { listPage, notFoundPage, ticketPage } from './pages.js';
+import { listFragment, listPage, notFoundPage, ticketPage } from './pages.js';
+import { readFileSync } from 'node:fs';
+
+/** The desk's script and stylesheet: files, never inline, so a strict CSP can forbid inline script. */
+const STATIC: Record<string, { type: string; body: string }> = {
+  'desk.js': {
+    type: 'text/javascript; charset=utf-8',
+    body: readFileSync(new URL('../static/desk.js', import.meta.url), 'utf8'),
+  },
+  'desk.css': {
+    type: 'text/css; charset=utf-8',
+    body: readFileSync(new URL('../static/desk.css', import.meta.url), 'utf8'),
+  },
+};
+const StaticName = z.object({ name: z.enum(Object.keys(STATIC) as [string, ...string[]]) });
 
 export interface ReviewServerOptions {
   desk: ReviewDesk;
@@ -50,6 +64,12 @@ export async function buildReviewServer(opts: ReviewServerOptions): Promise<Fast
   };
 
   app.get(`${base}/healthz`, () => ({ ok: true }));
+  app.get(`${base}/static/:name`, async (req, reply) => {
+    const p = StaticName.safeParse(req.params);
+    const file = p.success ? STATIC[p.data.name] : undefined;
+    if (!file) return reply.code(404).type('text/plain').send('not found');
+    return reply.type(file.type).header('cache-control', 'no-cache').send(file.body);
+  });
 
   // Pages.
   app.get(`${base}/`, { preHandler: reviewer }, async (req, reply) => {
@@ -63,6 +83,14 @@ export async function buildReviewServer(opts: ReviewServerOptions): Promise<Fast
           : undefined;
     return reply.type('text/html').send(listPage(base, user(req), listed, accuracy, flash));
   });
+  // The list alone, for the page's script to swap in: a new ticket shows within seconds, no reload.
+  app.get(`${base}/list-fragment`, { preHandler: reviewer }, async (_req, reply) =>
+    reply.type('text/html').send(listFragment(base, await desk.list())),
+  );
+  app.post(`${base}/claim-next`, { preHandler: reviewer }, async (req, reply) => {
+    const next = await desk.claimNext(user(req));
+    return reply.redirect(next ? `${base}/tickets/${encodeURIComponent(next.ticketId)}` : `${base}/?none=1`, 303);
+  });
 
   app.get(`${base}/tickets/:id`, { preHandler: reviewer }, async (req, reply) => {
     const id = idOf(req.params);
@@ -72,7 +100,10 @@ export async function buildReviewServer(opts: ReviewServerOptions): Promise<Fast
         .type('text/html')
         .send(notFoundPage(base, user(req), String((req.params as Record<string, unknown>).id)));
     try {
-      return reply.type('text/html').send(ticketPage(base, user(req), await desk.item(id), desk.routing, desk.config));
+      const item = await desk.item(id);
+      return reply
+        .type('text/html')
+        .send(ticketPage(base, user(req), item, desk.routing, desk.config, undefined, desk.suggestionFor(item)));
     } catch (err) {
       if (err instanceof DeskError && err.code === 'not_found')
         return reply
@@ -99,7 +130,13 @@ export async function buildReviewServer(opts: ReviewServerOptions): Promise<Fast
         return reply
           .code(STATUS[err.code])
           .type('text/html')
-          .send(ticketPage(base, user(req), await desk.item(id), desk.routing, desk.config, err.message));
+          .send(
+            await desk
+              .item(id)
+              .then((item) =>
+                ticketPage(base, user(req), item, desk.routing, desk.config, err.message, desk.suggestionFor(item)),
+              ),
+          );
       }
     });
   };
@@ -136,6 +173,7 @@ export async function buildReviewServer(opts: ReviewServerOptions): Promise<Fast
         claim: it.claim,
         ticket: it.routed.ticket,
         suggestion: it.routed.record.decision,
+        customer: it.routed.ticket.customer ?? null,
         tier: it.routed.record.tier,
         reasons: it.routed.route.reasons,
       })),
@@ -163,6 +201,10 @@ export async function buildReviewServer(opts: ReviewServerOptions): Promise<Fast
       }
     });
   };
+  app.post(`${base}/api/claim-next`, { preHandler: reviewer }, async (req, reply) => {
+    const next = await desk.claimNext(user(req));
+    return next ?? reply.code(404).send({ error: 'nothing_to_claim', message: 'every waiting ticket is held' });
+  });
   apiAction('claim', (id, who) => desk.claim(id, who));
   apiAction('renew', (id, who) => desk.renew(id, who));
   apiAction('release', (id, who) => desk.release(id, who));
