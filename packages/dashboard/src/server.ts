@@ -1,9 +1,10 @@
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
-import type { Queue } from 'bullmq';
 import type { RedisClient as Redis } from '@switchboard/queues';
 import type { Logger } from '@switchboard/runtime';
 import { registerAuth, requireRole, type SessionStore, type WebUser } from '@switchboard/web-auth';
-import { mountBoard } from './mount-board.js';
+import type { BoardQueue } from './board-queues.js';
+import { DEAD_LETTER_PATH, registerDeadLetterPage, type DeadLetterOps } from './dead-letter-page.js';
+import { BOARD_A11Y_PATH, BOARD_A11Y_SCRIPT, mountBoard } from './mount-board.js';
 import { signOutPage } from './sign-out-page.js';
 
 /** Operators act on jobs here. */
@@ -12,8 +13,10 @@ export const OPERATOR_BOARD_PATH = '/board';
 export const VIEWER_BOARD_PATH = '/view';
 
 export interface DashboardOptions {
-  /** Every queue of the fleet, from `openBoardQueues`. */
-  queues: readonly Queue[];
+  /** Every queue of the fleet with its catalog entry, in flow order: `openBoardQueues(...).entries`. */
+  queues: readonly BoardQueue[];
+  /** The dead-letter list and replay (`openBoardQueues`); absent, the board offers no replay page. */
+  deadLetters?: DeadLetterOps;
   /** For /readyz. */
   redis: Redis;
   users: readonly WebUser[];
@@ -80,6 +83,9 @@ export async function buildDashboardServer(opts: DashboardOptions) {
   app.get('/', { preHandler: requireRole(['operator', 'viewer']) }, async (req, reply) =>
     reply.redirect(`${req.user?.roles.includes('operator') ? OPERATOR_BOARD_PATH : VIEWER_BOARD_PATH}/`, 303),
   );
+  app.get(BOARD_A11Y_PATH, async (_req, reply) =>
+    reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(BOARD_A11Y_SCRIPT),
+  );
   app.get('/logout', async (_req, reply) => reply.type('text/html').send(signOutPage()));
 
   await mountBoard(app, {
@@ -88,7 +94,9 @@ export async function buildDashboardServer(opts: DashboardOptions) {
     roles: ['operator'],
     queues: opts.queues,
     title: 'Switchboard',
+    links: opts.deadLetters ? [{ text: 'Dead-letter replay', url: DEAD_LETTER_PATH }] : [],
   });
+  if (opts.deadLetters) registerDeadLetterPage(app, opts.deadLetters);
   await mountBoard(app, {
     basePath: VIEWER_BOARD_PATH,
     access: 'view',

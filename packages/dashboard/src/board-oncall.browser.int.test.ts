@@ -1,0 +1,166 @@
+import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '@switchboard/runtime';
+import { TEST_REDIS_URL, dropPrefix, uniquePrefix } from '@switchboard/testkit';
+import { redisSessionStore } from '@switchboard/web-auth';
+import { flowOrderedDefs, openBoardQueues, type BoardQueues } from './board-queues.js';
+import { boardName } from './mount-board.js';
+import { buildDashboardServer, type DashboardServer } from './server.js';
+import { PASSWORDS, SESSION_SECRET, seedJobs, testUsers, type SeededJobs } from './testing/dashboard-fixtures.js';
+
+const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
+
+/** Buttons and links with no accessible name, from Chromium's own accessibility tree. */
+async function unnamedControls(page: Page): Promise<string[]> {
+  const cdp = await page.context().newCDPSession(page);
+  const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as {
+    nodes: { role?: { value?: string }; name?: { value?: string }; ignored?: boolean; backendDOMNodeId?: number }[];
+  };
+  await cdp.detach();
+  return nodes
+    .filter((n) => !n.ignored && ['button', 'link', 'checkbox', 'combobox'].includes(n.role?.value ?? ''))
+    .filter((n) => !(n.name?.value ?? '').trim())
+    .map((n) => `${n.role?.value} #${n.backendDOMNodeId}`);
+}
+
+describe('the board for on-call, in a real browser', { timeout: 60_000 }, () => {
+  const prefix = uniquePrefix('dashboard-oncall');
+  let board: BoardQueues;
+  let app: DashboardServer;
+  let browser: Browser;
+  let base: string;
+  let jobs: SeededJobs;
+  const logLines: string[] = [];
+
+  const signIn = async (): Promise<Page> => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await context.route(
+      (url) => !url.href.startsWith(base),
+      (route) => route.abort(),
+    );
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${base}/`);
+    await page.getByLabel('Username').fill('otto');
+    await page.getByLabel('Password').fill(PASSWORDS.operator);
+    await Promise.all([page.waitForURL(`${base}/board/`), page.getByRole('button', { name: 'Sign in' }).click()]);
+    return page;
+  };
+
+  beforeAll(async () => {
+    const logger = createLogger(
+      { name: 'dashboard', level: 'info' },
+      new Writable({ write: (chunk: Buffer, _enc, done) => (logLines.push(chunk.toString()), done()) }),
+    );
+    board = await openBoardQueues({ redisUrl: TEST_REDIS_URL, prefix, logger });
+    app = await buildDashboardServer({
+      queues: board.entries,
+      deadLetters: board,
+      redis: board.redis,
+      users: await testUsers(),
+      sessionSecret: SESSION_SECRET,
+      sessionTtlMs: 600_000,
+      sessions: redisSessionStore(board.redis, `${prefix}:web-session:dashboard`),
+      secureCookie: false,
+      logger,
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    jobs = await seedJobs(board.queues, prefix);
+    await mkdir(ARTIFACTS, { recursive: true });
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await board?.close();
+    await dropPrefix(prefix);
+  });
+
+  it('shows the queues in flow order, with no "No workers" alarm on queues nothing in the fleet consumes', async () => {
+    const page = await signIn();
+    const expected = flowOrderedDefs().map((d) => boardName(d.queueName));
+    expect(expected.slice(0, 3)).toEqual(['1 · tickets', '2 · decisions', '3 · human-review']);
+    expect(expected.at(-1)).toBe('8 · alerts');
+    await page.getByRole('link', { name: '8 · alerts' }).first().waitFor();
+    const main = page.locator('main');
+    const titles = await main.locator('a[title]').evaluateAll((as) => as.map((a) => a.getAttribute('title') ?? ''));
+    expect(titles.filter((t) => /^\d · /.test(t))).toEqual(expected);
+
+    // No worker runs in this test: the fleet's own queues rightly say so, the others say who consumes them.
+    const fleetConsumed = flowOrderedDefs().filter((d) => !d.doc.outsideFleet).length;
+    await expect.poll(() => main.getByText('No workers', { exact: true }).count()).toBe(fleetConsumed);
+    const reviewCard = main.locator('[class*="card"]', { has: page.getByRole('link', { name: '3 · human-review' }) });
+    expect(await reviewCard.getByText('No workers', { exact: true }).count()).toBe(0);
+    const res = await page.request.get(`${base}/board/api/queues`);
+    const { queues } = (await res.json()) as {
+      queues: { name: string; description?: string; readOnlyMode: boolean; hasWorkers: boolean | null }[];
+    };
+    const review = queues.find((q) => q.name === 'human-review');
+    expect(review).toMatchObject({ readOnlyMode: true, hasWorkers: null });
+    expect(review?.description).toContain('No fleet worker consumes this queue: people, at the review desk');
+    expect(queues.find((q) => q.name === 'tickets')).toMatchObject({ readOnlyMode: false, hasWorkers: false });
+
+    await expect.poll(() => unnamedControls(page)).toEqual([]);
+    expect(await page.getByRole('button', { name: 'Actions for 1 · tickets' }).count()).toBe(1);
+    await page.screenshot({ path: `${ARTIFACTS}oncall-board.png`, fullPage: true });
+    await page.context().close();
+  });
+
+  it('keeps human-review read-only for operators: the desk owns it', async () => {
+    const page = await signIn();
+    await page.goto(`${base}/board/queue/human-review?status=delayed`);
+    await page.getByText(jobs.delayed.id).first().waitFor();
+    for (const action of [/^Promote/, /^Remove/, /^Retry/, /^Clean/]) {
+      expect(await page.getByRole('button', { name: action }).count(), String(action)).toBe(0);
+    }
+    await page.screenshot({ path: `${ARTIFACTS}oncall-human-review.png`, fullPage: true });
+    const refused = await page.request.put(`${base}/board/api/queues/human-review/${jobs.delayed.id}/promote`);
+    expect(refused.status()).toBe(405);
+    const job = await board.queues.find((q) => q.name === 'human-review')?.getJob(jobs.delayed.id);
+    expect(await job?.getState()).toBe('delayed');
+    await page.context().close();
+  });
+
+  it('replays a dead-lettered job from the web, through the ops replay, logged with the operator', async () => {
+    const page = await signIn();
+    await page.getByRole('button', { name: 'Menu: dead-letter replay and sign out' }).click();
+    await page.getByRole('menuitem', { name: 'Dead-letter replay' }).click();
+    await page.waitForURL(`${base}/dead-letter`);
+    expect(await page.locator('h1').textContent()).toBe('Dead-lettered jobs (1)');
+    expect(await unnamedControls(page)).toEqual([]);
+    await page.screenshot({ path: `${ARTIFACTS}oncall-dead-letter.png`, fullPage: true });
+    await page.getByLabel(`Replay ${jobs.dead.id}`).check();
+    await page.getByRole('button', { name: 'Replay selected' }).click();
+    await page.waitForURL(/done=1/);
+    expect(await page.getByRole('status').textContent()).toBe(`Replayed 1: ${jobs.dead.id}.`);
+    expect(await page.locator('h1').textContent()).toBe('Dead-lettered jobs (0)');
+    await page.screenshot({ path: `${ARTIFACTS}oncall-dead-letter-replayed.png`, fullPage: true });
+
+    // Back on its queue under its original id, as `ops dead-letter replay` would leave it.
+    const tickets = board.queues.find((q) => q.name === 'tickets');
+    expect(await (await tickets?.getJob('t-dash-dead'))?.getState()).toBe('waiting');
+    const line = logLines
+      .map((l) => JSON.parse(l) as { msg?: string; username?: string; replayed?: string[] })
+      .find((l) => l.msg === 'dead letters replayed from the board');
+    expect(line).toMatchObject({ username: 'otto', replayed: [jobs.dead.id] });
+
+    // A viewer may not.
+    const viewer = await fetch(`${base}/dead-letter/replay`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`vera:${PASSWORDS.viewer}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: 'all=1',
+      redirect: 'manual',
+    });
+    expect(viewer.status).toBe(403);
+    await page.context().close();
+  });
+});
