@@ -89,7 +89,9 @@ describe('the board for on-call, in a real browser', { timeout: 60_000 }, () => 
     expect(expected.at(-1)).toBe('8 · alerts');
     await page.getByRole('link', { name: '8 · alerts' }).first().waitFor();
     const main = page.locator('main');
-    const titles = await main.locator('a[title]').evaluateAll((as) => as.map((a) => a.getAttribute('title') ?? ''));
+    const titles = await Promise.all(
+      (await main.locator('a[title]').all()).map(async (a) => (await a.getAttribute('title')) ?? ''),
+    );
     expect(titles.filter((t) => /^\d · /.test(t))).toEqual(expected);
 
     // No worker runs in this test: the fleet's own queues rightly say so, the others say who consumes them.
