@@ -1,4 +1,4 @@
-import { rolloutEnv } from '@switchboard/classifier';
+import { classifierRulesEnv, rolloutEnv } from '@switchboard/classifier';
 import { ingestEnv } from '@switchboard/ingest';
 import { pilotEnv } from '@switchboard/pilot';
 import { composeEnv, metricsTokenEnv, pickEnv, recordsEnv, redisEnv, serviceEnv } from '@switchboard/runtime';
@@ -13,4 +13,6 @@ export const ingestAppEnv = composeEnv('ingest', [
   // The pilot report (GET /v1/pilot) assumes the classifiers' stage when Redis holds none.
   pickEnv(rolloutEnv, ['ROLLOUT_STAGE']),
   pilotEnv,
+  // Feedback whose team contradicts its category by the classifiers' routing table is refused.
+  pickEnv(classifierRulesEnv, ['ROUTING_TABLE']),
 ]);
