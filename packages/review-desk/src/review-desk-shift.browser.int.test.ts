@@ -160,8 +160,9 @@ describe('review desk for a full shift, in a real browser', () => {
 
   it('a new ticket appears in the open list within 10 s, without a reload', async () => {
     const ana = await signIn('ana');
+    // A marker on the page's global object: a reload would drop it.
     await ana.evaluate(() => {
-      (window as unknown as { notReloaded: boolean }).notReloaded = true;
+      (globalThis as unknown as { notReloaded: boolean }).notReloaded = true;
     });
     const before = Number(await ana.locator('#waiting-summary').getAttribute('data-total'));
     const fresh = routed(
@@ -181,7 +182,7 @@ describe('review desk for a full shift, in a real browser', () => {
     await ana.locator('tr[data-ticket="rv-fresh"]').waitFor({ timeout: 10_000 });
     const tookMs = Date.now() - added;
     expect(tookMs).toBeLessThan(10_000);
-    expect(await ana.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    expect(await ana.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
     expect(Number(await ana.locator('#waiting-summary').getAttribute('data-total'))).toBe(before + 1);
     expect(await ana.locator('h1').textContent()).toBe(`Waiting for a person (${before + 1})`);
     expect(await ana.title()).toContain(`(${before + 1})`);
