@@ -54,7 +54,18 @@ export interface BoardQueuesOptions {
 }
 
 /** The order a ticket flows in; on-call reads the board top to bottom as the pipeline runs. */
-const FLOW = ['tickets', 'decisions', 'human-review', 'team-*', 'team-webhooks', 'dead-letter', 'drift', 'alerts'];
+const FLOW = [
+  'tickets',
+  'decisions',
+  'human-review',
+  'team-*',
+  'team-webhooks',
+  'dead-letter',
+  'drift',
+  'alerts',
+  // After delivery: the free tier's spot checks and the live guard's ground truth.
+  'tier-checks',
+];
 
 /** A queue's place in the flow: team queues sit together after human review; unknown queues go last. */
 export function flowRank(queueName: string): number {

@@ -52,13 +52,6 @@ function windowLine(w: WeeklyInputs): string {
   }`.trim();
 }
 
-interface Section {
-  title: string;
-  header: string[];
-  rows: string[][];
-  note?: string;
-}
-
 const sortDesc = (r: Record<string, number>): [string, number][] => Object.entries(r).sort((a, b) => b[1] - a[1]);
 
 /** Everything the support manager reads, as data; Markdown, HTML and Slack render the same sections. */
