@@ -1,6 +1,6 @@
 import { buildDashboardServer, openBoardQueues, OPERATOR_BOARD_PATH, VIEWER_BOARD_PATH } from '@switchboard/dashboard';
-import { redisSessionStore } from '@switchboard/web-auth';
-import { createAppMetrics, runService, serveMetrics } from '@switchboard/runtime';
+import { loginThrottle, redisSessionStore, redisThrottleStore } from '@switchboard/web-auth';
+import { createAppMetrics, createLoginMetrics, runService, serveMetrics } from '@switchboard/runtime';
 import { dashboardAppEnv } from './config.js';
 
 await runService(
@@ -21,7 +21,8 @@ await runService(
       }),
       (b) => b.close(),
     );
-    use('metrics server', await serveMetrics(createAppMetrics({ app: 'dashboard' }), env, logger), (s) => s?.close());
+    const metrics = createAppMetrics({ app: 'dashboard' });
+    use('metrics server', await serveMetrics(metrics, env, logger), (s) => s?.close());
     const server = use(
       'http server',
       await buildDashboardServer({
@@ -33,6 +34,9 @@ await runService(
         sessionTtlMs: env.DASHBOARD_SESSION_TTL_MINUTES * 60_000,
         sessions: redisSessionStore(board.redis, `${env.QUEUE_PREFIX}:web-session:dashboard`),
         secureCookie: env.DASHBOARD_SECURE_COOKIE,
+        // In Redis: every replica counts the same failed sign-ins.
+        throttle: loginThrottle(redisThrottleStore(board.redis, `${env.QUEUE_PREFIX}:login-throttle:dashboard`)),
+        loginMetrics: createLoginMetrics(metrics.registry),
         logger,
       }),
       (s) => s.close(),

@@ -1,4 +1,5 @@
 import { classifierRulesEnv } from '@switchboard/classifier';
+import { zammadEnv, zendeskEnv } from '@switchboard/connectors';
 import { EscalationConfig, escalationRulesEnv, escalationWorkerEnv, webhooksEnv } from '@switchboard/escalation';
 import {
   composeEnv,
@@ -22,6 +23,9 @@ export const escalationAppEnv = composeEnv('escalation', [
   escalationRulesEnv,
   pickEnv(classifierRulesEnv, ['CRITICAL_KEYWORDS']),
   webhooksEnv,
+  // The write-back workers run here, beside the team webhooks: both deliver a final decision outward.
+  pickEnv(zendeskEnv, ['ZENDESK_URL', 'ZENDESK_EMAIL', 'ZENDESK_API_TOKEN', 'ZENDESK_GROUPS']),
+  pickEnv(zammadEnv, ['ZAMMAD_URL', 'ZAMMAD_TOKEN', 'ZAMMAD_GROUPS']),
   metricsServerEnv({ port: 9102, queueDepths: false }),
   metricsTokenEnv,
 ]);

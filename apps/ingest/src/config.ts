@@ -1,4 +1,5 @@
 import { classifierRulesEnv, rolloutEnv } from '@switchboard/classifier';
+import { zammadEnv, zendeskEnv } from '@switchboard/connectors';
 import { ingestEnv } from '@switchboard/ingest';
 import { pilotEnv } from '@switchboard/pilot';
 import { composeEnv, metricsTokenEnv, pickEnv, recordsEnv, redisEnv, serviceEnv } from '@switchboard/runtime';
@@ -13,6 +14,10 @@ export const ingestAppEnv = composeEnv('ingest', [
   // The pilot report (GET /v1/pilot) assumes the classifiers' stage when Redis holds none.
   pickEnv(rolloutEnv, ['ROLLOUT_STAGE']),
   pilotEnv,
-  // Feedback whose team contradicts its category by the classifiers' routing table is refused.
+  // The helpdesk webhooks: their secrets, and the groups an agent's answer is mapped back to a team by.
+  pickEnv(zendeskEnv, ['ZENDESK_WEBHOOK_SECRET', 'ZENDESK_GROUPS']),
+  pickEnv(zammadEnv, ['ZAMMAD_WEBHOOK_SECRET', 'ZAMMAD_GROUPS']),
+  // An agent's team becomes a category for feedback by the classifiers' routing table, and feedback
+  // whose team contradicts its category is refused.
   pickEnv(classifierRulesEnv, ['ROUTING_TABLE']),
 ]);

@@ -1,3 +1,4 @@
+import { zammadInbound, zendeskInbound } from '@switchboard/connectors';
 import { buildIngestServer } from '@switchboard/ingest';
 import { TicketLifecycle } from '@switchboard/lifecycle';
 import { openFleet, openQueue, ticketsQueue } from '@switchboard/queues';
@@ -5,6 +6,8 @@ import { createAppMetrics, runService } from '@switchboard/runtime';
 import { ingestAppEnv } from './config.js';
 
 await runService({ name: 'ingest', env: ingestAppEnv.schema, from: process.env }, async ({ env, logger, use }) => {
+  // A connector with no webhook secret has no route; a secret without its groups is a start-up error.
+  const connectors = { zendesk: zendeskInbound(env), zammad: zammadInbound(env) };
   const metrics = createAppMetrics({ app: 'ingest' });
   const fleet = use('fleet', await openFleet(env, { role: 'producer', logger, metrics: metrics.pipeline }), (f) =>
     f.close(),
@@ -41,6 +44,11 @@ await runService({ name: 'ingest', env: ingestAppEnv.schema, from: process.env }
         stage: async () => (await fleet.rollout.get()).stored?.stage ?? env.ROLLOUT_STAGE ?? 'off',
         gates: env.PILOT_GATES,
         routing: env.ROUTING_TABLE,
+      },
+      connectors: {
+        ...connectors,
+        routing: env.ROUTING_TABLE,
+        windowSeconds: env.INGEST_SIGNATURE_WINDOW_SECONDS,
       },
     }),
     (s) => s.close(),

@@ -1,4 +1,5 @@
 import { classifierEnv, classifierRulesEnv } from '@switchboard/classifier';
+import { zammadEnv, zendeskEnv } from '@switchboard/connectors';
 import { webhooksEnv } from '@switchboard/escalation';
 import { ReviewDeskConfig, reviewDeskEnv } from '@switchboard/review-desk';
 import {
@@ -24,6 +25,9 @@ export const reviewDeskAppEnv = composeEnv('review-desk', [
   pickEnv(classifierEnv, ['LOCAL_MODEL_PATH']),
   // A resolved ticket takes the same webhook path escalation delivers on.
   pickEnv(webhooksEnv, ['TEAM_WEBHOOKS', 'WEBHOOK_ATTEMPTS', 'WEBHOOK_BACKOFF_MS']),
+  // A person's answer for a helpdesk ticket is written back too, when that connector's write-back is on.
+  pickEnv(zendeskEnv, ['ZENDESK_URL']),
+  pickEnv(zammadEnv, ['ZAMMAD_URL']),
   metricsServerEnv({ port: 9104, queueDepths: false }),
   metricsTokenEnv,
 ]);

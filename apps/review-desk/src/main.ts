@@ -3,8 +3,14 @@ import { DEFAULT_ROUTING_TABLE, type Team } from '@switchboard/core';
 import { teamDelivery } from '@switchboard/lifecycle';
 import { openFleet } from '@switchboard/queues';
 import { buildReviewServer, localSuggester, ReviewDesk } from '@switchboard/review-desk';
-import { createAppMetrics, createReviewMetrics, runService, serveMetrics } from '@switchboard/runtime';
-import { redisSessionStore } from '@switchboard/web-auth';
+import {
+  createAppMetrics,
+  createLoginMetrics,
+  createReviewMetrics,
+  runService,
+  serveMetrics,
+} from '@switchboard/runtime';
+import { loginThrottle, redisSessionStore, redisThrottleStore } from '@switchboard/web-auth';
 import { reviewDeskAppEnv, reviewDeskConfig } from './config.js';
 
 await runService(
@@ -21,6 +27,10 @@ await runService(
         webhookTeams: new Set(Object.keys(env.TEAM_WEBHOOKS ?? {}) as Team[]),
         webhookAttempts: env.WEBHOOK_ATTEMPTS,
         webhookBackoffMs: env.WEBHOOK_BACKOFF_MS,
+        writeBack: new Set([
+          ...(env.ZENDESK_URL ? (['zendesk'] as const) : []),
+          ...(env.ZAMMAD_URL ? (['zammad'] as const) : []),
+        ]),
       }),
       (d) => d.close(),
     );
@@ -63,6 +73,9 @@ await runService(
           sessionTtlMs: env.REVIEW_DESK_SESSION_HOURS * 3_600_000,
           sessions: redisSessionStore(fleet.redis, `${env.QUEUE_PREFIX}:web-session:review-desk`),
           secureCookie: env.REVIEW_DESK_SECURE_COOKIE,
+          // In Redis: every replica counts the same failed sign-ins.
+          throttle: loginThrottle(redisThrottleStore(fleet.redis, `${env.QUEUE_PREFIX}:login-throttle:review-desk`)),
+          metrics: createLoginMetrics(metrics.registry),
         },
       }),
       (a) => a.close(),

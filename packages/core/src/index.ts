@@ -21,3 +21,4 @@ export * from './pii.js';
 export * from './circuit-breaker.js';
 export * from './html-escape.js';
 export * from './tier-guard.js';
+export * from './connector.js';

@@ -67,11 +67,17 @@ const FLOW = [
   'tier-checks',
 ];
 
-/** A queue's place in the flow: team queues sit together after human review; unknown queues go last. */
+/**
+ * A queue's place in the flow: team queues sit together after human review; a helpdesk connector's
+ * write-back (`zendesk-writeback`, ...) is a delivery out of the fleet like the team webhooks, so it
+ * shares their step (which also keeps every step one digit: Bull Board sorts card names as text, and
+ * `10 · …` would sort before `2 · …`); unknown queues go last.
+ */
 export function flowRank(queueName: string): number {
   const exact = FLOW.indexOf(queueName);
   if (exact >= 0) return exact;
   if (queueName.startsWith('team-')) return FLOW.indexOf('team-*');
+  if (queueName.endsWith('-writeback')) return FLOW.indexOf('team-webhooks');
   return FLOW.length;
 }
 

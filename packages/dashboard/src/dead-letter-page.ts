@@ -2,8 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { escapeHtml as esc } from '@switchboard/core';
 import type { ReplayResult } from '@switchboard/lifecycle';
-import { requireRole } from '@switchboard/web-auth';
+import { csrfToken, requireRole } from '@switchboard/web-auth';
 import type { DeadLetterEntry } from './board-queues.js';
+import { DASHBOARD_ASSETS } from './mount-board.js';
 
 export const DEAD_LETTER_PATH = '/dead-letter';
 
@@ -20,17 +21,17 @@ const ReplayForm = z.union([
   z.object({ ids: z.union([Id, z.array(Id).min(1).max(1_000)]).transform((v) => (Array.isArray(v) ? v : [v])) }),
 ]);
 
-const CSS = `body{font:14px/1.45 system-ui,sans-serif;margin:0;color:#1d2430;background:#f7f8fa}
-header{display:flex;justify-content:space-between;align-items:center;padding:.6rem 1.2rem;background:#1d2430;color:#fff}
-header a{color:#fff}main{padding:1rem 1.2rem}table{border-collapse:collapse;width:100%;background:#fff}
-td,th{padding:.4rem .6rem;border-bottom:1px solid #e2e6ee;text-align:left;vertical-align:top}
-.muted{color:#667085}.ok{color:#067647;font-weight:600}.error{color:#b42318;font-weight:600}
-button{font:inherit;padding:.35rem .8rem;cursor:pointer}.actions{display:flex;gap:.6rem;margin:.8rem 0}
-code{font:12px ui-monospace,monospace}`;
-
 const list = (q: unknown): string[] => (typeof q === 'string' && q ? q.split(',').slice(0, 50) : []);
 
-function page(user: string, entries: readonly DeadLetterEntry[], query: Record<string, unknown>): string {
+/** The page's parts that come from the login: who, the forms' CSRF token, the session watcher's script tag. */
+interface PageContext {
+  user: string;
+  csrf: string;
+  watcher: string;
+}
+
+function page(ctx: PageContext, entries: readonly DeadLetterEntry[], query: Record<string, unknown>): string {
+  const token = `<input type="hidden" name="_csrf" value="${esc(ctx.csrf)}">`;
   const replayed = list(query.replayed);
   const skipped = list(query.skipped);
   const missing = list(query.missing);
@@ -52,17 +53,17 @@ function page(user: string, entries: readonly DeadLetterEntry[], query: Record<s
     )
     .join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Dead-letter replay · Switchboard dashboard</title><link rel="stylesheet" href="${DEAD_LETTER_PATH}/page.css"></head><body>
-<header><strong><a href="/board/">Switchboard board</a> · Dead-letter replay</strong><span>${esc(user)} · <a href="/logout">Sign out</a></span></header>
+<title>Dead-letter replay · Switchboard dashboard</title><link rel="stylesheet" href="${DASHBOARD_ASSETS}/dead-letter.css">${ctx.watcher}</head><body>
+<header><strong><a href="/board/">Switchboard board</a> · Dead-letter replay</strong><span>${esc(ctx.user)} · <a href="/logout">Sign out</a></span></header>
 <main><h1>Dead-lettered jobs (${entries.length})</h1>
 <p class="muted">Jobs that used their last attempt. Replay puts each back on its own queue under its original id, the same
 code as <code>ops dead-letter replay</code>; a ticket a person already picked up in human review is not replayed. Every replay is logged with your name.</p>
 ${result}
 ${
   entries.length
-    ? `<form method="post" action="${DEAD_LETTER_PATH}/replay"><div class="actions"><button type="submit">Replay selected</button></div>
+    ? `<form method="post" action="${DEAD_LETTER_PATH}/replay">${token}<div class="actions"><button type="submit">Replay selected</button></div>
 <table><thead><tr><th><span class="muted">pick</span></th><th>entry</th><th>from queue</th><th>failed at</th><th>attempts</th><th>error</th></tr></thead><tbody>${rows}</tbody></table></form>
-<form method="post" action="${DEAD_LETTER_PATH}/replay" class="actions"><input type="hidden" name="all" value="1"><button type="submit">Replay all ${entries.length}</button></form>`
+<form method="post" action="${DEAD_LETTER_PATH}/replay" class="actions">${token}<input type="hidden" name="all" value="1"><button type="submit">Replay all ${entries.length}</button></form>`
     : '<p>Nothing is dead-lettered.</p>'
 }</main></body></html>`;
 }
@@ -74,20 +75,33 @@ ${
  */
 export function registerDeadLetterPage(app: FastifyInstance, ops: DeadLetterOps): void {
   const operator = requireRole(['operator']);
-  app.get(`${DEAD_LETTER_PATH}/page.css`, async (_req, reply) => reply.type('text/css; charset=utf-8').send(CSS));
   app.get(DEAD_LETTER_PATH, { preHandler: operator }, async (req, reply) =>
     reply
       .type('text/html; charset=utf-8')
-      .send(page(req.user?.username ?? '', await ops.deadLetters(), req.query as Record<string, unknown>)),
+      .send(
+        page(
+          { user: req.user?.username ?? '', csrf: csrfToken(reply), watcher: app.webAuth.sessionWatcherTag() },
+          await ops.deadLetters(),
+          req.query as Record<string, unknown>,
+        ),
+      ),
   );
+  // The form's address reloaded is no replay: back to the list.
+  app.get(`${DEAD_LETTER_PATH}/replay`, async (_req, reply) => reply.redirect(DEAD_LETTER_PATH, 303));
   app.post(`${DEAD_LETTER_PATH}/replay`, { preHandler: operator }, async (req, reply) => {
-    const form = ReplayForm.safeParse(req.body ?? {});
+    // The form's CSRF field was checked before this handler; it is no part of the choice.
+    const { _csrf: _token, ...body } = (req.body ?? {}) as Record<string, unknown>;
+    const form = ReplayForm.safeParse(body);
     if (!form.success)
       return reply
         .code(400)
         .type('text/html; charset=utf-8')
         .send(
-          '<!doctype html><title>Nothing chosen</title><p>Tick the entries to replay, or use “Replay all”. <a href="/dead-letter">Back</a></p>',
+          app.webAuth.renderError(req, {
+            status: 400,
+            title: 'Nothing chosen',
+            message: 'Tick the entries to replay, or use “Replay all”. Go back to the dead-letter page and try again.',
+          }),
         );
     const ids = 'ids' in form.data ? form.data.ids : undefined;
     const result = await ops.replay(ids);

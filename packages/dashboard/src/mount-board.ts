@@ -5,7 +5,6 @@ import type { BoardHooks } from '@bull-board/api/typings/app';
 import type { FastifyInstance } from 'fastify';
 import { requireRole, type Role } from '@switchboard/web-auth';
 import { flowRank, type BoardQueue } from './board-queues.js';
-import { readFileSync } from 'node:fs';
 import { redactForViewer } from './redact.js';
 import { viewerHooks } from './viewer-hooks.js';
 
@@ -30,10 +29,12 @@ export const DESK_OWNED_QUEUES: ReadonlySet<string> = new Set(['human-review']);
 
 const QUEUES_ROUTE = '/api/queues';
 
+/** Where the dashboard serves its own files (`registerAssets`): the CSP allows no inline script or style. */
+export const DASHBOARD_ASSETS = '/assets';
+/** The dashboard's files: the script naming Bull Board's icon buttons and the dead-letter page's stylesheet. */
+export const DASHBOARD_ASSET_FILES = ['board-a11y.js', 'dead-letter.css'] as const;
 /** Names Bull Board's icon-only buttons; a file, so the board page needs no inline script. */
-export const BOARD_A11Y_PATH = '/board-a11y.js';
-export const BOARD_A11Y_SCRIPT = readFileSync(new URL('../static/board-a11y.js', import.meta.url), 'utf8');
-const A11Y_TAG = `<script src="${BOARD_A11Y_PATH}" defer></script>`;
+const A11Y_TAG = `<script src="${DASHBOARD_ASSETS}/board-a11y.js" defer></script>`;
 
 /**
  * The card title: the queue's step in the flow, then its name. Bull Board's overview sorts cards
@@ -92,6 +93,11 @@ export async function mountBoard(app: FastifyInstance, mount: BoardMount): Promi
       def.doc.outsideFleet ? `No fleet worker consumes this queue: ${def.doc.outsideFleet}.` : '',
       deskOwned ? 'Read-only here: the review desk owns it.' : '',
       def.queueName === 'dead-letter' && !readOnly ? 'Replay from the “Dead-letter replay” page.' : '',
+      // Escalation runs a write-back worker only for a connector whose REST settings are set; off, nothing
+      // is queued here either, so "No workers" on an empty card is a connector that is not in use.
+      def.queueName.endsWith('-writeback')
+        ? 'Consumed by escalation when this connector’s write-back is configured (its REST URL and token).'
+        : '',
     ].filter(Boolean);
     const adapter = new BullMQAdapter(queue, {
       readOnlyMode: lockedHere,
@@ -125,8 +131,22 @@ export async function mountBoard(app: FastifyInstance, mount: BoardMount): Promi
     },
   });
 
+  const watcher = app.webAuth.sessionWatcherTag();
   await app.register(async (scope) => {
     scope.addHook('preHandler', requireRole(mount.roles));
+    scope.addHook('onSend', async (_req, reply, payload) => {
+      // Bull Board's bundled UI (not ours to edit) sets inline styles: its pages alone may apply them.
+      // Scripts stay 'self' only, as on every other page.
+      const csp = reply.getHeader('content-security-policy');
+      if (typeof csp === 'string')
+        reply.header('content-security-policy', csp.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"));
+      if (typeof payload !== 'string' || !String(reply.getHeader('content-type') ?? '').startsWith('text/html'))
+        return payload;
+      // Bull Board's page is its own template; our two scripts (files) go in as it leaves. The session
+      // watcher: the page polls its API, and when the session ends those calls get a 401 the board shows
+      // no sign of; the watcher says so and offers a sign-in back here. The a11y script names its icon buttons.
+      return payload.replace('</head>', `${A11Y_TAG}</head>`).replace('</body>', `${watcher}</body>`);
+    });
     // Bull Board's own error handler answers 500 without logging; on-call needs to see why.
     scope.addHook('onError', async (req, _reply, err) => {
       req.log.error({ err, method: req.method, url: req.url }, 'board request failed');
@@ -149,12 +169,6 @@ export async function mountBoard(app: FastifyInstance, mount: BoardMount): Promi
           );
       });
     }
-    // Bull Board's page is its own template; the script tag goes in as it leaves.
-    scope.addHook('onSend', async (_req, reply, payload) => {
-      const type = String(reply.getHeader('content-type') ?? '');
-      if (!type.startsWith('text/html') || typeof payload !== 'string' || !payload.includes('</head>')) return payload;
-      return payload.replace('</head>', `${A11Y_TAG}</head>`);
-    });
     await scope.register(serverAdapter.registerPlugin(), { prefix: mount.basePath });
   });
 }

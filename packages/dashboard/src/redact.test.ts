@@ -56,6 +56,23 @@ describe('redactForViewer', () => {
     expect(redactForViewer('stack: at x (mail@example.com)')).toBe('stack: at x ([email])');
   });
 
+  it("hides a failed job's stack traces (server paths) and keeps how many there were", () => {
+    const job = {
+      id: 't-1',
+      failedReason: 'webhook answered 500',
+      stacktrace: [
+        'Error: webhook answered 500\n    at deliver (/srv/switchboard/packages/lifecycle/src/team-delivery.ts:88:11)',
+        'Error: again',
+      ],
+    };
+    expect(redactForViewer(job)).toEqual({
+      id: 't-1',
+      failedReason: 'webhook answered 500',
+      stacktrace: [REDACTED, REDACTED],
+    });
+    expect(JSON.stringify(redactForViewer({ err: { stack: 'at /srv/x.ts:1' } }))).not.toContain('/srv/');
+  });
+
   it('matches field names whatever their case, and does not touch the input', () => {
     const input = { Body: 'text', EMAIL: 'x@example.com', nested: { Subject: 's' } };
     expect(redactForViewer(input)).toEqual({ Body: REDACTED, EMAIL: REDACTED, nested: { Subject: REDACTED } });

@@ -26,6 +26,13 @@ const SENSITIVE_FIELDS: ReadonlySet<string> = new Set(
   ].map((k) => k.toLowerCase()),
 );
 
+/**
+ * A failed job's stack traces: server paths, file layout and library versions, of use to on-call with
+ * the operator board and to nobody who only watches. Each frame list keeps its length (so "3 attempts
+ * failed" still reads) with every entry replaced.
+ */
+const STACK_FIELDS: ReadonlySet<string> = new Set(['stacktrace', 'stack']);
+
 /** Deeper than any payload of ours (a dead letter of a routed ticket is about 6 levels): fail closed past it. */
 const MAX_DEPTH = 24;
 
@@ -47,7 +54,13 @@ function walk(value: unknown, depth: number): unknown {
   return Object.fromEntries(
     Object.entries(value).map(([key, v]) => [
       key,
-      SENSITIVE_FIELDS.has(key.toLowerCase()) && v !== null && v !== undefined ? REDACTED : walk(v, depth + 1),
+      STACK_FIELDS.has(key.toLowerCase()) && v !== null && v !== undefined
+        ? Array.isArray(v)
+          ? v.map(() => REDACTED)
+          : REDACTED
+        : SENSITIVE_FIELDS.has(key.toLowerCase()) && v !== null && v !== undefined
+          ? REDACTED
+          : walk(v, depth + 1),
     ]),
   );
 }

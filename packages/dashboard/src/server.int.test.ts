@@ -13,6 +13,8 @@ import {
   SECRET_VALUES,
   SECRETS,
   SESSION_SECRET,
+  csrfFor,
+  formLogin,
   queueNamed,
   seedJobs,
   testUsers,
@@ -36,13 +38,7 @@ describe('dashboard', { timeout: 30_000 }, () => {
     new Writable({ write: (chunk: Buffer, _enc, done) => (logLines.push(chunk.toString()), done()) }),
   );
 
-  const login = (username: string, password: string) =>
-    app.inject({
-      method: 'POST',
-      url: '/login',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({ username, password, next: '/' }).toString(),
-    });
+  const login = (username: string, password: string) => formLogin(app, { username, password });
   const get = (url: string, cookie: string) => app.inject({ url, headers: { cookie } });
   const put = (url: string, cookie: string) => app.inject({ method: 'PUT', url, headers: { cookie } });
   const stateOf = async (ref: { queue: string; id: string }): Promise<string | undefined> => {
@@ -86,10 +82,15 @@ describe('dashboard', { timeout: 30_000 }, () => {
         '/view/api/queues',
         '/board/api/queues',
         `/board/api/queues/${jobs.waiting.queue}/${jobs.waiting.id}`,
-        '/view/static/favicon-32x32.png',
       ]) {
-        expect((await app.inject({ url })).statusCode, url).toBe(401);
+        const res = await app.inject({ url });
+        expect(res.statusCode, url).toBe(401);
+        // JSON, and no Basic challenge: Bull Board's polling must not open the browser's password box.
+        expect(res.headers['www-authenticate'], url).toBeUndefined();
+        expect(res.json(), url).toMatchObject({ error: 'unauthorized' });
       }
+      // Bull Board's files are no API: they send a browser to sign in, like its pages.
+      expect((await app.inject({ url: '/view/static/favicon-32x32.png' })).statusCode).toBe(303);
       const form = await app.inject({ url: '/login' });
       expect(form.statusCode).toBe(200);
       expect(form.body).toContain('name="password"');
@@ -104,11 +105,18 @@ describe('dashboard', { timeout: 30_000 }, () => {
       // A session of its own: the other tests go on using theirs.
       const leaving = cookieOf(await login('vera', PASSWORDS.viewer));
       expect((await get('/view/', leaving)).statusCode).toBe(200);
-      const out = await app.inject({ method: 'POST', url: '/logout', headers: { cookie: leaving } });
+      const form = await csrfFor(app, '/logout', leaving);
+      const out = await app.inject({
+        method: 'POST',
+        url: '/logout',
+        headers: { cookie: form.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: `_csrf=${encodeURIComponent(form.token)}`,
+      });
       expect(out.statusCode).toBe(303);
-      expect(String(out.headers['set-cookie'])).toMatch(/sb_session=;/);
+      expect(String(out.headers['set-cookie'])).toMatch(/sb_board_session=;/);
       // The cookie as it was before signing out (kept by another tab, or copied) opens nothing now.
-      expect((await get('/view/', leaving)).statusCode).toBe(401);
+      expect((await get('/view/api/queues', leaving)).statusCode).toBe(401);
+      expect((await get('/view/', leaving)).headers.location).toBe('/login?next=%2Fview%2F&expired=1');
       expect((await app.inject({ url: '/healthz' })).json()).toEqual({ status: 'ok' });
       expect((await app.inject({ url: '/readyz' })).json()).toEqual({ status: 'ready' });
     });
@@ -119,7 +127,12 @@ describe('dashboard', { timeout: 30_000 }, () => {
     });
 
     it('keeps viewers off the operator board, pages and API alike', async () => {
-      expect((await get('/board/', cookies.viewer)).statusCode).toBe(403);
+      const page = await get('/board/', cookies.viewer);
+      expect(page.statusCode).toBe(403);
+      // A person who followed an operator's link gets a page that says why and where to go instead.
+      expect(page.headers['content-type']).toMatch(/text\/html/);
+      expect(page.body).toContain('needs the operator role');
+      expect(page.body).toContain('href="/view/"');
       expect((await get('/board/api/queues', cookies.viewer)).statusCode).toBe(403);
       expect(
         (await put(`/board/api/queues/${jobs.failed.queue}/${jobs.failed.id}/retry`, cookies.viewer)).statusCode,

@@ -1,10 +1,20 @@
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import type { RedisClient as Redis } from '@switchboard/queues';
 import type { Logger } from '@switchboard/runtime';
-import { registerAuth, requireRole, type SessionStore, type WebUser } from '@switchboard/web-auth';
+import {
+  csrfToken,
+  errorPage,
+  registerAssets,
+  registerAuth,
+  requireRole,
+  type LoginMetrics,
+  type LoginThrottle,
+  type SessionStore,
+  type WebUser,
+} from '@switchboard/web-auth';
 import type { BoardQueue } from './board-queues.js';
 import { DEAD_LETTER_PATH, registerDeadLetterPage, type DeadLetterOps } from './dead-letter-page.js';
-import { BOARD_A11Y_PATH, BOARD_A11Y_SCRIPT, mountBoard } from './mount-board.js';
+import { DASHBOARD_ASSET_FILES, DASHBOARD_ASSETS, mountBoard } from './mount-board.js';
 import { signOutPage } from './sign-out-page.js';
 
 /** Operators act on jobs here. */
@@ -28,6 +38,11 @@ export interface DashboardOptions {
   /** Send the cookie only over HTTPS; off only for local development. */
   secureCookie: boolean;
   logger: Logger;
+  /** Failed sign-ins per user and per address (`loginThrottle(redisThrottleStore(...))`); in memory if absent. */
+  throttle?: LoginThrottle;
+  loginMetrics?: LoginMetrics;
+  /** How often an open board asks whether its session still holds (default 30 s). */
+  sessionCheckMs?: number;
   /** Longer than this, /readyz says Redis is not reachable. */
   redisTimeoutMs?: number;
 }
@@ -46,21 +61,36 @@ export async function buildDashboardServer(opts: DashboardOptions) {
     return503OnClosing: true,
   });
 
-  app.addHook('onSend', async (_req, reply) => {
-    // An operator console must not be framed by another site (clickjacking on its retry buttons).
-    reply
-      .header('x-frame-options', 'DENY')
-      .header('x-content-type-options', 'nosniff')
-      .header('referrer-policy', 'same-origin');
-  });
-
+  const appName = 'Switchboard dashboard';
+  // Headers (CSP, no framing of the retry buttons, nosniff, ...), CSRF and error pages come with the login.
   await registerAuth(app, {
-    appName: 'Switchboard dashboard',
+    appName,
     users: opts.users,
     secret: opts.sessionSecret,
     sessionTtlMs: opts.sessionTtlMs,
     sessions: opts.sessions,
     secureCookie: opts.secureCookie,
+    // Not the review desk's: both may run on one host, and one name would have each sign the other out.
+    cookieName: 'sb_board_session',
+    // Bull Board's JSON API, which its page calls and tools may call with HTTP Basic.
+    isApi: (path) => path.startsWith(`${OPERATOR_BOARD_PATH}/api/`) || path.startsWith(`${VIEWER_BOARD_PATH}/api/`),
+    renderError: (req, view) =>
+      errorPage({
+        base: '',
+        appName,
+        ...view,
+        links: req.user
+          ? [
+              [`${VIEWER_BOARD_PATH}/`, 'The read-only board'],
+              ...(req.user.roles.includes('operator')
+                ? [[`${OPERATOR_BOARD_PATH}/`, 'The operator board'] as const]
+                : []),
+            ]
+          : [['/login', 'Sign in']],
+      }),
+    ...(opts.throttle ? { throttle: opts.throttle } : {}),
+    ...(opts.loginMetrics ? { metrics: opts.loginMetrics } : {}),
+    ...(opts.sessionCheckMs ? { sessionCheckMs: opts.sessionCheckMs } : {}),
   });
 
   app.get('/healthz', () => ({ status: 'ok' }));
@@ -83,10 +113,12 @@ export async function buildDashboardServer(opts: DashboardOptions) {
   app.get('/', { preHandler: requireRole(['operator', 'viewer']) }, async (req, reply) =>
     reply.redirect(`${req.user?.roles.includes('operator') ? OPERATOR_BOARD_PATH : VIEWER_BOARD_PATH}/`, 303),
   );
-  app.get(BOARD_A11Y_PATH, async (_req, reply) =>
-    reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(BOARD_A11Y_SCRIPT),
-  );
-  app.get('/logout', async (_req, reply) => reply.type('text/html').send(signOutPage()));
+  await registerAssets(app, {
+    path: DASHBOARD_ASSETS,
+    dir: new URL('./assets/', import.meta.url),
+    files: DASHBOARD_ASSET_FILES,
+  });
+  app.get('/logout', async (_req, reply) => reply.type('text/html').send(signOutPage(csrfToken(reply))));
 
   await mountBoard(app, {
     basePath: OPERATOR_BOARD_PATH,

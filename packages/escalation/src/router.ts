@@ -1,5 +1,5 @@
 import type { Job, Worker } from 'bullmq';
-import { applyGuardrails, createKeywordMatcher, ticketText, type Team } from '@switchboard/core';
+import { applyGuardrails, createKeywordMatcher, ticketText, type Connector, type Team } from '@switchboard/core';
 import { teamDelivery, TicketLifecycle } from '@switchboard/lifecycle';
 import {
   decisionsQueue,
@@ -20,6 +20,8 @@ export interface EscalationDeps {
   /** Indexes pilot tickets for the pilot report; absent when no pilot is wanted. */
   pilot?: PilotLedger;
   onExhausted: (job: Job, err: Error) => Promise<void>;
+  /** Connectors whose write-back runs (their REST settings are set): their tickets' decisions go back to them. */
+  writeBack?: ReadonlySet<Connector>;
 }
 
 /**
@@ -38,6 +40,7 @@ export function startEscalation(
     webhookTeams: new Set(Object.keys(config.webhooks) as Team[]),
     webhookAttempts: config.webhookAttempts,
     webhookBackoffMs: config.webhookBackoffMs,
+    writeBack: deps.writeBack,
   });
   const lifecycle = new TicketLifecycle({
     ctx: deps.ctx,

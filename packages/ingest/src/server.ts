@@ -1,10 +1,11 @@
 import Fastify, { LogController, type FastifyError, type FastifyReply } from 'fastify';
 import type { RedisClient as Redis } from '@switchboard/queues';
-import { TICKET_ID_PATTERN } from '@switchboard/core';
+import { inConnectorNamespace, TICKET_ID_PATTERN } from '@switchboard/core';
 import type { AppMetrics, Logger } from '@switchboard/runtime';
 import type { TicketStore } from '@switchboard/queues';
 import { acceptTickets, validateTicket, type TicketProducer } from './accept.js';
 import { createKeyChecker } from './auth.js';
+import { CONNECTOR_ROUTES, registerConnectorRoutes, type ConnectorOptions } from './connector-routes.js';
 import { pilotReportFor, recordFeedback, type FeedbackSink, type PilotOptions } from './feedback.js';
 import { requireUpstreamSignature, type SignatureOptions } from './upstream-signature.js';
 
@@ -32,6 +33,8 @@ export interface IngestOptions {
   pilot?: PilotOptions;
   /** When set, every POST must also carry a valid upstream (Zendesk-style) signature. */
   signature?: SignatureOptions;
+  /** The helpdesk webhooks (Zendesk, Zammad); a connector absent here has no route. */
+  connectors?: ConnectorOptions;
 }
 
 class StorageUnavailable extends Error {
@@ -123,6 +126,8 @@ export function buildIngestServer(opts: IngestOptions) {
   app.addHook('onRequest', async (req, reply) => {
     const route = req.routeOptions.url;
     if (route !== undefined && PUBLIC_ROUTES.has(route)) return;
+    // The helpdesks sign their webhooks; the route checks that signature itself.
+    if (route !== undefined && CONNECTOR_ROUTES.has(route)) return;
     if (route === METRICS_ROUTE && opts.metrics) {
       if (!scrapeAuthorized(req.headers.authorization))
         await sendError(
@@ -167,7 +172,20 @@ export function buildIngestServer(opts: IngestOptions) {
     }
   });
 
+  const reserved = (raw: unknown): string | undefined => {
+    const id = typeof raw === 'object' && raw !== null ? (raw as { id?: unknown }).id : undefined;
+    return typeof id === 'string' && inConnectorNamespace(id)
+      ? `id: "${id}" is in a connector's namespace (zendesk-…, zammad-…); those tickets come in through /v1/connectors`
+      : undefined;
+  };
+
   app.post('/v1/tickets', async (req, reply) => {
+    // A connector ticket is written back to its helpdesk: only the connector's signed route may make one.
+    const taken = reserved(req.body);
+    if (taken) {
+      pipeline?.ticketsIngested('rejected');
+      return sendError(reply, 400, 'invalid_ticket', taken);
+    }
     const v = validateTicket(req.body);
     if (!v.ok) {
       pipeline?.ticketsIngested('rejected');
@@ -199,7 +217,12 @@ export function buildIngestServer(opts: IngestOptions) {
         `tickets: at most ${MAX_BATCH} tickets per batch (got ${raw.tickets.length})`,
       );
     }
-    const checked = raw.tickets.map((t, i) => validateTicket(t, `tickets.${i}`));
+    const checked = raw.tickets.map((t, i) => {
+      const taken = reserved(t);
+      return taken
+        ? { ok: false as const, code: 'invalid_ticket' as const, message: `tickets.${i}.${taken}`, ticketId: undefined }
+        : validateTicket(t, `tickets.${i}`);
+    });
     const valid = checked.flatMap((c) => (c.ok ? [c.input] : []));
     const accepted = await within(
       acceptTickets(valid, { tickets: opts.tickets, store: opts.store, now }),
@@ -237,9 +260,23 @@ export function buildIngestServer(opts: IngestOptions) {
   });
 
   const pilot = opts.pilot;
-  if (pilot) {
-    const feedbackSink: FeedbackSink =
-      pilot.feedback ?? (async (id, fb) => (await pilot.ledger.setFeedback(id, fb)) !== null);
+  // The one path feedback takes, whether an API client or a helpdesk webhook sends it.
+  const feedbackSink: FeedbackSink | undefined = pilot
+    ? (pilot.feedback ?? (async (id, fb) => (await pilot.ledger.setFeedback(id, fb)) !== null))
+    : undefined;
+  if (opts.connectors) {
+    registerConnectorRoutes(app, opts.connectors, {
+      tickets: opts.tickets,
+      store: opts.store,
+      feedback: feedbackSink,
+      logger: opts.logger,
+      now,
+      within: (p) => within(p, opts.redisTimeoutMs),
+      bearerOk: authorized,
+    });
+  }
+
+  if (pilot && feedbackSink) {
     app.post<{ Params: { id: string } }>('/v1/tickets/:id/feedback', async (req, reply) => {
       if (!TICKET_ID_PATTERN.test(req.params.id))
         return sendError(reply, 400, 'invalid_id', 'id: must be 1..128 characters of letters, digits, "-", "_" or "."');

@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DecisionRecord, Route, Ticket } from '@switchboard/core';
-import { decisionsQueue, openFleetContext, teamQueue, type FleetContext } from '@switchboard/queues';
+import { decisionsQueue, openFleetContext, teamQueue, tierChecksQueue, type FleetContext } from '@switchboard/queues';
 import { dropPrefix, testLogger, TEST_REDIS_URL, uniquePrefix } from '@switchboard/testkit';
 import { TicketLifecycle } from './lifecycle.js';
 import { teamDelivery, type TeamDelivery } from './team-delivery.js';
@@ -86,5 +86,52 @@ describe('ticket lifecycle', () => {
     const day = await fleet.stats.range(new Date(Date.now() - 86_400_000), new Date(Date.now() + 86_400_000));
     expect(day.total.tickets).toBe(1);
     await team.close();
+  });
+
+  it('sends a sampled decision of the local tier to a spot check with the decision, and nothing for other tiers', async () => {
+    const local: DecisionRecord = { ...record, tier: 'local', model: 'local-abc' };
+    const checks = new Queue(tierChecksQueue.queueName, { connection: fleet.redis, prefix });
+    await fleet.store.markQueued('s1', ticket.receivedAt);
+    await lifecycle.decide({ ...ticket, id: 's1' }, local, { spotCheck: true });
+    expect((await checks.getJob('spot-s1'))?.data).toMatchObject({
+      kind: 'spot_check',
+      ticket: { id: 's1' },
+      checked: { tier: 'local', category: 'billing', model: 'local-abc' },
+    });
+    await fleet.store.markQueued('s2', ticket.receivedAt);
+    await lifecycle.decide({ ...ticket, id: 's2' }, record, { spotCheck: true });
+    expect(await checks.getJob('spot-s2')).toBeUndefined();
+    await checks.close();
+  });
+
+  it('turns an agent’s feedback on a ticket the local tier routed into ground truth for the guard, once', async () => {
+    const withPilot = new TicketLifecycle({ ctx: fleet.ctx, store: fleet.store, pilot: fleet.pilot });
+    const local: DecisionRecord = { ...record, tier: 'local', model: 'local-abc' };
+    await fleet.store.markQueued('f1', ticket.receivedAt);
+    await withPilot.decide({ ...ticket, id: 'f1' }, local);
+    const feedback = {
+      category: 'sales' as const,
+      team: 'sales' as const,
+      priority: 'low' as const,
+      receivedAt: new Date().toISOString(),
+      source: 'upstream' as const,
+    };
+    expect(await withPilot.recordFeedback('f1', feedback)).toBe(true);
+    expect(await withPilot.recordFeedback('unknown-ticket', feedback)).toBe(false);
+    const checks = new Queue(tierChecksQueue.queueName, { connection: fleet.redis, prefix });
+    expect((await checks.getJob('truth-upstream-f1'))?.data).toMatchObject({
+      kind: 'ground_truth',
+      ticketId: 'f1',
+      checked: { tier: 'local', category: 'billing' },
+      truth: 'sales',
+    });
+    // The rule tier is not guarded: feedback on its tickets is stored, and no judgment is queued.
+    await fleet.store.markQueued('f2', ticket.receivedAt);
+    await withPilot.decide({ ...ticket, id: 'f2' }, record);
+    expect(await withPilot.recordFeedback('f2', feedback)).toBe(true);
+    expect(await checks.getJob('truth-upstream-f2')).toBeUndefined();
+    expect(await checks.count()).toBe(1);
+    await checks.close();
+    await withPilot.close();
   });
 });

@@ -157,6 +157,8 @@ export class TicketLifecycle {
     if (route.escalated) {
       // The review queue's declared priority rule puts high-priority tickets first.
       t.add(review, jobIdForTicket(ticket.id), routed);
+      // The helpdesk hears of the escalation too (its triage group), in the same transaction.
+      this.deps.delivery?.writeBackOnto(t, routed);
     } else {
       this.delivery().deliverOnto(t, routed);
     }

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { REASON, TEAMS, type Priority, type Team } from '@switchboard/core';
+import { CONNECTORS, REASON, TEAMS, type Connector, type Priority, type Team } from '@switchboard/core';
 import { retrying, STANDARD_POLICY, type JobPolicy } from './job-policy.js';
 import { AlertJob, DeadLetterJob, DecisionJob, DriftJob, RoutedTicket, TicketJob, TierCheckJob } from './payloads.js';
 
@@ -190,6 +190,35 @@ const teamQueues = Object.fromEntries(
 /** The queue a team's tools consume. One per team so that each team drains at its own pace. */
 export const teamQueue = (team: Team): TeamQueueDef => teamQueues[team];
 
+export type WriteBackQueueDef = QueueDef<'write-back', typeof RoutedTicket>;
+const PRODUCT: Record<Connector, string> = { zendesk: 'Zendesk', zammad: 'Zammad' };
+const writeBackQueues = Object.fromEntries(
+  CONNECTORS.map((connector) => [
+    connector,
+    // One queue per connector, so a product's 429 holds only its own deliveries (BullMQ's rate limit
+    // is per queue). A helpdesk that is down for a while is retried for about ten minutes: 5 s doubling.
+    define(`${connector}-writeback`, 'write-back', RoutedTicket, {
+      policy: retrying(8, { type: 'exponential', delayMs: 5_000 }),
+      doc: {
+        producer: 'escalation, review desk (tickets that came in through the connector)',
+        consumer: `escalation (${PRODUCT[connector]} REST API: group, priority, tags, internal note)`,
+        payload: 'the routed ticket',
+        jobId: '`t-<ticket id>`; a person’s answer `t-<ticket id>-human`',
+      },
+    }),
+  ]),
+) as Record<Connector, WriteBackQueueDef>;
+
+/** The queue of a connector's write-backs: each final decision applied to the ticket in its helpdesk. */
+export const writeBackQueue = (connector: Connector): WriteBackQueueDef => writeBackQueues[connector];
+
+/**
+ * One write-back per decision: the machine's, and a person's answer from the review desk after it. Connector
+ * ticket ids end in digits, so the suffix cannot collide with another ticket's id.
+ */
+export const writeBackJobId = (ticketId: string, byPerson: boolean): string =>
+  `${jobIdForTicket(ticketId)}${byPerson ? '-human' : ''}`;
+
 /** Every queue of the fleet, for dashboards, metrics, clean-up and the README's queue table. */
 export const allQueueDefs = (): QueueDef<string, z.ZodType>[] => [
   ticketsQueue,
@@ -201,6 +230,7 @@ export const allQueueDefs = (): QueueDef<string, z.ZodType>[] => [
   alertsQueue,
   tierChecksQueue,
   ...TEAMS.map(teamQueue),
+  ...CONNECTORS.map(writeBackQueue),
 ];
 
 /** BullMQ rejects integer-looking and `:`-containing job ids; ticket ids allow neither prefix nor colon. */

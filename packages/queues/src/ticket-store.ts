@@ -1,6 +1,6 @@
 import type { RedisClient as Redis } from './connection.js';
 import { z } from 'zod';
-import { DecisionRecord, Route } from '@switchboard/core';
+import { Connector, DecisionRecord, Route } from '@switchboard/core';
 import { luaScript, type LuaScript } from './lua-script.js';
 import { RECORD_STATS_FN, type StatsIncrement } from './traffic-stats.js';
 import { Resolution } from './payloads.js';
@@ -12,6 +12,23 @@ export type TicketStatus = (typeof TICKET_STATUSES)[number];
 /** Statuses only move forward, so a redelivered job cannot make a routed ticket look unrouted. */
 const RANK: Record<TicketStatus, number> = { queued: 0, classifying: 1, routed: 2, escalated: 2, failed: 2 };
 
+/**
+ * What the last write-back to the ticket's helpdesk did: `written` (group, priority, tags and note are on
+ * the ticket), `skipped` (a person had already routed it there: their change wins) or `failed` (out of
+ * attempts; the job is in dead letter).
+ */
+export const WriteBackNote = z.object({
+  connector: Connector,
+  outcome: z.enum(['written', 'skipped', 'failed']),
+  detail: z.string(),
+  /** Whose decision was written: the machine's, or a person's from the review desk. */
+  decision: z.enum(['machine', 'human']),
+  /** The helpdesk group the write-back moved the ticket to, if any: what "unchanged by a person" compares with. */
+  group: z.number().int().positive().optional(),
+  at: z.iso.datetime(),
+});
+export type WriteBackNote = z.infer<typeof WriteBackNote>;
+
 export const TicketView = z.object({
   ticketId: z.string(),
   status: z.enum(TICKET_STATUSES),
@@ -20,6 +37,7 @@ export const TicketView = z.object({
   error: z.string().optional(),
   deliveryError: z.string().optional(),
   resolution: Resolution.optional(),
+  writeBack: WriteBackNote.optional(),
   timings: z.object({
     receivedAt: z.string(),
     classificationStartedAt: z.string().optional(),
@@ -143,6 +161,18 @@ export class TicketStore {
     await this.redis.multi().hset(this.key(ticketId), fields).expire(this.key(ticketId), this.retentionSeconds).exec();
   }
 
+  /** Records what the last write-back to the ticket's helpdesk did (shown as `writeBack` on the record). */
+  async noteWriteBack(ticketId: string, note: WriteBackNote): Promise<void> {
+    await this.note(ticketId, { writeBack: JSON.stringify(WriteBackNote.parse(note)) });
+  }
+
+  /** The last write-back's note, if any. */
+  async writeBackOf(ticketId: string): Promise<WriteBackNote | undefined> {
+    const raw = await this.redis.hget(this.key(ticketId), 'writeBack');
+    const parsed = raw ? WriteBackNote.safeParse(JSON.parse(raw)) : undefined;
+    return parsed?.success ? parsed.data : undefined;
+  }
+
   /** `note`, queued on a transaction. */
   noteOnto(t: Transaction, ticketId: string, fields: Record<string, string>): void {
     t.step((tx) => tx.hset(this.key(ticketId), fields));
@@ -258,6 +288,7 @@ export class TicketStore {
       error: h.error,
       deliveryError: h.deliveryError,
       resolution: h.resolution ? (JSON.parse(h.resolution) as unknown) : undefined,
+      writeBack: h.writeBack ? (JSON.parse(h.writeBack) as unknown) : undefined,
       timings: {
         receivedAt,
         classificationStartedAt: h.classificationStartedAt,

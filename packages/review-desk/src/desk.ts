@@ -218,6 +218,18 @@ export class ReviewDesk {
     return resolution;
   }
 
+  /** Who resolved the ticket and how, once someone has; null before (or after the records' retention). */
+  async resolutionOf(ticketId: string): Promise<Resolution | null> {
+    const raw = await this.truth.resolutionOf(ticketId);
+    if (!raw) return null;
+    try {
+      const parsed = Resolution.safeParse(JSON.parse(raw));
+      return parsed.success ? parsed.data : null;
+    } catch {
+      return null;
+    }
+  }
+
   accuracy(): Promise<LiveAccuracy> {
     return this.truth.accuracy();
   }

@@ -5,6 +5,7 @@ import { listPage, ticketPage, waited } from './pages.js';
 import { rationaleInWords, reasonInWords } from './reason-words.js';
 import type { ReviewItem } from './review-list.js';
 
+const ana = { name: 'ana', csrf: 'token-a' };
 const hostile = '<script>alert(1)</script><img src=x onerror=alert(2)>';
 const item: ReviewItem = {
   ticketId: 'x-1',
@@ -43,8 +44,8 @@ const item: ReviewItem = {
 describe('review desk pages', () => {
   it('escape ticket text, subject and model rationale everywhere', () => {
     for (const html of [
-      listPage('', 'ana', { items: [item], unreadable: 0, total: 1 }, { byTier: [], byCategory: [] }),
-      ticketPage('', 'ana', item, DEFAULT_ROUTING_TABLE, ReviewDeskConfig.parse({})),
+      listPage('', ana, { items: [item], unreadable: 0, total: 1 }, { byTier: [], byCategory: [] }),
+      ticketPage('', ana, item, DEFAULT_ROUTING_TABLE, ReviewDeskConfig.parse({})),
     ]) {
       expect(html).not.toContain('<script>alert');
       expect(html).not.toContain('<img src=x');
@@ -53,12 +54,12 @@ describe('review desk pages', () => {
   });
 
   it('mark an SLA breach and prefill the form with the suggestion for the reviewer who holds the ticket', () => {
-    expect(listPage('', 'ana', { items: [item], unreadable: 0, total: 1 }, { byTier: [], byCategory: [] })).toContain(
+    expect(listPage('', ana, { items: [item], unreadable: 0, total: 1 }, { byTier: [], byCategory: [] })).toContain(
       'waiting 1 h 30 min</span> · SLA breached',
     );
     const mine = ticketPage(
       '/desk',
-      'ana',
+      ana,
       {
         ...item,
         claim: { reviewer: 'ana', claimedAt: '2026-11-25T09:00:00.000Z', expiresAt: '2026-11-25T09:15:00.000Z' },
@@ -69,9 +70,13 @@ describe('review desk pages', () => {
     expect(mine).toContain('<option value="billing" selected>');
     expect(mine).toContain('<option value="billing_support" selected>');
     expect(mine).toContain('action="/desk/tickets/x-1/resolve"');
+    // Every form of the page carries the CSRF token: claim next, resolve, release and sign out.
+    expect(mine.match(/name="_csrf" value="token-a"/g)).toHaveLength(4);
+    // No inline script or style: the CSP allows neither.
+    expect(mine).not.toMatch(/<script>|<style>| style="/);
     const theirs = ticketPage(
       '',
-      'ben',
+      { name: 'ben', csrf: 'token-b' },
       {
         ...item,
         claim: { reviewer: 'ana', claimedAt: '2026-11-25T09:00:00.000Z', expiresAt: '2026-11-25T09:15:00.000Z' },
@@ -90,12 +95,12 @@ describe('review desk pages', () => {
   });
 
   it('says how many more wait behind the page when the queue holds more than the list shows', () => {
-    const html = listPage('', 'ana', { items: [item], unreadable: 0, total: 1_250 }, { byTier: [], byCategory: [] });
+    const html = listPage('', ana, { items: [item], unreadable: 0, total: 1_250 }, { byTier: [], byCategory: [] });
     expect(html).toContain('Waiting for a person (1250)');
     expect(html).toContain('Showing the 1 most urgent; 1249 more wait behind them');
-    expect(
-      listPage('', 'ana', { items: [item], unreadable: 0, total: 1 }, { byTier: [], byCategory: [] }),
-    ).not.toContain('more wait behind');
+    expect(listPage('', ana, { items: [item], unreadable: 0, total: 1 }, { byTier: [], byCategory: [] })).not.toContain(
+      'more wait behind',
+    );
   });
 
   it('puts reason codes in words with the code beside, and the local rationale as certainties', () => {
@@ -106,24 +111,32 @@ describe('review desk pages', () => {
       'Local model: 41% sure of the category, 59% of the priority',
     );
     expect(rationaleInWords('mentions a refund')).toBe('mentions a refund');
-    const html = ticketPage('', 'ana', item, DEFAULT_ROUTING_TABLE, ReviewDeskConfig.parse({}));
+    const html = ticketPage('', ana, item, DEFAULT_ROUTING_TABLE, ReviewDeskConfig.parse({}));
     expect(html).toContain(
       'High priority, and the model was not sure enough <code>high_priority_low_confidence</code>',
     );
   });
 
-  it('carry no inline script, so a strict CSP can forbid it: the script is a file', () => {
+  it('carry no inline script or style, so the strict CSP allows them: script and stylesheet are files', () => {
     const mine = {
       ...item,
       claim: { reviewer: 'ana', claimedAt: item.routed.routedAt, expiresAt: item.routed.routedAt },
     };
     for (const html of [
-      listPage('', 'ana', { items: [item], unreadable: 0, total: 1 }, { byTier: [], byCategory: [] }),
-      ticketPage('', 'ana', mine, DEFAULT_ROUTING_TABLE, ReviewDeskConfig.parse({})),
+      listPage('', ana, { items: [item], unreadable: 0, total: 1 }, { byTier: [], byCategory: [] }),
+      ticketPage('', ana, mine, DEFAULT_ROUTING_TABLE, ReviewDeskConfig.parse({})),
     ]) {
-      expect(html).toContain('<script src="/static/desk.js" defer></script>');
-      expect(html.match(/<script[^>]*>/g)).toEqual(['<script src="/static/desk.js" defer>']);
+      // Files only: the desk's script and the login's session watcher; no inline script, style or handler.
+      expect(html.match(/<script[^>]*>/g)).toEqual([
+        '<script src="/assets/desk.js" defer>',
+        '<script src="/_auth/session.js" defer data-status-url="/_auth/session" data-login-url="/login" data-every-ms="60000">',
+      ]);
+      expect(html).toContain('<link rel="stylesheet" href="/assets/desk.css">');
+      expect(html).not.toMatch(/<style|<[a-z][^>]*\sstyle=/i);
       expect(html).not.toMatch(/<[a-z][^>]*\son[a-z]+=/i);
+      // Every form carries the CSRF token, claim next included (the n key posts it).
+      expect(html.match(/<form /g)?.length).toBe(html.match(/name="_csrf" value="token-a"/g)?.length);
+      expect(html).toMatch(/action="\/claim-next"[^>]*><input type="hidden" name="_csrf" value="token-a">/);
     }
   });
 
@@ -140,12 +153,12 @@ describe('review desk pages', () => {
       priorityConfidence: 0.9,
       model: 'local-x',
     };
-    const html = ticketPage('', 'ana', critical, DEFAULT_ROUTING_TABLE, ReviewDeskConfig.parse({}), undefined, local);
+    const html = ticketPage('', ana, critical, DEFAULT_ROUTING_TABLE, ReviewDeskConfig.parse({}), undefined, local);
     expect(html).toContain("Local model's guess");
     expect(html).toContain('the ticket text did not leave it');
     expect(html).toContain('<option value="bug" selected>');
     expect(html).toContain('<option value="core_eng" selected>');
-    const without = ticketPage('', 'ana', critical, DEFAULT_ROUTING_TABLE, ReviewDeskConfig.parse({}));
+    const without = ticketPage('', ana, critical, DEFAULT_ROUTING_TABLE, ReviewDeskConfig.parse({}));
     expect(without).toContain('<option value="other" selected>');
   });
 });

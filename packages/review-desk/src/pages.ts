@@ -1,4 +1,5 @@
 import { CATEGORIES, escapeHtml, PRIORITIES, TEAMS, type RoutingTable } from '@switchboard/core';
+import type { Resolution } from '@switchboard/queues';
 import type { ReviewDeskConfig } from './config.js';
 import type { LiveAccuracy } from './ground-truth.js';
 import type { LocalSuggestion } from './desk.js';
@@ -15,22 +16,29 @@ export function waited(ms: number): string {
   return h < 48 ? `${h} h ${m % 60} min` : `${Math.floor(h / 24)} d ${h % 24} h`;
 }
 
-function layout(base: string, title: string, user: string, body: string): string {
+/** Who the page is for: the signed-in reviewer, and the CSRF token every form of the page carries. */
+export interface Who {
+  name: string;
+  csrf: string;
+}
+
+/** The hidden field @fastify/csrf-protection reads from a posted form. */
+export const csrfField = (who: Who): string => `<input type="hidden" name="_csrf" value="${esc(who.csrf)}">`;
+
+/** Where the desk serves its stylesheet and script: the CSP allows no inline script or style. */
+export const DESK_ASSETS = '/assets';
+
+/** The waiting list without the page around it, which desk.js fetches to refresh the list. */
+export const LIST_FRAGMENT = '/list-fragment';
+
+function layout(base: string, title: string, who: Who, body: string, watchSession = false): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)} · Switchboard review desk</title>
-<style>
-body{font:14px/1.45 system-ui,sans-serif;margin:0;color:#1d2430;background:#f7f8fa}
-header{display:flex;justify-content:space-between;align-items:center;padding:.6rem 1.2rem;background:#1d2430;color:#fff}
-header a{color:#fff}main{padding:1rem 1.2rem;max-width:1200px}
-table{border-collapse:collapse;width:100%;background:#fff}td,th{padding:.45rem .6rem;border-bottom:1px solid #e2e6ee;text-align:left;vertical-align:top}
-.breach{color:#b42318;font-weight:600}.muted{color:#667085}.tag{display:inline-block;padding:0 .35rem;border-radius:4px;background:#eef2f6;margin:0 .2rem .2rem 0;font-size:12px}
-.prio-high{color:#b42318;font-weight:600}.card{background:#fff;border:1px solid #e2e6ee;border-radius:8px;padding:1rem;margin-bottom:1rem}
-pre{white-space:pre-wrap;word-break:break-word;font:inherit;margin:0}.error{color:#b42318;font-weight:600}.ok{color:#067647}
-form.inline{display:inline}button{font:inherit;padding:.35rem .8rem;cursor:pointer}label{display:block;margin:.4rem 0}
-select,textarea{font:inherit;padding:.25rem}textarea{width:100%;min-height:4rem}
-</style>
-<link rel="stylesheet" href="${base}/static/desk.css"><script src="${base}/static/desk.js" defer></script></head><body>
-<header><strong><a href="${base}/">Review desk</a></strong><span>${esc(user)} · <form class="inline" method="post" action="${base}/logout"><button type="submit">Sign out</button></form></span></header>
+<link rel="stylesheet" href="${base}${DESK_ASSETS}/desk.css">
+<script src="${base}${DESK_ASSETS}/desk.js" defer></script>
+${watchSession ? `<script src="${base}/_auth/session.js" defer data-status-url="${base}/_auth/session" data-login-url="${base}/login" data-every-ms="60000"></script>` : ''}
+</head><body>
+<header><strong><a href="${base}/">Review desk</a></strong><span>${esc(who.name)} · <form class="inline" method="post" action="${base}/logout">${csrfField(who)}<button type="submit">Sign out</button></form></span></header>
 <main>${body}</main></body></html>`;
 }
 
@@ -68,8 +76,8 @@ const shortcuts = `<aside class="shortcuts" aria-label="Keyboard shortcuts"><h2>
 <li><kbd>x</kbd> release (hand back to the list)</li>
 </ul><p class="muted">Keys do nothing while you type in a field.</p></aside>`;
 
-const claimNextForm = (base: string): string =>
-  `<form method="post" action="${base}/claim-next" id="claim-next" class="inline"><button type="submit">Claim next <kbd>n</kbd></button></form>`;
+const claimNextForm = (base: string, who: Who): string =>
+  `<form method="post" action="${base}/claim-next" id="claim-next" class="inline">${csrfField(who)}<button type="submit">Claim next <kbd>n</kbd></button></form>`;
 
 const suggestionCell = (it: ReviewItem): string => {
   const d = it.routed.record.decision;
@@ -108,10 +116,12 @@ ${items.length ? `<table><thead><tr><th>priority</th><th>ticket and customer</th
 
 export function listPage(
   base: string,
-  user: string,
+  who: Who,
   listed: WaitingList,
   accuracy: LiveAccuracy,
   flash?: string,
+  /** The ticket just resolved: its kept draft (desk.js, sessionStorage) is dropped. */
+  resolvedId?: string,
 ): string {
   const acc = accuracy.byTier.length
     ? `<p class="muted">Machine accuracy on tickets people resolved: ${accuracy.byTier.map((r) => `${esc(r.key)} ${r.accuracy === null ? '—' : `${Math.round(r.accuracy * 100)}%`} of ${r.reviewed}`).join(' · ')}</p>`
@@ -119,12 +129,13 @@ export function listPage(
   return layout(
     base,
     'Waiting',
-    user,
-    `${flash ? `<p class="ok" role="status">${esc(flash)}</p>` : ''}
-<div class="toolbar">${claimNextForm(base)}<span class="muted">The list refreshes itself every few seconds.</span></div>
-<section id="queue" aria-live="polite" data-refresh-url="${base}/list-fragment">${listFragment(base, listed)}</section>
+    who,
+    `${flash ? `<p class="ok" role="status"${resolvedId ? ` data-resolved="${esc(resolvedId)}"` : ''}>${esc(flash)}</p>` : ''}
+<div class="toolbar">${claimNextForm(base, who)}<span class="muted">The list refreshes itself every few seconds.</span></div>
+<section id="queue" aria-live="polite" data-refresh-url="${base}${LIST_FRAGMENT}">${listFragment(base, listed)}</section>
 ${acc}
 ${shortcuts}`,
+    true,
   );
 }
 
@@ -148,7 +159,7 @@ function suggestionCard(it: ReviewItem, local: LocalSuggestion | null): string {
 
 export function ticketPage(
   base: string,
-  user: string,
+  who: Who,
   it: ReviewItem,
   routing: RoutingTable,
   config: ReviewDeskConfig,
@@ -157,32 +168,36 @@ export function ticketPage(
 ): string {
   const { ticket } = it.routed;
   const d = it.routed.record.decision;
-  const mine = it.claim?.reviewer === user;
+  const mine = it.claim?.reviewer === who.name;
   const id = encodeURIComponent(it.ticketId);
   const here = `${base}/tickets/${id}`;
   const category = d?.category ?? local?.category ?? 'other';
   let actions: string;
   if (mine) {
-    actions = `<form method="post" action="${here}/resolve" class="card" id="resolve" data-routing="${esc(JSON.stringify(routing))}" data-renew-url="${base}/api/tickets/${id}/renew" data-renew-ms="${config.renewEveryMs}">
+    // desk.js fills the team from the routing table, renews the lease and keeps an unsaved correction in
+    // sessionStorage (re-applied after a sign-in that an expired session forced).
+    actions = `<form method="post" action="${here}/resolve" class="card" id="resolve" data-ticket="${esc(it.ticketId)}" data-routing="${esc(JSON.stringify(routing))}" data-renew-url="${base}/api/tickets/${id}/renew" data-renew-ms="${config.renewEveryMs}">
 <h2>Resolve</h2>
+${csrfField(who)}
+<p class="ok" role="status" id="draft-restored" hidden>Your unsaved correction was restored.</p>
 <label>Category <select name="category" id="category">${options(CATEGORIES, category)}</select></label>
 <label>Team <select name="team" id="team">${options(TEAMS, d?.team ?? routing[category])}</select></label>
-<label>Priority <select name="priority">${options(PRIORITIES, d?.priority ?? it.priority)}</select></label>
-<label>Note <textarea name="note" maxlength="2000"></textarea></label>
+<label>Priority <select name="priority" id="priority">${options(PRIORITIES, d?.priority ?? it.priority)}</select></label>
+<label>Note <textarea name="note" id="note" maxlength="2000"></textarea></label>
 <button type="submit">Resolve and deliver to the team</button> <kbd>r</kbd>
 </form>
-<form method="post" action="${here}/release" id="release"><button type="submit">Release (hand back to the list)</button> <kbd>x</kbd></form>
+<form method="post" action="${here}/release" id="release">${csrfField(who)}<button type="submit">Release (hand back to the list)</button> <kbd>x</kbd></form>
 <p class="muted" id="lease">Yours until ${at(it.claim?.expiresAt ?? new Date().toISOString())}; renewed while this page is open.</p>`;
   } else if (it.claim) {
     actions = `<p class="error" role="alert">${esc(it.claim.reviewer)} is working on this ticket (until ${at(it.claim.expiresAt)}).</p>`;
   } else {
-    actions = `<form method="post" action="${here}/claim" id="claim"><button type="submit">Claim this ticket</button> <kbd>c</kbd></form>`;
+    actions = `<form method="post" action="${here}/claim" id="claim">${csrfField(who)}<button type="submit">Claim this ticket</button> <kbd>c</kbd></form>`;
   }
   return layout(
     base,
     ticket.subject || it.ticketId,
-    user,
-    `<p><a href="${base}/">← all waiting tickets</a> ${claimNextForm(base)}</p>
+    who,
+    `<p><a href="${base}/">← all waiting tickets</a> ${claimNextForm(base, who)}</p>
 ${error ? `<p class="error" role="alert">${esc(error)}</p>` : ''}
 <div class="desk-grid"><div class="desk-ticket">
 <div class="card"><h1>${esc(ticket.subject || '(no subject)')}</h1>
@@ -192,14 +207,28 @@ ${error ? `<p class="error" role="alert">${esc(error)}</p>` : ''}
 ${suggestionCard(it, local)}
 </div>
 <div class="desk-actions">${actions}${shortcuts}</div></div>`,
+    true,
   );
 }
 
-export function notFoundPage(base: string, user: string, ticketId: string): string {
+/**
+ * `2025-01-06 09:00 UTC`: an exact moment anyone on the desk reads the same way (not rewritten into
+ * local time: two reviewers comparing who resolved a ticket first must read the same clock).
+ */
+const exactUtc = (iso: string): string => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+
+/**
+ * A ticket that is not waiting: resolved (by whom, when and where it went, which is what someone
+ * who pressed Back and Resolve again needs to know), or never escalated.
+ */
+export function notFoundPage(base: string, who: Who, ticketId: string, resolution?: Resolution | null): string {
+  const what = resolution
+    ? `<h1>Already resolved</h1><p role="alert">Ticket ${esc(ticketId)} was already resolved by <strong>${esc(resolution.reviewer)}</strong> at <time datetime="${esc(resolution.resolvedAt)}">${esc(exactUtc(resolution.resolvedAt))}</time>: ${esc(resolution.category)} → ${esc(resolution.team)}, priority ${esc(resolution.priority)}. Nothing more to do here.</p>`
+    : `<h1>Not waiting</h1><p role="alert">Ticket ${esc(ticketId)} is not waiting for review (never escalated, or no longer kept).</p>`;
   return layout(
     base,
-    'Not waiting',
-    user,
-    `<p><a href="${base}/">← all waiting tickets</a></p><p>Ticket ${esc(ticketId)} is not waiting for review (already resolved, or never escalated).</p>`,
+    resolution ? 'Already resolved' : 'Not waiting',
+    who,
+    `<p><a href="${base}/">← all waiting tickets</a></p>${what}`,
   );
 }

@@ -77,10 +77,15 @@ const LONG = routed(
 describe('review desk for a full shift, in a real browser', () => {
   let rig: DeskRig;
   let browser: Browser;
+  /** What Chromium blocked under the desk's strict CSP (no inline script or style): must stay empty. */
+  const cspViolations: string[] = [];
 
   const signIn = async (user: 'ana' | 'ben'): Promise<Page> => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, timezoneId: TZ });
     const page = await context.newPage();
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) cspViolations.push(`${page.url()}: ${m.text()}`);
+    });
     await page.goto(`${rig.url}/`);
     await page.getByLabel('Username').fill(user);
     await page.getByLabel('Password').fill(PASSWORDS[user]);
@@ -110,6 +115,10 @@ describe('review desk for a full shift, in a real browser', () => {
       'claim the next (most urgent unclaimed) ticket',
     );
     await ana.screenshot({ path: `${ARTIFACTS}shift-list.png`, fullPage: true });
+    // Claim next is a form like the others: without the page's CSRF token it is refused.
+    const forged = await ana.request.post(`${rig.url}/claim-next`, { form: {}, maxRedirects: 0 });
+    expect(forged.status()).toBe(403);
+    expect(await forged.text()).toContain('This form is out of date');
 
     // The key `n`: the critical ticket (high, waiting two hours) comes before a newer high one.
     await ana.keyboard.press('n');
@@ -154,6 +163,7 @@ describe('review desk for a full shift, in a real browser', () => {
     await expect.poll(() => ben.locator('#resolve').isVisible()).toBe(true);
     await ben.keyboard.press('r');
     await ben.waitForURL(/\?resolved=rv-high-new/);
+    expect(cspViolations).toEqual([]);
     await ana.context().close();
     await ben.context().close();
   }, 40_000);
@@ -189,6 +199,30 @@ describe('review desk for a full shift, in a real browser', () => {
     expect(await ana.locator('tr[data-ticket="rv-fresh"]').textContent()).toContain('new@example.net');
     console.log(`new ticket shown ${tookMs} ms after it was queued`);
     await ana.screenshot({ path: `${ARTIFACTS}shift-list-refreshed.png`, fullPage: true });
+    expect(cspViolations).toEqual([]);
+    await ana.context().close();
+  }, 30_000);
+
+  it('an open list whose session ends says so within one refresh, keeps the list, and signs in back to it', async () => {
+    const ana = await signIn('ana');
+    const keys = await rig.fleet.redis.keys(`${rig.prefix}:web-session:*`);
+    if (keys.length) await rig.fleet.redis.del(...keys);
+    // The list refresh meets the 401 (JSON, no Basic prompt) and hands it to the login's session watcher.
+    const banner = ana.locator('#session-expired');
+    await banner.waitFor({ timeout: 10_000 });
+    expect(await banner.textContent()).toContain('Your session expired');
+    // The list is left as it was: no login form swapped into it.
+    expect(await ana.locator('#queue h1').textContent()).toMatch(/^Waiting for a person \(\d+\)$/);
+    expect(await ana.locator('#queue input[name="password"]').count()).toBe(0);
+    await ana.screenshot({ path: `${ARTIFACTS}shift-list-session-expired.png` });
+    await ana.getByRole('link', { name: 'Sign in again' }).click();
+    await ana.waitForURL(/\/login\?/);
+    await ana.getByLabel('Username').fill('ana');
+    await ana.getByLabel('Password').fill(PASSWORDS.ana);
+    await ana.getByRole('button', { name: 'Sign in' }).click();
+    await ana.waitForURL(`${rig.url}/`);
+    expect(await ana.locator('#waiting-summary').count()).toBe(1);
+    expect(cspViolations).toEqual([]);
     await ana.context().close();
   }, 30_000);
 
@@ -204,6 +238,8 @@ describe('review desk for a full shift, in a real browser', () => {
     expect((resolve?.y ?? 9e9) + (resolve?.height ?? 0)).toBeLessThanOrEqual(800);
     expect(resolve?.x ?? 0).toBeGreaterThan((body?.x ?? 0) + (body?.width ?? 0));
     await ana.screenshot({ path: `${ARTIFACTS}shift-long-ticket.png` });
+    // The stylesheet that puts them side by side is a file the CSP allows, not an inline style.
+    expect(cspViolations).toEqual([]);
     // Still in view after reading down the ticket.
     await ana.mouse.wheel(0, 2_000);
     await expect

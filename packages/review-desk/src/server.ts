@@ -2,27 +2,20 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import { z } from 'zod';
 import { describeZodError, TicketId } from '@switchboard/core';
 import type { Logger } from '@switchboard/runtime';
-import { registerAuth, requireRole, type AuthOptions } from '@switchboard/web-auth';
+import {
+  csrfToken,
+  errorPage,
+  registerAssets,
+  registerAuth,
+  requireRole,
+  type AuthOptions,
+} from '@switchboard/web-auth';
 import { DeskError, ResolveInput, type ReviewDesk } from './desk.js';
-import { listFragment, listPage, notFoundPage, ticketPage } from './pages.js';
-import { readFileSync } from 'node:fs';
-
-/** The desk's script and stylesheet: files, never inline, so a strict CSP can forbid inline script. */
-const STATIC: Record<string, { type: string; body: string }> = {
-  'desk.js': {
-    type: 'text/javascript; charset=utf-8',
-    body: readFileSync(new URL('../static/desk.js', import.meta.url), 'utf8'),
-  },
-  'desk.css': {
-    type: 'text/css; charset=utf-8',
-    body: readFileSync(new URL('../static/desk.css', import.meta.url), 'utf8'),
-  },
-};
-const StaticName = z.object({ name: z.enum(Object.keys(STATIC) as [string, ...string[]]) });
+import { DESK_ASSETS, LIST_FRAGMENT, listFragment, listPage, notFoundPage, ticketPage, type Who } from './pages.js';
 
 export interface ReviewServerOptions {
   desk: ReviewDesk;
-  auth: Omit<AuthOptions, 'appName' | 'basePath'>;
+  auth: Omit<AuthOptions, 'appName' | 'basePath' | 'cookieName' | 'isApi' | 'renderError'>;
   logger: Logger;
   /** Where the desk is mounted behind a proxy, e.g. `/desk`; empty for the root. */
   basePath?: string;
@@ -50,9 +43,31 @@ export async function buildReviewServer(opts: ReviewServerOptions): Promise<Fast
     bodyLimit: 64 * 1024,
     logController: new LogController({ disableRequestLogging: true }),
   });
-  await registerAuth(app, { ...opts.auth, appName: 'Switchboard review desk', basePath: base });
-  const reviewer = requireRole(['reviewer'], base);
+  const appName = 'Switchboard review desk';
+  await registerAuth(app, {
+    ...opts.auth,
+    appName,
+    basePath: base,
+    // Not the dashboard's: both may run on one host, and one name would have each sign the other out.
+    cookieName: 'sb_desk_session',
+    // The list fragment is what the open list page fetches in the background: like the API, a lapsed
+    // session gets a JSON 401 (desk.js then shows "session expired"), not a login page swapped into the list.
+    isApi: (path) => path.startsWith(`${base}/api/`) || path === `${base}${LIST_FRAGMENT}`,
+    renderError: (_req, view) => errorPage({ base, appName, ...view, links: [[`${base}/`, '← all waiting tickets']] }),
+  });
+  const reviewer = requireRole(['reviewer']);
   const user = (req: { user: { username: string } | null }): string => req.user?.username ?? '';
+  const who = (req: { user: { username: string } | null }, reply: FastifyReply): Who => ({
+    name: user(req),
+    csrf: csrfToken(reply),
+  });
+
+  // desk.css and desk.js: files, served the way web-auth serves its own (the CSP allows no inline script or style).
+  await registerAssets(app, {
+    path: `${base}${DESK_ASSETS}`,
+    dir: new URL('./assets/', import.meta.url),
+    files: ['desk.css', 'desk.js'],
+  });
 
   const apiError = (reply: FastifyReply, err: unknown): FastifyReply => {
     if (err instanceof DeskError) return reply.code(STATUS[err.code]).send({ error: err.code, message: err.message });
@@ -64,12 +79,6 @@ export async function buildReviewServer(opts: ReviewServerOptions): Promise<Fast
   };
 
   app.get(`${base}/healthz`, () => ({ ok: true }));
-  app.get(`${base}/static/:name`, async (req, reply) => {
-    const p = StaticName.safeParse(req.params);
-    const file = p.success ? STATIC[p.data.name] : undefined;
-    if (!file) return reply.code(404).type('text/plain').send('not found');
-    return reply.type(file.type).header('cache-control', 'no-cache').send(file.body);
-  });
 
   // Pages.
   app.get(`${base}/`, { preHandler: reviewer }, async (req, reply) => {
@@ -80,13 +89,18 @@ export async function buildReviewServer(opts: ReviewServerOptions): Promise<Fast
         ? `Ticket ${q.resolved} resolved and delivered.`
         : typeof q.released === 'string'
           ? `Ticket ${q.released} handed back.`
-          : undefined;
-    return reply.type('text/html').send(listPage(base, user(req), listed, accuracy, flash));
+          : q.none === '1'
+            ? 'Nothing to claim: every waiting ticket is held by someone.'
+            : undefined;
+    const resolvedId = typeof q.resolved === 'string' ? q.resolved : undefined;
+    return reply.type('text/html').send(listPage(base, who(req, reply), listed, accuracy, flash, resolvedId));
   });
   // The list alone, for the page's script to swap in: a new ticket shows within seconds, no reload.
-  app.get(`${base}/list-fragment`, { preHandler: reviewer }, async (_req, reply) =>
+  app.get(`${base}${LIST_FRAGMENT}`, { preHandler: reviewer }, async (_req, reply) =>
     reply.type('text/html').send(listFragment(base, await desk.list())),
   );
+  // A form's address reloaded (or returned to after a sign-in) is no claim: back to the list.
+  app.get(`${base}/claim-next`, async (_req, reply) => reply.redirect(`${base}/`, 303));
   app.post(`${base}/claim-next`, { preHandler: reviewer }, async (req, reply) => {
     const next = await desk.claimNext(user(req));
     return reply.redirect(next ? `${base}/tickets/${encodeURIComponent(next.ticketId)}` : `${base}/?none=1`, 303);
@@ -98,44 +112,57 @@ export async function buildReviewServer(opts: ReviewServerOptions): Promise<Fast
       return reply
         .code(400)
         .type('text/html')
-        .send(notFoundPage(base, user(req), String((req.params as Record<string, unknown>).id)));
+        .send(notFoundPage(base, who(req, reply), String((req.params as Record<string, unknown>).id)));
     try {
       const item = await desk.item(id);
       return reply
         .type('text/html')
-        .send(ticketPage(base, user(req), item, desk.routing, desk.config, undefined, desk.suggestionFor(item)));
+        .send(ticketPage(base, who(req, reply), item, desk.routing, desk.config, undefined, desk.suggestionFor(item)));
     } catch (err) {
       if (err instanceof DeskError && err.code === 'not_found')
         return reply
           .code(404)
           .type('text/html')
-          .send(notFoundPage(base, user(req), id));
+          .send(notFoundPage(base, who(req, reply), id, await desk.resolutionOf(id)));
       throw err;
     }
   });
 
+  // The actions are forms that POST; a GET there (a sign-in that came back to one, a reload of the
+  // address bar) goes to the ticket's page, where the action can be done, not to a raw 404.
+  for (const action of ['claim', 'release', 'resolve'])
+    app.get(`${base}/tickets/:id/${action}`, async (req, reply) => {
+      const id = idOf(req.params);
+      return reply.redirect(id ? `${base}/tickets/${encodeURIComponent(id)}` : `${base}/`, 303);
+    });
+
   const pageAction = (path: string, act: (id: string, who: string, body: unknown) => Promise<string>): void => {
     app.post(`${base}/tickets/:id/${path}`, { preHandler: reviewer }, async (req, reply) => {
       const id = idOf(req.params);
-      if (!id) return reply.code(400).send({ error: 'bad_request', message: 'invalid ticket id' });
+      if (!id)
+        return reply
+          .code(400)
+          .type('text/html')
+          .send(notFoundPage(base, who(req, reply), String((req.params as Record<string, unknown>).id)));
       try {
         return reply.redirect(await act(id, user(req), req.body), 303);
       } catch (err) {
         if (!(err instanceof DeskError)) throw err;
-        if (err.code === 'not_found' || err.code === 'already_resolved')
+        // Resolved meanwhile (Back and Resolve again, or a colleague): say by whom and when, whatever
+        // the desk objected first (the claim went with the resolution). Never a bare `desk.item()`
+        // here: for a ticket that no longer waits it throws again.
+        const resolution = await desk.resolutionOf(id);
+        const item = resolution ? null : await desk.item(id).catch(() => null);
+        if (!item)
           return reply
-            .code(STATUS[err.code])
+            .code(resolution ? 409 : 404)
             .type('text/html')
-            .send(notFoundPage(base, user(req), id));
+            .send(notFoundPage(base, who(req, reply), id, resolution));
         return reply
           .code(STATUS[err.code])
           .type('text/html')
           .send(
-            await desk
-              .item(id)
-              .then((item) =>
-                ticketPage(base, user(req), item, desk.routing, desk.config, err.message, desk.suggestionFor(item)),
-              ),
+            ticketPage(base, who(req, reply), item, desk.routing, desk.config, err.message, desk.suggestionFor(item)),
           );
       }
     });
@@ -149,7 +176,8 @@ export async function buildReviewServer(opts: ReviewServerOptions): Promise<Fast
     return `${base}/?released=${encodeURIComponent(id)}`;
   });
   pageAction('resolve', async (id, who, body) => {
-    const raw = (body ?? {}) as Record<string, unknown>;
+    // The form's CSRF field was checked before this handler; it is no part of the resolution.
+    const { _csrf: _token, ...raw } = (body ?? {}) as Record<string, unknown>;
     const input = ResolveInput.safeParse({
       ...raw,
       note: typeof raw.note === 'string' && raw.note.trim() ? raw.note : undefined,

@@ -12,5 +12,6 @@ export * from './metrics-env.js';
 export * from './serve-metrics.js';
 export * from './bearer-token.js';
 export * from './review-metrics.js';
+export * from './login-metrics.js';
 export * from './polled-read.js';
 export * from './guard-metrics.js';

@@ -6,6 +6,7 @@ import { hashPassword, verifyPassword } from './password.js';
 import { registerAuth, requireRole, type AuthOptions } from './plugin.js';
 import { redisSessionStore } from './session-store.js';
 import type { WebUser } from './users.js';
+import { formLogin } from './testing/form-login.js';
 
 const FAST = { N: 1024, r: 8, p: 1 };
 const prefix = uniquePrefix('web-auth');
@@ -26,10 +27,12 @@ async function deskApp(users: readonly WebUser[], over: Partial<AuthOptions> = {
     sessionTtlMs: 60_000,
     secureCookie: false,
     basePath: '/desk',
+    cookieName: 'sb_desk_session',
     sessions,
     ...over,
   });
-  app.get('/desk/', { preHandler: requireRole(['reviewer'], '/desk') }, (req) => ({ hello: req.user?.username }));
+  app.get('/desk/', { preHandler: requireRole(['reviewer']) }, (req) => ({ hello: req.user?.username }));
+  app.get('/desk/api/me', { preHandler: requireRole(['reviewer']) }, (req) => ({ hello: req.user?.username }));
   await app.ready();
   return app;
 }
@@ -50,13 +53,8 @@ describe('web login', () => {
   });
   afterAll(() => app.close());
 
-  const login = (username: string, password: string, next = '/desk/') =>
-    app.inject({
-      method: 'POST',
-      url: '/desk/login',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({ username, password, next }).toString(),
-    });
+  const login = (username: string, password: string, next = '/desk/', cookie?: string) =>
+    formLogin(app, { username, password, next }, cookie);
 
   it('hashes with scrypt and verifies only the right password', async () => {
     const h = await hashPassword('pw', FAST);
@@ -70,7 +68,11 @@ describe('web login', () => {
     const page = await app.inject({ url: '/desk/', headers: { accept: 'text/html' } });
     expect(page.statusCode).toBe(303);
     expect(page.headers.location).toBe('/desk/login?next=%2Fdesk%2F');
-    expect((await app.inject({ url: '/desk/' })).statusCode).toBe(401);
+    const api = await app.inject({ url: '/desk/api/me', headers: { accept: 'application/json' } });
+    expect(api.statusCode).toBe(401);
+    // No Basic challenge: a page's background request must never open the browser's own password box.
+    expect(api.headers['www-authenticate']).toBeUndefined();
+    expect(api.json()).toMatchObject({ error: 'unauthorized', signIn: '/desk/login' });
   });
 
   it('signs in with the right password and the session cookie opens the page', async () => {
@@ -78,7 +80,7 @@ describe('web login', () => {
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/desk/');
     expect(String(res.headers['set-cookie'])).toMatch(/HttpOnly/);
-    const page = await app.inject({ url: '/desk/', headers: { cookie: cookieOf(res.headers['set-cookie']) } });
+    const page = await app.inject({ url: '/desk/api/me', headers: { cookie: cookieOf(res.headers['set-cookie']) } });
     expect(page.json()).toEqual({ hello: 'ana' });
   });
 
@@ -89,21 +91,26 @@ describe('web login', () => {
     const [name, value = ''] = good.split('=');
     // A made-up session id with a borrowed signature, and a real id whose signature was stripped.
     const forged = `${name}=${'A'.repeat(43)}.${value.split('.')[1] ?? ''}`;
-    expect((await app.inject({ url: '/desk/', headers: { cookie: forged } })).statusCode).toBe(401);
+    expect((await app.inject({ url: '/desk/api/me', headers: { cookie: forged } })).statusCode).toBe(401);
     expect(
-      (await app.inject({ url: '/desk/', headers: { cookie: `${name}=${value.split('.')[0] ?? ''}` } })).statusCode,
+      (await app.inject({ url: '/desk/api/me', headers: { cookie: `${name}=${value.split('.')[0] ?? ''}` } }))
+        .statusCode,
     ).toBe(401);
     now += 61_000;
-    expect((await app.inject({ url: '/desk/', headers: { cookie: good } })).statusCode).toBe(401);
+    expect((await app.inject({ url: '/desk/api/me', headers: { cookie: good } })).statusCode).toBe(401);
   });
 
   it('forbids a signed-in user without the role, and accepts HTTP Basic for tools', async () => {
     const viewer = cookieOf((await login('obi', 'battery staple')).headers['set-cookie']);
-    expect((await app.inject({ url: '/desk/', headers: { cookie: viewer } })).statusCode).toBe(403);
+    expect((await app.inject({ url: '/desk/api/me', headers: { cookie: viewer } })).statusCode).toBe(403);
     const basic = `Basic ${Buffer.from('ana:correct horse').toString('base64')}`;
-    expect((await app.inject({ url: '/desk/', headers: { authorization: basic } })).json()).toEqual({ hello: 'ana' });
+    expect((await app.inject({ url: '/desk/api/me', headers: { authorization: basic } })).json()).toEqual({
+      hello: 'ana',
+    });
     const wrong = `Basic ${Buffer.from('ana:nope').toString('base64')}`;
-    expect((await app.inject({ url: '/desk/', headers: { authorization: wrong } })).statusCode).toBe(401);
+    expect((await app.inject({ url: '/desk/api/me', headers: { authorization: wrong } })).statusCode).toBe(401);
+    // Pages take no Basic: a browser that remembered it must sign in with the form (and its CSRF token).
+    expect((await app.inject({ url: '/desk/', headers: { authorization: basic } })).statusCode).toBe(303);
   });
 
   it('never redirects off the app after login', async () => {
@@ -115,10 +122,18 @@ describe('web login', () => {
 
   it('signing out ends the session for good: a copy of the cookie taken before opens nothing', async () => {
     const cookie = cookieOf((await login('ana', 'correct horse')).headers['set-cookie']);
-    expect((await app.inject({ url: '/desk/', headers: { cookie } })).statusCode).toBe(200);
-    const out = await app.inject({ method: 'POST', url: '/desk/logout', headers: { cookie } });
+    expect((await app.inject({ url: '/desk/api/me', headers: { cookie } })).statusCode).toBe(200);
+    const page = await app.inject({ url: '/desk/login', headers: { cookie } });
+    const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
+    const csrfCookie = String([page.headers['set-cookie']].flat()[0]).split(';')[0];
+    const out = await app.inject({
+      method: 'POST',
+      url: '/desk/logout',
+      headers: { cookie: `${cookie}; ${csrfCookie}`, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `_csrf=${encodeURIComponent(token)}`,
+    });
     expect(out.statusCode).toBe(303);
-    expect((await app.inject({ url: '/desk/', headers: { cookie } })).statusCode).toBe(401);
+    expect((await app.inject({ url: '/desk/api/me', headers: { cookie } })).statusCode).toBe(401);
   });
 
   it('a session is good on every replica, and follows the user list: a removed role or user loses access', async () => {
@@ -134,9 +149,9 @@ describe('web login', () => {
       clock,
     );
     try {
-      expect((await replica.inject({ url: '/desk/', headers: { cookie } })).json()).toEqual({ hello: 'ana' });
-      expect((await demoted.inject({ url: '/desk/', headers: { cookie } })).statusCode).toBe(403);
-      expect((await removed.inject({ url: '/desk/', headers: { cookie } })).statusCode).toBe(401);
+      expect((await replica.inject({ url: '/desk/api/me', headers: { cookie } })).json()).toEqual({ hello: 'ana' });
+      expect((await demoted.inject({ url: '/desk/api/me', headers: { cookie } })).statusCode).toBe(403);
+      expect((await removed.inject({ url: '/desk/api/me', headers: { cookie } })).statusCode).toBe(401);
     } finally {
       await Promise.all([replica.close(), demoted.close(), removed.close()]);
     }
@@ -144,24 +159,15 @@ describe('web login', () => {
 
   it('a new password ends the sessions started with the old one, and signing in again ends the older session of that browser', async () => {
     const first = cookieOf((await login('ana', 'correct horse')).headers['set-cookie']);
-    const second = cookieOf(
-      (
-        await app.inject({
-          method: 'POST',
-          url: '/desk/login',
-          headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: first },
-          payload: new URLSearchParams({ username: 'ana', password: 'correct horse', next: '/desk/' }).toString(),
-        })
-      ).headers['set-cookie'],
-    );
-    expect((await app.inject({ url: '/desk/', headers: { cookie: first } })).statusCode).toBe(401);
-    expect((await app.inject({ url: '/desk/', headers: { cookie: second } })).statusCode).toBe(200);
+    const second = cookieOf((await login('ana', 'correct horse', '/desk/', first)).headers['set-cookie']);
+    expect((await app.inject({ url: '/desk/api/me', headers: { cookie: first } })).statusCode).toBe(401);
+    expect((await app.inject({ url: '/desk/api/me', headers: { cookie: second } })).statusCode).toBe(200);
     const rotated = await deskApp(
       users.map((u) => (u.username === 'ana' ? { ...u, passwordHash: 'scrypt$1024$8$1$bmV3c2FsdA$bmV3aGFzaA' } : u)),
       { clock: () => now },
     );
     try {
-      expect((await rotated.inject({ url: '/desk/', headers: { cookie: second } })).statusCode).toBe(401);
+      expect((await rotated.inject({ url: '/desk/api/me', headers: { cookie: second } })).statusCode).toBe(401);
     } finally {
       await rotated.close();
     }

@@ -1,3 +1,4 @@
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { Worker, type Queue } from 'bullmq';
@@ -171,4 +172,32 @@ export async function seedJobs(queues: readonly Queue[], prefix: string): Promis
     completed: at(team, ids.completed),
     dead: { queue: deadLetter.name, id: `tickets--${jobIdForTicket(ids.dead)}` },
   };
+}
+
+/** The login form as a browser sends it: the page first (its CSRF cookie and token), then the post. */
+export async function formLogin(
+  app: FastifyInstance,
+  fields: { username: string; password: string; next?: string },
+): Promise<LightMyRequestResponse> {
+  const form = await app.inject({ url: '/login' });
+  const token = /name="_csrf" value="([^"]+)"/.exec(form.body)?.[1] ?? '';
+  const csrfCookie = String([form.headers['set-cookie']].flat()[0]).split(';')[0] ?? '';
+  return app.inject({
+    method: 'POST',
+    url: '/login',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrfCookie },
+    payload: new URLSearchParams({ next: '/', ...fields, _csrf: token }).toString(),
+  });
+}
+
+/** A page's CSRF token and the cookie it pairs with, for a form a test posts. */
+export async function csrfFor(
+  app: FastifyInstance,
+  url: string,
+  cookie: string,
+): Promise<{ token: string; cookie: string }> {
+  const page = await app.inject({ url, headers: { cookie } });
+  const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
+  const set = [page.headers['set-cookie']].flat().filter(Boolean);
+  return { token, cookie: [cookie, ...set.map((c) => String(c).split(';')[0])].join('; ') };
 }

@@ -1,5 +1,6 @@
+/* global document, NodeFilter, MutationObserver, requestAnimationFrame */
 // Names for Bull Board's icon-only buttons, which it renders without one (screen readers announce
-// them as "button"). Served as a file and loaded by the board page (no inline script); it only adds
+// them as "button"). Served as a file (`registerAssets`, the CSP allows no inline script) and loaded by the board page; it only adds
 // aria-label where a control has no name, and follows the page as React re-renders it.
 'use strict';
 

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { freeTierSection, type FreeTierWeek } from './free-tier-section.js';
+
+const week: FreeTierWeek = {
+  judges: ['cheap', 'strong'],
+  rates: { local: 0.02, cheap: 0.01 },
+  weeks: [
+    {
+      week: '2026-W50',
+      agreement: {
+        'local:cheap:billing': { judged: 40, agreed: 38 },
+        'local:human:sales': { judged: 5, agreed: 2 },
+      },
+    },
+  ],
+  events: [
+    {
+      at: '2026-12-08T09:30:00.000Z',
+      tier: 'local',
+      action: 'off',
+      by: 'guard',
+      reason: 'live guard: 2 of the last 10',
+    },
+  ],
+  localSwitch: { off: true, by: 'guard', since: '2026-12-08T09:30:00.000Z', reason: 'live guard: 2 of the last 10' },
+};
+
+describe('the weekly report’s free-tier section', () => {
+  it('shows agreement per week, tier, judge and category, and what the guard did', () => {
+    const s = freeTierSection(week);
+    expect(s.rows).toEqual([
+      ['2026-W50', 'local', 'cheap model', 'billing', '38 of 40', '95.0%'],
+      ['2026-W50', 'local', 'a person', 'sales', '2 of 5', '40.0%'],
+    ]);
+    expect(s.note).toContain('2% of what the local tier routes is asked again of the cheap tier');
+    expect(s.note).toContain('The local tier is OFF since 2026-12-08T09:30 (guard');
+    expect(s.note).toContain('switched OFF by the live guard');
+  });
+
+  it('says so when no paid tier is configured and nothing was sent', () => {
+    const s = freeTierSection({ ...week, judges: [], weeks: [], events: [], localSwitch: null });
+    expect(s.rows).toEqual([]);
+    expect(s.note).toContain('No cheap or strong model is configured, so no spot checks were sent');
+    expect(s.note).toContain('The local tier is on.');
+  });
+});
