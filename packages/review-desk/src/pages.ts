@@ -197,7 +197,7 @@ ${csrfField(who)}
     base,
     ticket.subject || it.ticketId,
     who,
-    `<p><a href="${base}/">← all waiting tickets</a> ${claimNextForm(base, who)}</p>
+    `<div class="toolbar"><a href="${base}/">← all waiting tickets</a> ${claimNextForm(base, who)}</div>
 ${error ? `<p class="error" role="alert">${esc(error)}</p>` : ''}
 <div class="desk-grid"><div class="desk-ticket">
 <div class="card"><h1>${esc(ticket.subject || '(no subject)')}</h1>
