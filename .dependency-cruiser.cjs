@@ -8,7 +8,17 @@
 // require.
 
 /** Packages that hold one service's logic. Every other package except core and testkit is infrastructure. */
-const SERVICES = ['classifier', 'dashboard', 'drift', 'escalation', 'eval', 'ingest', 'pilot', 'review-desk'];
+const SERVICES = [
+  'classifier',
+  'dashboard',
+  'drift',
+  'escalation',
+  'eval',
+  'ingest',
+  'pilot',
+  'retrain',
+  'review-desk',
+];
 
 /**
  * Which service packages each service package may import: the direction the graph has today.
@@ -20,6 +30,7 @@ const SERVICE_MAY_IMPORT = {
   dashboard: [],
   escalation: [],
   pilot: [],
+  retrain: [],
   eval: ['classifier'],
   ingest: ['pilot'],
   'review-desk': ['escalation'],

@@ -7,23 +7,29 @@ import {
   startTierGuard,
 } from '@switchboard/classifier';
 import { openObservedFleet } from '@switchboard/queues';
-import { createGuardMetrics, runService } from '@switchboard/runtime';
+import { createGuardMetrics, createLocalModelMetrics, runService } from '@switchboard/runtime';
 import { classifierAppEnv } from './config.js';
 
 await runService(
   { name: 'classifier', env: classifierAppEnv.schema, from: process.env },
   async ({ env, logger, use }) => {
+    // Before taking work: a metrics port already in use stops start-up instead of a half-observable worker.
+    // The fleet comes first: the local model is the model registry's champion.
+    const { fleet, metrics } = await openObservedFleet({ use }, env, { app: 'classifier', role: 'worker', logger });
     const { config, tiers, prompt, model, thresholds } = use(
       'classifier stack',
-      await openClassifierStack({ env }, { logger }),
+      await openClassifierStack({ env }, { logger, models: fleet.models }),
       (s) => s.close(),
     );
     for (const t of [config.cheap, config.strong]) {
       if (t && !config.prices[t.model])
         logger.warn({ model: t.model }, 'no price configured for model; its cost is recorded as 0');
     }
-    // Before taking work: a metrics port already in use stops start-up instead of a half-observable worker.
-    const { fleet, metrics } = await openObservedFleet({ use }, env, { app: 'classifier', role: 'worker', logger });
+    if (model) {
+      const localMetrics = createLocalModelMetrics(metrics.registry);
+      localMetrics.running(model.current().meta.modelVersion);
+      model.subscribe((e) => (e.kind === 'loaded' ? localMetrics.running(e.version) : localMetrics.refused()));
+    }
     const fallback = new FallbackView(fleet.fallback, config.fallbackPollMs, logger, undefined, fleet.guard);
     use(
       'classifier worker',

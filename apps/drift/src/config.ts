@@ -2,6 +2,7 @@ import { classifierStackFragments } from '@switchboard/classifier';
 import { driftEnv, driftPathsEnv, slackEnv } from '@switchboard/drift';
 import { escalationRulesEnv } from '@switchboard/escalation';
 import { pilotEnv } from '@switchboard/pilot';
+import { retrainEnv } from '@switchboard/retrain';
 import {
   composeEnv,
   metricsServerEnv,
@@ -26,6 +27,8 @@ export const driftAppEnv = composeEnv('drift', [
   escalationRulesEnv,
   // What the weekly report's pilot section requires to leave each stage.
   pilotEnv,
+  // Drift is the fleet's scheduled-work process: it also runs the nightly retrain.
+  retrainEnv,
   // Its own port beside the classifier's; and drift, one process doing a weekly job, is the app
   // that reads queue depths for the fleet.
   metricsServerEnv({ port: 9103, queueDepths: true }),

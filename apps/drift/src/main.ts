@@ -13,17 +13,21 @@ import { openObservedFleet } from '@switchboard/queues';
 import { createDriftMetrics, runService } from '@switchboard/runtime';
 import { driftAppEnv } from './config.js';
 import { pilotSection } from './pilot-section.js';
+import { startNightlyRetrain } from './retrain.js';
 
 await runService({ name: 'drift', env: driftAppEnv.schema, from: process.env }, async ({ env, logger, use }) => {
   const { config, paths } = driftConfigFromEnv(env);
-  const stack = use('classifier stack', await openClassifierStack({ env }, { logger }), (s) => s.close());
+  // Drift is the fleet's one reader of queue depths (METRICS_QUEUE_DEPTHS, on here by default): the
+  // figures are the same from any process, and drift is one mostly idle process, not N busy workers.
+  const { fleet, metrics } = await openObservedFleet({ use }, env, { app: 'drift', role: 'worker', logger });
+  // The weekly check evaluates the registry's champion, the model the classifiers run.
+  const stack = use('classifier stack', await openClassifierStack({ env }, { logger, models: fleet.models }), (s) =>
+    s.close(),
+  );
   const classifier = stack.config;
   const tiers = driftTiers(stack.tiers);
   // Read now so a missing or broken eval set is a start-up error, not a failed job next Monday.
   const set = await readEvalSet(paths.evalSet, classifier.routing);
-  // Drift is the fleet's one reader of queue depths (METRICS_QUEUE_DEPTHS, on here by default): the
-  // figures are the same from any process, and drift is one mostly idle process, not N busy workers.
-  const { fleet, metrics } = await openObservedFleet({ use }, env, { app: 'drift', role: 'worker', logger });
   const driftMetrics = createDriftMetrics(metrics.registry, {
     log: logger,
     readFallback: async () => (await fleet.fallback.get()).state !== null,
@@ -66,6 +70,7 @@ await runService({ name: 'drift', env: driftAppEnv.schema, from: process.env }, 
       freeTier: (from, to, now) =>
         readFreeTierWeek(
           fleet.guard,
+          fleet.models,
           {
             judges: [classifier.cheap ? 'cheap' : null, classifier.strong ? 'strong' : null].filter(
               (j): j is string => j !== null,
@@ -80,6 +85,7 @@ await runService({ name: 'drift', env: driftAppEnv.schema, from: process.env }, 
     }),
     (s) => s.close(),
   );
+  await startNightlyRetrain({ use }, fleet, env, { classifier, alerts, log: logger });
   logger.info(
     {
       cron: config.cron,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { classifierEnv } from '@switchboard/classifier';
 import { dashboardEnv } from '@switchboard/dashboard';
 import { ingestEnv } from '@switchboard/ingest';
 import { reviewDeskEnv } from '@switchboard/review-desk';
@@ -37,5 +38,7 @@ export const fleetAppEnv = composeEnv('fleet', [
   optionalEnv(pickEnv(ingestEnv, ['INGEST_API_KEYS'])),
   pickEnv(reviewDeskEnv, ['REVIEW_DESK_PORT']),
   pickEnv(dashboardEnv, ['DASHBOARD_PORT']),
+  // Read to say which local model the classifiers run; they read it themselves.
+  pickEnv(classifierEnv, ['LOCAL_MODEL_PATH']),
   fleetLauncherEnv,
 ]);

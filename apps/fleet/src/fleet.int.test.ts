@@ -35,6 +35,11 @@ describe('the newcomer fleet (npm start)', () => {
       PORT: String(await freePort()),
     });
     expect(out).toContain(`Using Redis at ${TEST_REDIS_URL}`);
+    // Which free model runs, how it was fitted, and that a desk should train its own.
+    expect(out).toMatch(
+      /Local model \(.*local-default\.json\): local model \S+: trained .* out-of-domain gate fitted on \d+/,
+    );
+    expect(out).toContain('npm run ops -- train --data');
     expect(out).toMatch(/Refund for a double charge\s+→ billing_support via rule/);
     expect(out).toMatch(/URGENT: checkout.*→ HUMAN REVIEW .*critical_keyword:urgent/);
     expect(out).toMatch(/KVKK kapsamında.*critical_keyword:kvkk/);

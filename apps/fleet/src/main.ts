@@ -5,6 +5,7 @@ import { hashPassword } from '@switchboard/web-auth';
 import { loadDemoTickets, runDemo, waitReady } from './demo.js';
 import { APPS, startApp, stopAll } from './processes.js';
 import { ensureRedis } from './redis-bootstrap.js';
+import { localModelLines } from './local-model-line.js';
 import { DEV_INGEST_KEY, fleetAppEnv } from './config.js';
 
 /**
@@ -41,6 +42,7 @@ try {
       ? 'Model endpoint configured: what the local model is unsure of goes to the cheap, then the strong tier.'
       : 'No model endpoint configured (MODEL_BASE_URL + MODEL_API_KEY): the local model routes what it is sure of; the rest go to humans.',
   );
+  console.log(await localModelLines(env.LOCAL_MODEL_PATH));
   // One local user with every role, for this machine only: plain HTTP cookies, a fresh secret each run.
   const adminPassword = env.FLEET_ADMIN_PASSWORD ?? randomBytes(9).toString('base64url');
   const users = JSON.stringify([

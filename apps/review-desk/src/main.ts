@@ -1,4 +1,4 @@
-import { openModelHolder, REPO_PATHS } from '@switchboard/classifier';
+import { followRegistryModel, REPO_PATHS } from '@switchboard/classifier';
 import { DEFAULT_ROUTING_TABLE, type Team } from '@switchboard/core';
 import { teamDelivery } from '@switchboard/lifecycle';
 import { openFleet } from '@switchboard/queues';
@@ -34,15 +34,18 @@ await runService(
       }),
       (d) => d.close(),
     );
-    // The local model's guess for tickets no tier decided; without a model file the desk still works.
+    // The local model's guess for tickets no tier decided: the registry's champion, the model the
+    // classifiers run (followed read-only: the desk never promotes a file). Without a model the desk still works.
     const modelPath = env.LOCAL_MODEL_PATH ?? REPO_PATHS.localModel;
     const model =
       modelPath === 'off'
         ? undefined
-        : await openModelHolder(modelPath, logger, 2_000).catch((err: unknown) => {
-            logger.warn({ err, modelPath }, 'no local model: critical tickets show no suggestion');
-            return undefined;
-          });
+        : await followRegistryModel(fleet.models, modelPath, logger, env.LOCAL_MODEL_RELOAD_POLL_MS ?? 2_000).catch(
+            (err: unknown) => {
+              logger.warn({ err, modelPath }, 'no local model: critical tickets show no suggestion');
+              return undefined;
+            },
+          );
     if (model) use('local model', model, (m) => m.close());
     const desk = use(
       'review desk',

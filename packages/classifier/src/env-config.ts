@@ -53,7 +53,9 @@ export const classifierEnv = envFragment('classifier', 'tiers', {
   LOCAL_MODEL_PATH: z
     .string()
     .optional()
-    .describe('The local model file (hot-reloaded when it changes); `off` runs without a local tier.')
+    .describe(
+      'The local model file, imported into the model registry at start (the champion when new or the registry is empty; the review desk only reads it until a champion exists); `off` runs without a local tier.',
+    )
     .meta({ default: REPO_FILES.localModel }),
   LOCAL_THRESHOLD: share()
     .describe("Confidence the local tier's answer needs; else calibrated, else 0.9.")
@@ -61,9 +63,11 @@ export const classifierEnv = envFragment('classifier', 'tiers', {
   LOCAL_PRIORITY_THRESHOLD: share()
     .describe("Confidence the local tier's priority needs to be used.")
     .meta({ default: DEFAULT_THRESHOLDS.localPriority }),
-  LOCAL_MODEL_RELOAD_POLL_MS: ms().describe('How often the local model file is checked for a new version.').meta({
-    default: 2000,
-  }),
+  LOCAL_MODEL_RELOAD_POLL_MS: ms()
+    .describe(
+      "How often a classifier (and drift, and the review desk) reads the model registry's champion pointer to follow a promotion.",
+    )
+    .meta({ default: 2000 }),
   MODEL_BASE_URL: optionalUrl.describe('OpenAI-compatible endpoint shared by the cheap and strong tiers.'),
   MODEL_API_KEY: z.string().optional().describe('API key for MODEL_BASE_URL.'),
   MODEL_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000).describe('Timeout of one model call.'),

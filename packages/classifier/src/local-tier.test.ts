@@ -1,8 +1,5 @@
-import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createKeywordMatcher,
   DEFAULT_CRITICAL_KEYWORDS,
@@ -14,16 +11,14 @@ import {
 import { loadPrompt } from '@switchboard/llm';
 import {
   readLabelledTickets,
-  saveLocalModel,
   stratifiedSplit,
   trainLocalModel,
   type LabelledTicket,
   type LocalModel,
 } from '@switchboard/local-model';
-import { decisionJson, startFakeOpenAI, testLogger, waitFor, type FakeProvider } from '@switchboard/testkit';
+import { decisionJson, startFakeOpenAI, type FakeProvider } from '@switchboard/testkit';
 import { ClassifierConfig } from './config.js';
 import { observeTiers } from './calibrate.js';
-import { openModelHolder } from './model-holder.js';
 import { buildTiers } from './tiers.js';
 
 const PROMPT = fileURLToPath(new URL('../../../prompts/routing_prompt.txt', import.meta.url));
@@ -185,43 +180,5 @@ describe('the local tier in the cascade', () => {
     const onTest = simulate(test, [{ name: 'local' }], [t], 1);
     expect(onTest.coverage).toBeGreaterThan(0.3);
     expect(onTest.accuracy).toBeGreaterThanOrEqual(0.9);
-  });
-});
-
-describe('hot reload', () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'sb-model-'));
-  });
-  afterAll(() => rm(dir, { recursive: true, force: true }));
-
-  it('picks up a new model file without a restart and ignores a broken one', { timeout: 90_000 }, async () => {
-    const rows = await readLabelledTickets(TRAIN);
-    const a = trainLocalModel(rows.slice(0, 600), { seed: 1 });
-    // Half the rows each: two trainings of the whole set made this test slow enough to time out on a busy machine.
-    const b = trainLocalModel(rows.slice(600, 1_200), { seed: 2 });
-    const path = join(dir, 'model.json');
-    await saveLocalModel(path, a.file);
-    const logger = testLogger();
-    const rejected = vi.spyOn(logger, 'error');
-    const holder = await openModelHolder(path, logger, 50);
-    try {
-      expect(holder.current().meta.modelVersion).toBe(a.model.meta.modelVersion);
-      // Written elsewhere then renamed in, as a deploy would.
-      await saveLocalModel(join(dir, 'next.json'), b.file);
-      await rename(join(dir, 'next.json'), path);
-      await waitFor(
-        () => (holder.current().meta.modelVersion === b.model.meta.modelVersion ? true : undefined),
-        20_000,
-        'reloaded model',
-      );
-      await writeFile(path, '{"formatVersion": 999');
-      // Wait for the holder to have read and refused the broken file, not for a guessed time.
-      await waitFor(() => (rejected.mock.calls.length > 0 ? true : undefined), 10_000, 'broken file rejected');
-      expect(holder.current().meta.modelVersion).toBe(b.model.meta.modelVersion);
-      expect(holder.current().predict('Invoice', 'I was charged twice this month').category).toBe('billing');
-    } finally {
-      holder.close();
-    }
   });
 });

@@ -12,6 +12,8 @@ export const REPO_FILES = {
   localModel: 'models/local-default.json',
   thresholds: 'config/thresholds.json',
   evalSet: 'eval/sets/switchboard-eval.jsonl',
+  /** The seed tickets the default model is trained on, and retraining starts from. */
+  trainingSet: 'eval/training/switchboard-train.jsonl',
   baseline: 'eval/baselines/drift.json',
   reportDir: 'reports',
 } as const;

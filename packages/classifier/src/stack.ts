@@ -1,6 +1,7 @@
 import { loadPrompt, type RoutingPrompt } from '@switchboard/llm';
 import type { Tier } from '@switchboard/core';
 import type { Logger } from '@switchboard/runtime';
+import type { ModelRegistry } from '@switchboard/queues';
 import type { ThresholdsFile } from './calibrate.js';
 import type { ClassifierConfig } from './config.js';
 import { classifierConfigFromEnv, readThresholdsFile, type ClassifierStackEnv } from './env-config.js';
@@ -8,7 +9,7 @@ import { openConfiguredModel, type ModelHolder } from './model-holder.js';
 import { REPO_PATHS } from './repo-paths.js';
 import { buildTiers } from './tiers.js';
 
-/** The classifier's cascade as configured: its config, prompt, local model (hot-reloaded) and tiers. */
+/** The classifier's cascade as configured: its config, prompt, local model (the registry's champion, followed) and tiers. */
 export interface ClassifierStack {
   config: ClassifierConfig;
   /** The calibrated thresholds file the config was built with, if any. */
@@ -16,7 +17,7 @@ export interface ClassifierStack {
   prompt: RoutingPrompt;
   model: ModelHolder | undefined;
   tiers: Tier[];
-  /** Stops watching the local model file. */
+  /** Stops following the model registry. */
   close(): void;
 }
 
@@ -33,7 +34,16 @@ export type ClassifierStackSource =
  */
 export async function openClassifierStack(
   source: ClassifierStackSource,
-  opts: { logger: Logger; modelReloadPollMs?: number },
+  opts: {
+    logger: Logger;
+    modelReloadPollMs?: number;
+    /**
+     * The fleet's model registry: the local model is its champion, followed as promotions happen
+     * (LOCAL_MODEL_PATH is imported at start). Without it (ops eval and calibrate, tests) the file
+     * LOCAL_MODEL_PATH names is read once and used as it is.
+     */
+    models?: ModelRegistry;
+  },
 ): Promise<ClassifierStack> {
   let config: ClassifierConfig;
   let thresholds: ThresholdsFile | undefined;
@@ -52,7 +62,7 @@ export async function openClassifierStack(
       ? { ...config.local, reloadPollMs: opts.modelReloadPollMs }
       : config.local;
   const prompt = await loadPrompt(config.promptPath);
-  const model = await openConfiguredModel(local, opts.logger);
+  const model = await openConfiguredModel(local, opts.logger, opts.models);
   return {
     config,
     thresholds,

@@ -86,6 +86,8 @@ export function startClassifier(config: ClassifierConfig, deps: ClassifierDeps):
           ticketId: ticket.id,
           outcome: record.outcome,
           tier: record.tier,
+          // The local model's version when it decided: which model a ticket met is in the logs too.
+          model: record.model,
           costUsd: record.totals.costUsd,
           latencyMs: Math.round(record.totals.latencyMs),
         },

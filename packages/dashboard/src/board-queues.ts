@@ -53,32 +53,37 @@ export interface BoardQueuesOptions {
   cluster?: boolean;
 }
 
-/** The order a ticket flows in; on-call reads the board top to bottom as the pipeline runs. */
-const FLOW = [
-  'tickets',
-  'decisions',
-  'human-review',
-  'team-*',
-  'team-webhooks',
-  'dead-letter',
-  'drift',
-  'alerts',
+/**
+ * The steps a ticket flows through, in order; on-call reads the board top to bottom as the pipeline
+ * runs. Queues that do the same kind of work share a step: the team queues; the deliveries out of the
+ * fleet (a team's webhook, a helpdesk connector's write-back, `zendesk-writeback`, ...); the drift
+ * app's scheduled jobs (the weekly check and the nightly retrain). At most nine steps: Bull Board
+ * sorts card names as text, and `10 · …` would come before `2 · …`.
+ */
+const FLOW: readonly (readonly string[])[] = [
+  ['tickets'],
+  ['decisions'],
+  ['human-review'],
+  ['team-*'],
+  ['team-webhooks', '*-writeback'],
+  ['dead-letter'],
+  ['drift', 'retrain'],
+  ['alerts'],
   // After delivery: the free tier's spot checks and the live guard's ground truth.
-  'tier-checks',
+  ['tier-checks'],
 ];
 
-/**
- * A queue's place in the flow: team queues sit together after human review; a helpdesk connector's
- * write-back (`zendesk-writeback`, ...) is a delivery out of the fleet like the team webhooks, so it
- * shares their step (which also keeps every step one digit: Bull Board sorts card names as text, and
- * `10 · …` would sort before `2 · …`); unknown queues go last.
- */
+const matches = (pattern: string, queueName: string): boolean =>
+  pattern.startsWith('*')
+    ? queueName.endsWith(pattern.slice(1))
+    : pattern.endsWith('*')
+      ? queueName.startsWith(pattern.slice(0, -1)) && !FLOW.some((step) => step.includes(queueName))
+      : pattern === queueName;
+
+/** A queue's step in the flow (0-based); a queue no step names goes last. */
 export function flowRank(queueName: string): number {
-  const exact = FLOW.indexOf(queueName);
-  if (exact >= 0) return exact;
-  if (queueName.startsWith('team-')) return FLOW.indexOf('team-*');
-  if (queueName.endsWith('-writeback')) return FLOW.indexOf('team-webhooks');
-  return FLOW.length;
+  const step = FLOW.findIndex((patterns) => patterns.some((p) => matches(p, queueName)));
+  return step >= 0 ? step : FLOW.length;
 }
 
 /** The catalog's queues in flow order; within a step (the team queues) by name, as the board sorts its cards. */

@@ -23,6 +23,22 @@ const week: FreeTierWeek = {
     },
   ],
   localSwitch: { off: true, by: 'guard', since: '2026-12-08T09:30:00.000Z', reason: 'live guard: 2 of the last 10' },
+  models: [
+    {
+      at: '2026-12-09T03:00:10.000Z',
+      action: 'promote',
+      version: 'local-b',
+      by: 'retrain',
+      reason: 'takes 40% at 96%',
+    },
+    {
+      at: '2026-12-10T03:00:10.000Z',
+      action: 'reject',
+      version: 'local-c',
+      by: 'retrain',
+      reason: 'worse on 300 labels',
+    },
+  ],
 };
 
 describe('the weekly report’s free-tier section', () => {
@@ -35,12 +51,15 @@ describe('the weekly report’s free-tier section', () => {
     expect(s.note).toContain('2% of what the local tier routes is asked again of the cheap tier');
     expect(s.note).toContain('The local tier is OFF since 2026-12-08T09:30 (guard');
     expect(s.note).toContain('switched OFF by the live guard');
+    expect(s.note).toContain('model local-b PROMOTED by retrain (takes 40% at 96%)');
+    expect(s.note).toContain('model local-c rejected by retrain (worse on 300 labels)');
   });
 
   it('says so when no paid tier is configured and nothing was sent', () => {
-    const s = freeTierSection({ ...week, judges: [], weeks: [], events: [], localSwitch: null });
+    const s = freeTierSection({ ...week, judges: [], weeks: [], events: [], localSwitch: null, models: [] });
     expect(s.rows).toEqual([]);
     expect(s.note).toContain('No cheap or strong model is configured, so no spot checks were sent');
     expect(s.note).toContain('The local tier is on.');
+    expect(s.note).toContain('No local model was promoted or rejected in this window.');
   });
 });

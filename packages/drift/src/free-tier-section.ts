@@ -11,11 +11,22 @@ export interface FreeTierWeek {
   weeks: { week: string; agreement: WeekAgreement }[];
   events: GuardEvent[];
   localSwitch: LocalSwitchState | null;
+  /** The registry's promotions, rollbacks and rejections in the window: which model ran, and why. */
+  models: ModelEvent[];
+}
+
+export interface ModelEvent {
+  at: string;
+  action: string;
+  version: string;
+  by: string;
+  reason: string;
 }
 
 /** Reads the free tier's figures for the report window [from, to) and the ISO week running at `now`. */
 export async function readFreeTierWeek(
   guard: TierGuardStore,
+  models: { events(from: Date, to: Date): Promise<ModelEvent[]> },
   opts: { judges: string[]; rates: FreeTierWeek['rates'] },
   from: Date,
   to: Date,
@@ -23,8 +34,12 @@ export async function readFreeTierWeek(
 ): Promise<FreeTierWeek> {
   const names = [...new Set([isoWeek(from), isoWeek(new Date(to.getTime() - 1)), isoWeek(now)])];
   const weeks = await Promise.all(names.map(async (week) => ({ week, agreement: await guard.weekAgreement(week) })));
-  const [events, local] = await Promise.all([guard.events(from, now), guard.localSwitch()]);
-  return { ...opts, weeks, events, localSwitch: local.state };
+  const [events, local, modelEvents] = await Promise.all([
+    guard.events(from, now),
+    guard.localSwitch(),
+    models.events(from, now),
+  ]);
+  return { ...opts, weeks, events, localSwitch: local.state, models: modelEvents };
 }
 
 const JUDGE_WORDS: Record<string, string> = { cheap: 'cheap model', strong: 'strong model', human: 'a person' };
@@ -63,8 +78,13 @@ export function freeTierSection(f: FreeTierWeek): Section {
     notes.push(
       `${e.at.slice(0, 16)}: the ${e.tier} tier was switched ${e.action.toUpperCase()} by ${e.by === 'guard' ? 'the live guard' : 'a person'} (${e.reason}).`,
     );
+  for (const m of f.models)
+    notes.push(
+      `${m.at.slice(0, 16)}: model ${m.version} ${m.action === 'promote' ? 'PROMOTED' : m.action === 'reject' ? 'rejected' : 'rolled back to'} by ${m.by} (${m.reason}).`,
+    );
+  if (!f.models.length) notes.push('No local model was promoted or rejected in this window.');
   return {
-    title: 'Free tier: spot checks and the live guard',
+    title: 'Free tier: spot checks, the live guard and the models',
     header: ['week', 'tier', 'judged by', 'category', 'agreed', 'share'],
     rows,
     note: notes.join(' '),

@@ -14,6 +14,7 @@ export { DEFAULT_REJECT_SHARE, LEGACY_GATE, type DomainGate } from './domain-gat
 export { MIN_TEMPERATURE } from './temperature.js';
 export {
   findTrainingOverlap,
+  isTrainingRow,
   normaliseTicketText,
   trainingRowHashes,
   type TrainingOverlap,

@@ -65,6 +65,15 @@ function contains(sorted: Uint32Array, value: number): boolean {
   return false;
 }
 
+/** Whether the model was trained on this ticket (by id or by normalised text). */
+export function isTrainingRow(
+  hashes: TrainingRowHashes,
+  row: { id?: string | undefined; subject: string; body: string },
+): boolean {
+  if (row.id !== undefined && row.id !== '' && contains(hashes.ids, ticketIdHash(row.id))) return true;
+  return contains(hashes.text, ticketTextHash(row.subject, row.body));
+}
+
 export interface TrainingOverlap {
   /** Rows checked. */
   rows: number;

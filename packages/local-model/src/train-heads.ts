@@ -35,6 +35,8 @@ export interface HeadFit {
   classBalance: number;
   /** Category of each class, for a setting's `fineWeight`. */
   groupOf?: Int32Array;
+  /** Each row's own weight (LabelledTicket.weight), multiplied into the class balancing. */
+  sampleWeights?: Float32Array;
   onEpoch: () => void;
 }
 
@@ -47,13 +49,18 @@ export function fitHead(
   fit: HeadFit,
 ): QuantizedScorer {
   let rowWeights: Float32Array | undefined;
-  if (fit.classBalance > 0) {
+  if (fit.classBalance > 0 || fit.sampleWeights) {
+    const own = fit.sampleWeights;
+    // Class counts are weighted too, so balancing evens out what the rows weigh, not how many there are.
     const counts = new Float64Array(classes);
-    for (const label of y) counts[label] = (counts[label] as number) + 1;
+    y.forEach((label, r) => (counts[label] = (counts[label] as number) + (own ? (own[r] as number) : 1)));
+    const total = counts.reduce((a, b) => a + b, 0);
     const present = counts.filter((c) => c > 0).length;
-    rowWeights = Float32Array.from(y, (label) =>
-      Math.pow(y.length / (present * (counts[label] as number)), fit.classBalance),
-    );
+    rowWeights = Float32Array.from(y, (label, r) => {
+      const balance =
+        fit.classBalance > 0 ? Math.pow(total / (present * (counts[label] as number)), fit.classBalance) : 1;
+      return balance * (own ? (own[r] as number) : 1);
+    });
     // Mean weight 1, so the L2 strength means the same with or without balancing.
     const mean = rowWeights.reduce((a, b) => a + b, 0) / Math.max(1, rowWeights.length);
     for (let i = 0; i < rowWeights.length; i++) rowWeights[i] = (rowWeights[i] as number) / mean;

@@ -307,8 +307,13 @@ function headFit(plan: Plan, seed: number, classBalance: number, phase: string):
   return { epochs: plan.epochs, seed: plan.seed + seed, classBalance, onEpoch: plan.tick(phase) };
 }
 
-function categoryFit(plan: Plan, seed: number, phase: string): HeadFit {
-  return { ...headFit(plan, seed, plan.classBalance, phase), groupOf: categoryGroups(plan.labels) };
+function categoryFit(plan: Plan, seed: number, phase: string, idx: readonly number[]): HeadFit {
+  const weighted = idx.some((i) => plan.rows[i]?.weight !== undefined);
+  return {
+    ...headFit(plan, seed, plan.classBalance, phase),
+    groupOf: categoryGroups(plan.labels),
+    ...(weighted ? { sampleWeights: Float32Array.from(idx, (i) => plan.rows[i]?.weight ?? 1) } : {}),
+  };
 }
 
 /** Fits the category head once per setting and keeps the one with the lowest calibrated log-loss. */
@@ -335,7 +340,7 @@ function chooseCategoryHead(
       yFit,
       labels.fine.length,
       setting,
-      categoryFit(plan, s, `fit ${s + 1}/${settings.length}`),
+      categoryFit(plan, s, `fit ${s + 1}/${settings.length}`, keep),
     );
     return { setting, model, ...calibrateHead(model, xCal, groupOf, CATEGORIES.length, target) };
   });
@@ -380,7 +385,7 @@ function fitAll(plan: Plan, setting: FitSetting): Fitted {
   const vocab = w ? reweighted(plain.vocab, w) : plain.vocab;
   const x = w ? rescale(plain.vocab, plain.x, w) : plain.x;
   const { labels } = plan;
-  const category = fitHead(x, labels.fineOfRow, labels.fine.length, setting, categoryFit(plan, 200, 'refit'));
+  const category = fitHead(x, labels.fineOfRow, labels.fine.length, setting, categoryFit(plan, 200, 'refit', all));
   let priority: QuantizedScorer | null = null;
   if (plan.hasPriority) {
     const idx = all.filter((i) => (labels.priorityOfRow[i] as number) >= 0);

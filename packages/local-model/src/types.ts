@@ -13,6 +13,11 @@ export interface LabelledTicket {
   /** The finest label the desk has (an intent, a queue); the model learns these and sums them to categories. */
   fineLabel?: string | undefined;
   language?: string | undefined;
+  /**
+   * How much this ticket counts in the category head's loss (default 1): retraining weighs a
+   * person's label above a model's, and the shipped seed tickets down as the desk's own data grows.
+   */
+  weight?: number | undefined;
 }
 
 /** What the local model says about one ticket. Probabilities are calibrated. */

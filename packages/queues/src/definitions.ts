@@ -1,7 +1,16 @@
 import type { z } from 'zod';
 import { CONNECTORS, REASON, TEAMS, type Connector, type Priority, type Team } from '@switchboard/core';
 import { retrying, STANDARD_POLICY, type JobPolicy } from './job-policy.js';
-import { AlertJob, DeadLetterJob, DecisionJob, DriftJob, RoutedTicket, TicketJob, TierCheckJob } from './payloads.js';
+import {
+  AlertJob,
+  DeadLetterJob,
+  DecisionJob,
+  DriftJob,
+  RetrainJob,
+  RoutedTicket,
+  TicketJob,
+  TierCheckJob,
+} from './payloads.js';
 
 /** Who adds, who takes, and what a job carries, in words for the README's generated queue table. */
 export interface QueueDoc {
@@ -144,6 +153,25 @@ export const driftQueue = define('drift', 'check', DriftJob, {
   },
 });
 
+/**
+ * Fed by one job scheduler, so the fleet retrains once per period however many drift processes run.
+ * A failed run (out of memory, a bad row) is retried twice over the next hour; the champion stays in
+ * the registry whatever happens.
+ */
+export const retrainQueue = define('retrain', 'retrain', RetrainJob, {
+  policy: retrying(3, { type: 'exponential', delayMs: 10 * 60_000 }),
+  scheduler: {
+    data: { trigger: 'schedule' },
+    describe: '`RETRAIN_CRON` in `RETRAIN_TIMEZONE`, daily 03:00 UTC by default',
+  },
+  doc: {
+    producer: '`ops retrain`',
+    consumer: 'drift (trains a challenger, promotes it only when it is not worse)',
+    payload: '`trigger`: schedule or manual',
+    jobId: 'the scheduler’s; `manual-<millis>`',
+  },
+});
+
 /** Ten attempts from 10 s doubling: an alert outlasts a Slack incident of a few hours before dead letter. */
 export const alertsQueue = define('alerts', 'post', AlertJob, {
   policy: retrying(10, { type: 'exponential', delayMs: 10_000 }),
@@ -227,6 +255,7 @@ export const allQueueDefs = (): QueueDef<string, z.ZodType>[] => [
   webhooksQueue,
   deadLetterQueue,
   driftQueue,
+  retrainQueue,
   alertsQueue,
   tierChecksQueue,
   ...TEAMS.map(teamQueue),

@@ -10,6 +10,7 @@ import { TrafficStats } from './traffic-stats.js';
 import { PilotLedger } from './pilot-ledger.js';
 import { RolloutStageStore } from './rollout-stage.js';
 import { TierGuardStore } from './tier-guard-store.js';
+import { ModelRegistry } from './model-registry.js';
 
 export interface FleetContext {
   redis: Redis;
@@ -21,6 +22,8 @@ export interface FleetContext {
   pilot: PilotLedger;
   /** The live guard: judged answers, the local tier's switch, the guard's actions. */
   guard: TierGuardStore;
+  /** The local models: every classifier runs the champion; a promotion restarts the guard's local window. */
+  models: ModelRegistry;
   deadLetter: (job: Job, err: Error) => Promise<void>;
   close(): Promise<void>;
 }
@@ -96,6 +99,7 @@ export async function openFleetContext(opts: FleetContextOptions): Promise<Fleet
   };
   const store = new TicketStore(redis, opts.prefix, opts.retentionDays * 24 * 3600);
   const dlq = deadLetterWriter(ctx);
+  const guard = new TierGuardStore(redis, opts.prefix);
   return {
     redis,
     ctx,
@@ -104,7 +108,9 @@ export async function openFleetContext(opts: FleetContextOptions): Promise<Fleet
     fallback: new FallbackSwitch(redis, opts.prefix),
     rollout: new RolloutStageStore(redis, opts.prefix),
     pilot: new PilotLedger(redis, opts.prefix, opts.retentionDays * 24 * 3600),
-    guard: new TierGuardStore(redis, opts.prefix),
+    guard,
+    // The guard's local window judged the model being replaced: cleared in the same script.
+    models: new ModelRegistry(redis, opts.prefix, { clearOnChange: [guard.windowKey('local')] }),
     deadLetter: dlq.write,
     async close() {
       await dlq.close();

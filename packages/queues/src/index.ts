@@ -18,3 +18,4 @@ export * from './generated-section.js';
 export * from './queue-table.js';
 export * from './observed-fleet.js';
 export * from './tier-guard-store.js';
+export * from './model-registry.js';

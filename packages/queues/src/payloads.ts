@@ -35,12 +35,24 @@ export type DeadLetterJob = z.infer<typeof DeadLetterJob>;
 export const DriftJob = z.object({ trigger: z.enum(['schedule', 'manual']).default('schedule') });
 export type DriftJob = z.infer<typeof DriftJob>;
 
+/** One retrain of the local model; `manual` when an operator asked for it (`ops retrain`). */
+export const RetrainJob = z.object({ trigger: z.enum(['schedule', 'manual']).default('schedule') });
+export type RetrainJob = z.infer<typeof RetrainJob>;
+
 /** A message for the on-call channel, posted by the alerts worker so Slack being down blocks nothing. */
 export const AlertJob = z.object({
   /** Absent: the channel the alerts worker is configured with (producers outside drift do not know it). */
   channel: z.string().min(1).optional(),
   text: z.string().min(1).max(39_000),
-  kind: z.enum(['drift_alert', 'fallback_on', 'fallback_off', 'production_drift', 'weekly_report', 'tier_guard']),
+  kind: z.enum([
+    'drift_alert',
+    'fallback_on',
+    'fallback_off',
+    'production_drift',
+    'weekly_report',
+    'tier_guard',
+    'retrain',
+  ]),
   createdAt: z.iso.datetime(),
 });
 export type AlertJob = z.infer<typeof AlertJob>;

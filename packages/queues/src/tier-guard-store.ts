@@ -81,7 +81,8 @@ export class TierGuardStore {
     this.eventsKey = `${prefix}:guard:events`;
   }
 
-  private windowKey(tier: GuardedTier): string {
+  /** The key of a tier's window, for a store that clears it in its own script (the model registry). */
+  windowKey(tier: GuardedTier): string {
     return `${this.prefix}:guard:${tier}:window`;
   }
 

@@ -15,3 +15,4 @@ export * from './review-metrics.js';
 export * from './login-metrics.js';
 export * from './polled-read.js';
 export * from './guard-metrics.js';
+export * from './local-model-metrics.js';

@@ -1,0 +1,96 @@
+import type { LocalModel } from '@switchboard/local-model';
+import type { StoredLabel } from './training-set.js';
+
+/** What a model would do in the local tier on the held-back tickets. */
+export interface TierFigures {
+  /** Share of the held-back tickets it takes (confident enough and in domain). */
+  share: number;
+  /** Accuracy on what it takes; null when it takes none. */
+  accuracy: number | null;
+  taken: number;
+}
+
+export interface Comparison {
+  tickets: number;
+  champion: TierFigures;
+  challenger: TierFigures;
+  /** Mean per-ticket gain of the challenger over the champion (see `ticketValue`), and its one-sided 95% lower bound. */
+  meanGain: number;
+  lowerBound: number;
+  /** Non-inferiority margin on the mean gain. */
+  margin: number;
+  verdict: 'not_worse' | 'worse';
+  why: string;
+}
+
+/**
+ * A ticket's value in the local tier against passing it on: +1 when it takes it right, 0 when it
+ * declines, and −target/(1−target) when it takes it wrong, so that taking tickets at exactly the
+ * target accuracy is worth nothing and a model gains only by taking more at or above it.
+ */
+export const ticketValue = (taken: boolean, right: boolean, target: number): number =>
+  !taken ? 0 : right ? 1 : -target / (1 - target);
+
+const figures = (taken: boolean[], right: boolean[]): TierFigures => {
+  const n = taken.filter(Boolean).length;
+  const ok = taken.filter((t, i) => t && right[i]).length;
+  return { share: taken.length ? n / taken.length : 0, accuracy: n ? ok / n : null, taken: n };
+};
+
+const pct = (x: number | null): string => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
+
+/**
+ * Champion and challenger on the same held-back tickets (recent human and feedback labels neither was
+ * trained on), at the tier's threshold. The challenger is "not worse" when the one-sided 95% lower
+ * bound of its mean per-ticket gain (a paired test: each ticket is scored by both) is above −margin,
+ * and its accuracy on what it takes is within `slack` of the target.
+ */
+export function compareModels(
+  champion: LocalModel,
+  challenger: LocalModel,
+  held: readonly StoredLabel[],
+  opts: { threshold: number; target: number; margin?: number; slack?: number },
+): Comparison {
+  const margin = opts.margin ?? 0.01;
+  const slack = opts.slack ?? 0.02;
+  const run = (m: LocalModel) =>
+    held.map((t) => {
+      const p = m.predict(t.subject, t.body);
+      return { taken: !p.outOfDomain && p.categoryConfidence >= opts.threshold, right: p.category === t.category };
+    });
+  const a = run(champion);
+  const b = run(challenger);
+  const gains = held.map(
+    (_, i) => ticketValue(b[i]!.taken, b[i]!.right, opts.target) - ticketValue(a[i]!.taken, a[i]!.right, opts.target),
+  );
+  const n = gains.length;
+  const mean = n ? gains.reduce((s, g) => s + g, 0) / n : 0;
+  const sd = n > 1 ? Math.sqrt(gains.reduce((s, g) => s + (g - mean) ** 2, 0) / (n - 1)) : 0;
+  const lowerBound = n ? mean - (1.645 * sd) / Math.sqrt(n) : Number.NEGATIVE_INFINITY;
+  const champ = figures(
+    a.map((x) => x.taken),
+    a.map((x) => x.right),
+  );
+  const chal = figures(
+    b.map((x) => x.taken),
+    b.map((x) => x.right),
+  );
+  const accurateEnough = chal.accuracy === null || chal.accuracy >= opts.target - slack;
+  const notWorse = lowerBound > -margin && accurateEnough;
+  const line = `challenger takes ${pct(chal.share)} at ${pct(chal.accuracy)}, champion ${pct(champ.share)} at ${pct(champ.accuracy)} of ${n} held-back human labels`;
+  const why = notWorse
+    ? `${line}; mean gain ${mean.toFixed(3)} per ticket, 95% lower bound ${lowerBound.toFixed(3)} > −${margin}`
+    : !accurateEnough
+      ? `${line}; its accuracy is more than ${Math.round(slack * 100)} points below the target ${pct(opts.target)}`
+      : `${line}; mean gain ${mean.toFixed(3)} per ticket, 95% lower bound ${lowerBound.toFixed(3)} ≤ −${margin}: not shown to be no worse`;
+  return {
+    tickets: n,
+    champion: champ,
+    challenger: chal,
+    meanGain: mean,
+    lowerBound,
+    margin,
+    verdict: notWorse ? 'not_worse' : 'worse',
+    why,
+  };
+}

@@ -1,0 +1,128 @@
+import { parseLocalModel, trainLocalModel, type LabelledTicket, type LocalModel } from '@switchboard/local-model';
+import { compareModels, type Comparison } from './compare.js';
+import { holdBack, type HoldBackRule } from './holdout.js';
+import { trainingSet, type LabelSourceName, type StoredLabel } from './training-set.js';
+
+/** The parts of the training store retraining reads. */
+export interface LabelSource {
+  rows(): Promise<StoredLabel[]>;
+}
+
+/** The parts of the model registry retraining uses. */
+export interface ModelStore {
+  current(): Promise<{ version: string; json: string } | null>;
+  add(version: string, json: string, info: { trainedAt: string; source: 'retrain'; note?: string }): Promise<unknown>;
+  promote(version: string, by: 'retrain', reason: string): Promise<void>;
+  reject(version: string, reason: string): Promise<void>;
+}
+
+export interface RetrainSettings {
+  /** The local tier's threshold: both models are judged where the tier would take tickets. */
+  threshold: number;
+  /** The local tier's accuracy target: taking a ticket is worth it at this accuracy or better. */
+  target: number;
+  holdBack: HoldBackRule;
+  /** Fewer labelled rows of the desk's own than this: nothing to learn from yet. */
+  minOwnRows: number;
+  seed: number;
+}
+
+export type RetrainOutcome =
+  | { kind: 'no_data'; ownRows: number; message: string }
+  | { kind: 'not_enough_labels'; eligible: number; needed: number; message: string }
+  | {
+      kind: 'promoted' | 'rejected';
+      version: string;
+      champion: string | null;
+      comparison: Comparison;
+      trainingRows: Record<LabelSourceName | 'seed', number>;
+      trainSeconds: number;
+      fileBytes: number;
+      message: string;
+    };
+
+const countBy = (rows: readonly StoredLabel[], seed: number): Record<LabelSourceName | 'seed', number> => {
+  const out = { human: 0, feedback: 0, strong: 0, cheap_confirmed: 0, cheap: 0, seed };
+  for (const r of rows) out[r.source]++;
+  return out;
+};
+
+/**
+ * One retrain: a challenger trained on the desk's stored labels (weighted by source) and the seed
+ * set (weighted down as the desk's data grows), with its own calibration, thresholds and
+ * out-of-domain gate; judged against the champion on recent human labels neither was trained on;
+ * promoted in the registry only when it is not worse, else kept as a rejected candidate with the
+ * reason. The champion is never touched unless the challenger wins, so a failed run leaves the fleet
+ * with its model.
+ */
+export async function runRetrain(
+  deps: { labels: LabelSource; models: ModelStore; seed: readonly LabelledTicket[]; now?: () => Date },
+  settings: RetrainSettings,
+): Promise<RetrainOutcome> {
+  const now = deps.now ?? (() => new Date());
+  const rows = await deps.labels.rows();
+  if (rows.length < settings.minOwnRows)
+    return {
+      kind: 'no_data',
+      ownRows: rows.length,
+      message: `the training store holds ${rows.length} labelled tickets; retraining starts at ${settings.minOwnRows}`,
+    };
+  const current = await deps.models.current();
+  const champion: LocalModel | null = current ? parseLocalModel(current.json, `registry ${current.version}`) : null;
+  const { held, train, eligible } = holdBack(rows, champion, settings.holdBack);
+  if (held.length === 0)
+    return {
+      kind: 'not_enough_labels',
+      eligible,
+      needed: settings.holdBack.min - eligible,
+      message: `${eligible} recent human or feedback labels the current model was not trained on; ${settings.holdBack.min - eligible} more are needed to judge a new model`,
+    };
+  const started = performance.now();
+  const { file, model, metrics } = trainLocalModel(trainingSet(train, deps.seed), {
+    seed: settings.seed,
+    trainedAt: now(),
+  });
+  const trainSeconds = (performance.now() - started) / 1000;
+  const json = JSON.stringify(file);
+  const version = model.meta.modelVersion;
+  if (version === current?.version)
+    return {
+      kind: 'no_data',
+      ownRows: rows.length,
+      message: `the challenger came out identical to ${version} (same training data): nothing to promote`,
+    };
+  await deps.models.add(version, json, {
+    trainedAt: model.meta.trainedAt,
+    source: 'retrain',
+    note: `${train.length} desk rows`,
+  });
+  const base = {
+    version,
+    champion: current?.version ?? null,
+    trainingRows: countBy(train, deps.seed.length),
+    trainSeconds,
+    fileBytes: metrics.fileBytes,
+  };
+  if (!champion) {
+    await deps.models.promote(version, 'retrain', 'no model in the registry');
+    const comparison = compareModels(model, model, held, settings);
+    return { kind: 'promoted', ...base, comparison, message: `${version} promoted: the registry had no model` };
+  }
+  const comparison = compareModels(champion, model, held, settings);
+  if (comparison.verdict === 'not_worse') {
+    await deps.models.promote(version, 'retrain', comparison.why);
+    return {
+      kind: 'promoted',
+      ...base,
+      comparison,
+      message: `${version} promoted over ${current?.version}: ${comparison.why}`,
+    };
+  }
+  await deps.models.reject(version, comparison.why);
+  return {
+    kind: 'rejected',
+    ...base,
+    comparison,
+    message: `${version} rejected; ${current?.version} stays: ${comparison.why}`,
+  };
+}
