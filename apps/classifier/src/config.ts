@@ -5,6 +5,7 @@ import {
   metricsTokenEnv,
   recordsEnv,
   redisEnv,
+  trainingEnv,
   serviceEnv,
   workerLocksEnv,
 } from '@switchboard/runtime';
@@ -13,6 +14,7 @@ export const classifierAppEnv = composeEnv('classifier', [
   serviceEnv,
   redisEnv,
   recordsEnv,
+  trainingEnv,
   workerLocksEnv,
   ...classifierStackFragments,
   classifierWorkerEnv,

@@ -61,6 +61,7 @@ await runService(
         currentModel: (tier) =>
           tier === 'local' ? (model?.current().meta.modelVersion ?? null) : (config.cheap?.model ?? null),
         metrics: createGuardMetrics(metrics.registry),
+        training: fleet.training,
         onExhausted: fleet.deadLetter,
       }),
       (s) => s.close(),

@@ -10,6 +10,7 @@ import {
   recordsEnv,
   redisEnv,
   serviceEnv,
+  trainingEnv,
   workerLocksEnv,
 } from '@switchboard/runtime';
 
@@ -27,8 +28,10 @@ export const driftAppEnv = composeEnv('drift', [
   escalationRulesEnv,
   // What the weekly report's pilot section requires to leave each stage.
   pilotEnv,
-  // Drift is the fleet's scheduled-work process: it also runs the nightly retrain.
+  // Drift is the fleet's scheduled-work process: it also runs the nightly retrain, on the training
+  // store's rows (TRAINING_CHEAP_CONFIRM_DAYS says which cheap answers count yet).
   retrainEnv,
+  trainingEnv,
   // Its own port beside the classifier's; and drift, one process doing a weekly job, is the app
   // that reads queue depths for the fleet.
   metricsServerEnv({ port: 9103, queueDepths: true }),

@@ -36,6 +36,7 @@ await runService(
         store: fleet.store,
         stats: fleet.stats,
         pilot: fleet.pilot,
+        training: fleet.training,
         onExhausted: fleet.deadLetter,
         writeBack: new Set(writeBacks.map((wb) => wb.connector)),
       }),

@@ -2,12 +2,21 @@ import { classifierRulesEnv, rolloutEnv } from '@switchboard/classifier';
 import { zammadEnv, zendeskEnv } from '@switchboard/connectors';
 import { ingestEnv } from '@switchboard/ingest';
 import { pilotEnv } from '@switchboard/pilot';
-import { composeEnv, metricsTokenEnv, pickEnv, recordsEnv, redisEnv, serviceEnv } from '@switchboard/runtime';
+import {
+  composeEnv,
+  metricsTokenEnv,
+  pickEnv,
+  recordsEnv,
+  redisEnv,
+  trainingEnv,
+  serviceEnv,
+} from '@switchboard/runtime';
 
 export const ingestAppEnv = composeEnv('ingest', [
   serviceEnv,
   redisEnv,
   recordsEnv,
+  trainingEnv,
   ingestEnv,
   // Ingest's /metrics is on PORT, beside the API: a token, no server of its own.
   metricsTokenEnv,

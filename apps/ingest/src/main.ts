@@ -16,7 +16,7 @@ await runService({ name: 'ingest', env: ingestAppEnv.schema, from: process.env }
   // Feedback is a step of the ticket's life: ground truth for the pilot and for the live guard.
   const lifecycle = use(
     'ticket lifecycle',
-    new TicketLifecycle({ ctx: fleet.ctx, store: fleet.store, pilot: fleet.pilot }),
+    new TicketLifecycle({ ctx: fleet.ctx, store: fleet.store, pilot: fleet.pilot, training: fleet.training }),
     (l) => l.close(),
   );
   const server = use(

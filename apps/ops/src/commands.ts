@@ -4,6 +4,7 @@ import { calibrateCommand } from './calibrate.js';
 import { deadLetterCommands } from './dead-letter.js';
 import { evalCommand, promoteCommand } from './eval.js';
 import { driftCommands, fallbackCommands } from './fallback.js';
+import { forgetCommand } from './forget.js';
 import { hashPasswordCommand } from './hash-password.js';
 import { localCommands } from './local.js';
 import { modelCommands } from './model.js';
@@ -23,5 +24,6 @@ export const COMMANDS: Record<string, Entry> = {
   model: modelCommands,
   drift: driftCommands,
   pilot: pilotCommands,
+  forget: forgetCommand,
   'hash-password': hashPasswordCommand,
 };

@@ -2,10 +2,10 @@ import { classifierStackFragments, rolloutEnv } from '@switchboard/classifier';
 import { driftPathsEnv } from '@switchboard/drift';
 import { escalationRulesEnv } from '@switchboard/escalation';
 import { pilotEnv } from '@switchboard/pilot';
-import { composeEnv, pickEnv, recordsEnv, redisEnv } from '@switchboard/runtime';
+import { composeEnv, pickEnv, recordsEnv, redisEnv, trainingEnv } from '@switchboard/runtime';
 
-/** dead-letter, fallback, drift run: the fleet as the apps open it (prefix, cluster, retention). */
-export const opsFleetEnv = composeEnv('ops', [redisEnv, recordsEnv]);
+/** dead-letter, fallback, drift run, forget: the fleet as the apps open it (prefix, cluster, retention). */
+export const opsFleetEnv = composeEnv('ops', [redisEnv, recordsEnv, trainingEnv]);
 
 export const opsPilotEnv = composeEnv('ops', [redisEnv, recordsEnv, pickEnv(rolloutEnv, ['ROLLOUT_STAGE']), pilotEnv]);
 
@@ -19,6 +19,7 @@ export const opsPromoteEnv = composeEnv('ops', [pickEnv(driftPathsEnv, ['DRIFT_B
 
 /** Everything any ops command reads, for the configuration reference. */
 export const opsAppEnv = composeEnv('ops', [
+  ...opsFleetEnv.fragments,
   ...opsPilotEnv.fragments,
   ...opsEvalEnv.fragments,
   ...opsPromoteEnv.fragments,

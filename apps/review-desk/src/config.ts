@@ -10,6 +10,7 @@ import {
   pickEnv,
   recordsEnv,
   redisEnv,
+  trainingEnv,
   serviceEnv,
   type EnvOf,
 } from '@switchboard/runtime';
@@ -18,6 +19,7 @@ export const reviewDeskAppEnv = composeEnv('review-desk', [
   serviceEnv,
   redisEnv,
   recordsEnv,
+  trainingEnv,
   reviewDeskEnv,
   // A correction's team is checked against the classifiers' routing table.
   pickEnv(classifierRulesEnv, ['ROUTING_TABLE']),

@@ -56,6 +56,7 @@ await runService(
         stats: fleet.stats,
         delivery,
         pilot: fleet.pilot,
+        training: fleet.training,
         routing: env.ROUTING_TABLE ?? DEFAULT_ROUTING_TABLE,
         log: logger,
         metrics: createReviewMetrics(metrics.registry),

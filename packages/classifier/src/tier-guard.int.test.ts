@@ -1,4 +1,6 @@
+import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
+import { loadPrompt } from '@switchboard/llm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   AlertJob,
@@ -9,10 +11,20 @@ import {
   type FleetContext,
   type TierCheckJob,
 } from '@switchboard/queues';
-import { dropPrefix, testLogger, TEST_REDIS_URL, uniquePrefix, waitFor } from '@switchboard/testkit';
+import {
+  decisionJson,
+  dropPrefix,
+  startFakeOpenAI,
+  testLogger,
+  TEST_REDIS_URL,
+  uniquePrefix,
+  waitFor,
+  type FakeProvider,
+} from '@switchboard/testkit';
 import { isoWeek } from '@switchboard/core';
 import { ClassifierConfig } from './config.js';
 import { startTierGuard, type TierGuardService } from './tier-guard.js';
+import { buildTiers } from './tiers.js';
 
 const truth = (i: number, model: string, agreed: boolean): TierCheckJob => ({
   kind: 'ground_truth',
@@ -90,6 +102,95 @@ describe('the live guard on ground truth', () => {
     const events = await fleet.guard.events(new Date(Date.now() - 60_000), new Date(Date.now() + 60_000));
     expect(events).toMatchObject([{ tier: 'cheap', action: 'off', by: 'guard' }]);
     await alerts.close();
+    await checks.close();
+  });
+});
+
+describe('the live guard’s spot checks as training labels', () => {
+  const PROMPT = fileURLToPath(new URL('../../../prompts/routing_prompt.txt', import.meta.url));
+  let prefix: string;
+  let fleet: FleetContext;
+  let guard: TierGuardService;
+  let fake: FakeProvider;
+
+  beforeEach(async () => {
+    prefix = uniquePrefix('tguardtrain');
+    fleet = await openFleetContext({
+      redisUrl: TEST_REDIS_URL,
+      prefix,
+      role: 'worker',
+      logger: testLogger(),
+      retentionDays: 1,
+    });
+    // The strong model calls everything technical; the cheap one calls everything billing, sure of it.
+    fake = await startFakeOpenAI((req) => ({
+      content:
+        req.model === 'gpt-strong'
+          ? decisionJson({ category: 'technical', priority: 'high', team: 'tech_support', confidence: 0.9 })
+          : decisionJson({ category: 'billing', priority: 'low', team: 'billing_support', confidence: 0.95 }),
+    }));
+    const config = ClassifierConfig.parse({
+      promptPath: PROMPT,
+      cheap: { baseURL: fake.url, apiKey: 'k', model: 'gpt-cheap', threshold: 0.75 },
+      strong: { baseURL: fake.url, apiKey: 'k', model: 'gpt-strong', threshold: 0.5 },
+    });
+    guard = startTierGuard(config, {
+      ctx: fleet.ctx,
+      guard: fleet.guard,
+      fallback: fleet.fallback,
+      tiers: buildTiers(config, await loadPrompt(PROMPT)),
+      currentModel: (tier) => (tier === 'cheap' ? 'gpt-cheap' : 'local-v1'),
+      training: fleet.training,
+      onExhausted: fleet.deadLetter,
+    });
+  });
+  afterEach(async () => {
+    await guard.close();
+    await fleet.close();
+    await fake.close();
+    await dropPrefix(prefix);
+  });
+
+  it('keeps the judge’s answer with the ticket’s redacted text: confirmed, corrected by strong, or the cheap answer on a local ticket', async () => {
+    const checks = openQueue(tierChecksQueue, fleet.ctx);
+    const spot = (id: string, tier: 'local' | 'cheap', category: 'billing' | 'technical'): TierCheckJob => ({
+      kind: 'spot_check',
+      ticket: {
+        id,
+        body: `My app crashes, write to me at kim@example.com (${id})`,
+        customer: { email: 'kim@example.com' },
+        receivedAt: new Date().toISOString(),
+      },
+      checked: { tier, category, model: tier === 'cheap' ? 'gpt-cheap' : 'local-v1' },
+      decidedAt: new Date().toISOString(),
+    });
+    await checks.add('spot-agree', spot('agree', 'cheap', 'technical'));
+    await checks.add('spot-disagree', spot('disagree', 'cheap', 'billing'));
+    await checks.add('spot-local', spot('local', 'local', 'technical'));
+    const rows = await waitFor(
+      async () => {
+        const r = await fleet.training.count();
+        return r === 3 ? fleet.training.rows({ sources: ['cheap_confirmed', 'strong'] }) : undefined;
+      },
+      10_000,
+      'three training rows',
+    );
+    const by = Object.fromEntries(rows.map((r) => [r.ticketId, r]));
+    expect(by.agree).toMatchObject({
+      source: 'cheap_confirmed',
+      category: 'technical',
+      decidedBy: { tier: 'cheap', model: 'gpt-cheap' },
+    });
+    expect(by.disagree).toMatchObject({ source: 'strong', category: 'technical', priority: 'high' });
+    expect(by.agree?.body).toBe('My app crashes, write to me at [email] (agree)');
+    // The local ticket was answered by the cheap tier (sure of billing): a cheap label, held back for corrections.
+    expect(await fleet.training.get('local')).toMatchObject({
+      source: 'cheap',
+      category: 'billing',
+      decidedBy: { tier: 'local' },
+    });
+    expect(by.local).toBeUndefined();
+    expect(await fleet.training.ticketsOfEmail('kim@example.com')).toEqual(['agree', 'disagree', 'local']);
     await checks.close();
   });
 });

@@ -10,6 +10,8 @@ import {
   type Judge,
   type QueueContext,
   type TierGuardStore,
+  type LabelSource,
+  type TrainingStore,
 } from '@switchboard/queues';
 import type { GuardMetrics, Logger } from '@switchboard/runtime';
 import { cascadeOptions } from './cascade-options.js';
@@ -29,6 +31,8 @@ export interface TierGuardDeps {
   /** The model each guarded tier runs now: judgments of another model (before a reload) are not counted. */
   currentModel: (tier: CheckedAnswer['tier']) => string | null;
   metrics?: GuardMetrics;
+  /** A spot check's confident answer is kept as a training label (see `spotCheckLabel`); absent, not. */
+  training?: TrainingStore;
   onExhausted: (job: Job, err: Error) => Promise<void>;
   clock?: () => Date;
 }
@@ -46,6 +50,21 @@ export interface TierGuardService {
  * or the cheap tier's fallback), tells Slack why and logs it for the weekly report. Every classifier
  * follows within one poll. The switch stays until a person clears it (`ops local on`, `ops fallback off`).
  */
+/**
+ * What a spot check's answer is worth as a training label. The cheap tier checked by the strong tier:
+ * agreed, the cheap answer is confirmed (`cheap_confirmed`); disagreed, the strong tier's answer
+ * (`strong`) replaces it. The local tier checked: the judge's own answer (`strong`, or `cheap`, which
+ * waits for corrections like any cheap answer). Only a confident answer gets here: the cascade accepted it.
+ */
+export function spotCheckLabel(
+  checked: CheckedAnswer['tier'],
+  judge: 'cheap' | 'strong',
+  agreed: boolean,
+): Extract<LabelSource, 'strong' | 'cheap_confirmed' | 'cheap'> {
+  if (judge === 'cheap') return 'cheap';
+  return checked === 'cheap' && agreed ? 'cheap_confirmed' : 'strong';
+}
+
 export function startTierGuard(config: ClassifierConfig, deps: TierGuardDeps): TierGuardService {
   const clock = deps.clock ?? (() => new Date());
   const alerts = openQueue(alertsQueue, deps.ctx);
@@ -142,7 +161,25 @@ export function startTierGuard(config: ClassifierConfig, deps: TierGuardDeps): T
         deps.metrics?.unjudged(data.checked.tier, record.outcome === 'decided' ? 'other_tier' : record.outcome);
         return;
       }
-      await judge(data.checked, record.tier, record.decision.category === data.checked.category, log);
+      const agreed = record.decision.category === data.checked.category;
+      if (deps.training) {
+        const source = spotCheckLabel(data.checked.tier, record.tier, agreed);
+        await deps.training.record(
+          {
+            ticketId: ticket.id,
+            subject: ticket.subject ?? '',
+            body: ticket.body,
+            language: ticket.language,
+            category: record.decision.category,
+            priority: record.decision.priority,
+            source,
+            decidedBy: { tier: data.checked.tier, model: data.checked.model },
+            at: clock().toISOString(),
+          },
+          ticket.customer?.email,
+        );
+      }
+      await judge(data.checked, record.tier, agreed, log);
     },
   );
 

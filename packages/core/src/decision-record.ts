@@ -73,3 +73,17 @@ export const DecisionRecord = z.object({
   redactions: z.object({ emails: z.number().int().nonnegative(), cards: z.number().int().nonnegative() }).optional(),
 });
 export type DecisionRecord = z.infer<typeof DecisionRecord>;
+
+/**
+ * The record without anything that may quote the ticket's text (an erasure request): the models' raw
+ * replies, the rationale and the attempts' error texts go; tiers, models, categories, confidences,
+ * costs and reason codes stay, so counts and reports still add up.
+ */
+export function withoutText(record: DecisionRecord): DecisionRecord {
+  return {
+    ...record,
+    raw: null,
+    decision: record.decision ? { ...record.decision, rationale: '' } : null,
+    attempts: record.attempts.map(({ error: _error, ...a }) => ({ ...a, raw: null })),
+  };
+}

@@ -9,6 +9,7 @@ import {
   type RoutedTicket,
   type TicketStore,
   type TrafficStats,
+  type TrainingStore,
 } from '@switchboard/queues';
 import type { EscalationConfig } from './config.js';
 
@@ -22,6 +23,8 @@ export interface EscalationDeps {
   onExhausted: (job: Job, err: Error) => Promise<void>;
   /** Connectors whose write-back runs (their REST settings are set): their tickets' decisions go back to them. */
   writeBack?: ReadonlySet<Connector>;
+  /** Finished tickets are kept for training (the strong and cheap tiers' answers as labels); absent, not. */
+  training?: TrainingStore;
 }
 
 /**
@@ -48,6 +51,7 @@ export function startEscalation(
     stats: deps.stats,
     pilot: deps.pilot,
     delivery,
+    training: deps.training,
   });
 
   const worker = startConsumer(

@@ -134,4 +134,87 @@ describe('ticket lifecycle', () => {
     await checks.close();
     await withPilot.close();
   });
+
+  it('feeds the training store: the strong and cheap tiers’ answers as labels, never the local or rule tier’s, and people’s answers over them', async () => {
+    const learning = new TicketLifecycle({
+      ctx: fleet.ctx,
+      store: fleet.store,
+      pilot: fleet.pilot,
+      delivery,
+      training: fleet.training,
+    });
+    const at = new Date(Date.now() - 10 * 86_400_000).toISOString();
+    const finish = async (id: string, tier: DecisionRecord['tier'], escalated = false): Promise<void> => {
+      const t: Ticket = { ...ticket, id, customer: { email: 'ada@example.com' } };
+      await fleet.store.markQueued(id, t.receivedAt);
+      const r: DecisionRecord = { ...record, tier, model: tier === 'rule' ? null : `${tier}-model` };
+      await learning.decide(t, r);
+      const route: Route = escalated
+        ? { team: 'billing_support', via: 'human', escalated: true, reasons: ['model_flagged'] }
+        : { ...billing, via: tier ?? 'human' };
+      await learning.finish({ ticket: t, record: r, route, routedAt: at });
+    };
+    await finish('strong1', 'strong');
+    await finish('cheap1', 'cheap');
+    await finish('local1', 'local');
+    await finish('rule1', 'rule');
+    await finish('esc1', 'strong', true);
+    expect((await fleet.training.rows()).map((r) => `${r.ticketId}:${r.source}:${r.decidedBy.model}`).sort()).toEqual([
+      'cheap1:cheap:cheap-model',
+      'strong1:strong:strong-model',
+    ]);
+    expect(await fleet.training.unlabelledCount()).toBe(3);
+
+    // Feedback on the local tier's ticket labels the text kept at finish; on the strong one it wins.
+    const feedback = (category: 'sales' | 'bug') => ({
+      category,
+      team: category === 'sales' ? ('sales' as const) : ('core_eng' as const),
+      priority: 'high' as const,
+      receivedAt: new Date().toISOString(),
+      source: 'upstream' as const,
+    });
+    expect(await learning.recordFeedback('local1', feedback('sales'))).toBe(true);
+    expect(await learning.recordFeedback('strong1', feedback('bug'))).toBe(true);
+    // A person resolves the escalated ticket: a human label, over the feedback that came first.
+    await learning.recordFeedback('esc1', feedback('sales'));
+    const escalated = {
+      ticket: { ...ticket, id: 'esc1' },
+      record: { ...record, tier: 'strong' as const },
+      route: billing,
+      routedAt: at,
+    };
+    await learning.resolve(
+      escalated,
+      {
+        category: 'bug',
+        priority: 'high',
+        team: 'core_eng',
+        reviewer: 'kim',
+        resolvedAt: new Date().toISOString(),
+        changed: true,
+      },
+      true,
+    );
+    const rows = Object.fromEntries((await fleet.training.rows()).map((r) => [r.ticketId, r]));
+    expect(rows.local1).toMatchObject({
+      source: 'feedback',
+      category: 'sales',
+      body: ticket.body,
+      decidedBy: { tier: 'local' },
+    });
+    expect(rows.strong1).toMatchObject({ source: 'feedback', category: 'bug' });
+    expect(rows.esc1).toMatchObject({ source: 'human', category: 'bug' });
+    expect(rows.rule1).toBeUndefined();
+    // A redelivered decision after the person: still the person's label.
+    await finish('esc1', 'strong');
+    expect(await fleet.training.get('esc1')).toMatchObject({ source: 'human', category: 'bug' });
+    expect(await fleet.training.ticketsOfEmail('ada@example.com')).toEqual([
+      'cheap1',
+      'esc1',
+      'local1',
+      'rule1',
+      'strong1',
+    ]);
+    await learning.close();
+  });
 });

@@ -22,6 +22,9 @@ import {
   type TicketStatus,
   type TicketStore,
   type TrafficStats,
+  type TrainingStore,
+  type TrainingText,
+  type LabelSource,
 } from '@switchboard/queues';
 import type { TeamDelivery } from './team-delivery.js';
 
@@ -37,6 +40,11 @@ export interface LifecycleDeps {
   pilot?: PilotLedger;
   /** Where routed tickets go; needed by whoever finishes tickets (escalation, the review desk). */
   delivery?: TeamDelivery;
+  /**
+   * What the free tier learns from; absent, nothing is kept for training. Finished tickets, people's
+   * answers and feedback go into it here, so every way a ticket ends feeds it the same way.
+   */
+  training?: TrainingStore;
 }
 
 /** What the classifier finds when it takes a ticket. */
@@ -177,7 +185,40 @@ export class TicketLifecycle {
     const replies = await t.exec();
     const finished = replies[moved] === 1;
     if (finished) ctx.metrics?.routed(route);
+    // Not only when this call finished it: the store's precedence makes a repeat a no-op, and a crash
+    // between the delivery and this line would otherwise lose the ticket for training.
+    await this.keepForTraining(routed);
     return finished;
+  }
+
+  /**
+   * A finished ticket for the training store: the strong or cheap tier's answer for a ticket it routed on
+   * its own is a label (`cheap` waits for corrections, see TrainingStore.rows). The local and rule tiers'
+   * own answers never are: training the local model on its own output teaches it nothing and locks its
+   * mistakes in, and a rule hit is a keyword match, not a judgement of the text. Those tickets, and the
+   * escalated ones (whose machine answer the pipeline did not trust), keep their text for a while, so a
+   * person's label (review desk, feedback) can make them training rows.
+   */
+  private async keepForTraining(routed: RoutedTicket): Promise<void> {
+    const { training } = this.deps;
+    if (!training) return;
+    const { ticket, record } = routed;
+    const text: TrainingText = {
+      ticketId: ticket.id,
+      subject: ticket.subject ?? '',
+      body: ticket.body,
+      language: ticket.language,
+      decidedBy: { tier: record.tier, model: record.model },
+      at: routed.routedAt,
+    };
+    const email = ticket.customer?.email;
+    const source = machineLabelSource(routed);
+    if (source && record.decision)
+      await training.record(
+        { ...text, category: record.decision.category, priority: record.decision.priority, source },
+        email,
+      );
+    else await training.keepText(text, email);
   }
 
   /**
@@ -204,6 +245,21 @@ export class TicketLifecycle {
     delivery.deliverOnto(t, delivered);
     store.noteOnto(t, ticketId, { resolution: JSON.stringify(resolution), route: JSON.stringify(delivered.route) });
     await t.exec();
+    // A person's answer is the strongest training label, critical tickets included.
+    await this.deps.training?.record(
+      {
+        ticketId,
+        subject: routed.ticket.subject ?? '',
+        body: routed.ticket.body,
+        language: routed.ticket.language,
+        category: resolution.category,
+        priority: resolution.priority,
+        source: 'human',
+        decidedBy: { tier: routed.record.tier, model: routed.record.model },
+        at: resolution.resolvedAt,
+      },
+      routed.ticket.customer?.email,
+    );
     await pilot?.setFeedback(ticketId, {
       category: resolution.category,
       team: resolution.team,
@@ -226,6 +282,18 @@ export class TicketLifecycle {
     if (!pilot) throw new Error('recording feedback needs the pilot ledger');
     const stored = await pilot.setFeedback(ticketId, feedback);
     if (!stored) return false;
+    if (this.deps.training) {
+      // Feedback carries no text: it labels the text the store kept when the ticket finished.
+      const source: LabelSource = feedback.source === 'review_desk' ? 'human' : 'feedback';
+      const labelled = await this.deps.training.label(ticketId, {
+        category: feedback.category,
+        priority: feedback.priority,
+        source,
+        at: feedback.receivedAt,
+      });
+      if (labelled === 'no_text')
+        this.deps.ctx.logger.debug({ ticketId }, 'feedback for a ticket whose text the training store no longer has');
+    }
     const parsed = stored.decision ? DecisionRecord.safeParse(JSON.parse(stored.decision)) : undefined;
     if (parsed?.success)
       await this.judge(ticketId, parsed.data, feedback.category, feedback.source, feedback.receivedAt);
@@ -318,6 +386,16 @@ export class TicketLifecycle {
     await Promise.all([...this.producers.values()].map((p) => p.close()));
     await this.lane.close();
   }
+}
+
+/**
+ * The training label a finished ticket's machine answer is: the strong or cheap tier's, for a ticket
+ * routed on that answer (not escalated). Undefined for the local and rule tiers, and escalated tickets.
+ */
+export function machineLabelSource(routed: RoutedTicket): Extract<LabelSource, 'strong' | 'cheap'> | undefined {
+  const { record, route } = routed;
+  if (route.escalated || record.outcome !== 'decided' || !record.decision) return undefined;
+  return record.tier === 'strong' || record.tier === 'cheap' ? record.tier : undefined;
 }
 
 /** The answer a guarded tier (local, cheap) gave on its own, if it decided the ticket; else undefined. */

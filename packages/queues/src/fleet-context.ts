@@ -11,6 +11,7 @@ import { PilotLedger } from './pilot-ledger.js';
 import { RolloutStageStore } from './rollout-stage.js';
 import { TierGuardStore } from './tier-guard-store.js';
 import { ModelRegistry } from './model-registry.js';
+import { TrainingStore, type TrainingStoreOptions } from './training-store.js';
 
 export interface FleetContext {
   redis: Redis;
@@ -24,6 +25,8 @@ export interface FleetContext {
   guard: TierGuardStore;
   /** The local models: every classifier runs the champion; a promotion restarts the guard's local window. */
   models: ModelRegistry;
+  /** What the free tier learns from: finished tickets' redacted text and labels (see TrainingStore). */
+  training: TrainingStore;
   deadLetter: (job: Job, err: Error) => Promise<void>;
   close(): Promise<void>;
 }
@@ -41,7 +44,12 @@ export interface FleetContextOptions {
   cluster?: boolean;
   /** The app's pipeline metrics: every producer and consumer opened on this context counts into them. */
   metrics?: PipelineMetrics;
+  /** The training store's bounds; absent, its defaults (apps that write to it compose runtime's trainingEnv). */
+  training?: Omit<TrainingStoreOptions, 'clock'>;
 }
+
+/** The training store's bounds when an app does not compose trainingEnv (it only reads, or does not use it). */
+export const TRAINING_DEFAULTS = { retentionDays: 180, maxRows: 200_000, cheapConfirmDays: 7, unlabelledDays: 14 };
 
 /** The parsed settings the fleet opener reads (runtime's redisEnv + recordsEnv, and workerLocksEnv for workers). */
 export interface FleetEnv {
@@ -51,6 +59,10 @@ export interface FleetEnv {
   RECORD_RETENTION_DAYS: number;
   WORKER_LOCK_DURATION_MS?: number;
   WORKER_STALLED_INTERVAL_MS?: number;
+  TRAINING_RETENTION_DAYS?: number;
+  TRAINING_MAX_ROWS?: number;
+  TRAINING_CHEAP_CONFIRM_DAYS?: number;
+  TRAINING_UNLABELLED_DAYS?: number;
 }
 
 /**
@@ -71,6 +83,12 @@ export function openFleet(
     prefix: env.QUEUE_PREFIX,
     retentionDays: env.RECORD_RETENTION_DAYS,
     locks,
+    training: {
+      retentionDays: env.TRAINING_RETENTION_DAYS ?? TRAINING_DEFAULTS.retentionDays,
+      maxRows: env.TRAINING_MAX_ROWS ?? TRAINING_DEFAULTS.maxRows,
+      cheapConfirmDays: env.TRAINING_CHEAP_CONFIRM_DAYS ?? TRAINING_DEFAULTS.cheapConfirmDays,
+      unlabelledDays: env.TRAINING_UNLABELLED_DAYS ?? TRAINING_DEFAULTS.unlabelledDays,
+    },
     role: opts.role,
     logger: opts.logger,
     metrics: opts.metrics,
@@ -111,6 +129,7 @@ export async function openFleetContext(opts: FleetContextOptions): Promise<Fleet
     guard,
     // The guard's local window judged the model being replaced: cleared in the same script.
     models: new ModelRegistry(redis, opts.prefix, { clearOnChange: [guard.windowKey('local')] }),
+    training: new TrainingStore(redis, opts.prefix, opts.training ?? TRAINING_DEFAULTS),
     deadLetter: dlq.write,
     async close() {
       await dlq.close();

@@ -19,3 +19,4 @@ export * from './queue-table.js';
 export * from './observed-fleet.js';
 export * from './tier-guard-store.js';
 export * from './model-registry.js';
+export * from './training-store.js';

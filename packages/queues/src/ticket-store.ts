@@ -1,6 +1,6 @@
 import type { RedisClient as Redis } from './connection.js';
 import { z } from 'zod';
-import { Connector, DecisionRecord, Route } from '@switchboard/core';
+import { Connector, DecisionRecord, Route, withoutText } from '@switchboard/core';
 import { luaScript, type LuaScript } from './lua-script.js';
 import { RECORD_STATS_FN, type StatsIncrement } from './traffic-stats.js';
 import { Resolution } from './payloads.js';
@@ -273,6 +273,40 @@ export class TicketStore {
       .hdel(key, 'error', 'finishedAt', 'route', 'decision')
       .expire(key, this.retentionSeconds)
       .exec();
+  }
+
+  /**
+   * Takes what may quote the customer's text off the record (an erasure request): the decision record's
+   * raw model replies and rationale, a person's resolution note, the write-back's detail. The status,
+   * route, categories and times stay, so the ticket's id still de-duplicates and counts still add up.
+   * Returns whether a record was there.
+   */
+  async forgetText(ticketId: string, at: Date): Promise<boolean> {
+    const key = this.key(ticketId);
+    const h = await this.redis.hgetall(key);
+    if (!h.status) return false;
+    const fields: Record<string, string> = { forgottenAt: at.toISOString() };
+    const drop: string[] = [];
+    const rewrite = <T>(field: string, schema: z.ZodType<T>, scrub: (v: T) => T): void => {
+      const raw = h[field];
+      if (raw === undefined) return;
+      let parsed: z.ZodSafeParseResult<T> | undefined;
+      try {
+        parsed = schema.safeParse(JSON.parse(raw));
+      } catch {
+        parsed = undefined;
+      }
+      // What cannot be read cannot be scrubbed: it goes.
+      if (parsed?.success) fields[field] = JSON.stringify(scrub(parsed.data));
+      else drop.push(field);
+    };
+    rewrite('decision', DecisionRecord, withoutText);
+    rewrite('resolution', Resolution, ({ note: _note, ...r }) => r);
+    rewrite('writeBack', WriteBackNote, (w) => ({ ...w, detail: '' }));
+    const tx = this.redis.multi().hset(key, fields);
+    if (drop.length) tx.hdel(key, ...drop);
+    await tx.exec();
+    return true;
   }
 
   async get(ticketId: string): Promise<TicketView | undefined> {

@@ -11,6 +11,7 @@ import {
   type PilotLedger,
   type RoutedTicket,
   type TicketStore,
+  type TrainingStore,
   type TrafficStats,
 } from '@switchboard/queues';
 import type { Logger, ReviewMetrics } from '@switchboard/runtime';
@@ -63,6 +64,8 @@ export interface DeskDeps {
   delivery: TeamDelivery;
   /** A resolution is also the ticket's feedback, the pilot's ground truth. */
   pilot?: PilotLedger;
+  /** A resolution is the strongest training label; absent, nothing is kept for training. */
+  training?: TrainingStore;
   routing: RoutingTable;
   log: Logger;
   clock?: () => Date;
@@ -93,6 +96,7 @@ export class ReviewDesk {
       stats: deps.stats,
       pilot: deps.pilot,
       delivery: deps.delivery,
+      training: deps.training,
     });
   }
 

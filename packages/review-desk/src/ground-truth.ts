@@ -1,6 +1,6 @@
 import type { RedisClient as Redis } from '@switchboard/queues';
 import type { TierName } from '@switchboard/core';
-import type { Resolution, RoutedTicket } from '@switchboard/queues';
+import { Resolution, type RoutedTicket } from '@switchboard/queues';
 
 // One resolution per ticket, and its counters and candidate with it, or nothing: a retried resolve
 // (a double click, a crash after this step) must not count twice.
@@ -68,6 +68,49 @@ export function candidateRow(routed: RoutedTicket, resolution: Resolution): Reco
   };
 }
 
+const candidatesKey = (prefix: string): string => `${prefix}:review:candidates`;
+const markerKey = (prefix: string, ticketId: string): string => `${prefix}:review:resolved:${ticketId}`;
+
+/**
+ * An erasure request, for the review desk's part: the eval candidates made from these tickets (they hold
+ * the text) are removed, and each stored resolution loses its note; the resolution itself stays (without
+ * it a repeated resolve would be counted again), as do the live-accuracy counters, which hold no text.
+ */
+export async function forgetReviewTraces(
+  redis: Redis,
+  prefix: string,
+  ticketIds: readonly string[],
+): Promise<{ candidates: number; resolutionNotes: number }> {
+  const ids = new Set(ticketIds);
+  let candidates = 0;
+  for (const raw of await redis.lrange(candidatesKey(prefix), 0, -1)) {
+    let ticketId: unknown;
+    try {
+      ticketId = (JSON.parse(raw) as { source?: { ticketId?: unknown } }).source?.ticketId;
+    } catch {
+      continue;
+    }
+    if (typeof ticketId === 'string' && ids.has(ticketId))
+      candidates += await redis.lrem(candidatesKey(prefix), 0, raw);
+  }
+  let resolutionNotes = 0;
+  for (const id of ids) {
+    const raw = await redis.get(markerKey(prefix, id));
+    if (raw === null) continue;
+    let parsed: ReturnType<typeof Resolution.safeParse> | undefined;
+    try {
+      parsed = Resolution.safeParse(JSON.parse(raw));
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed?.success && parsed.data.note === undefined) continue;
+    const { note: _note, ...rest } = parsed?.success ? parsed.data : { note: undefined };
+    await redis.set(markerKey(prefix, id), JSON.stringify(rest), 'KEEPTTL');
+    resolutionNotes++;
+  }
+  return { candidates, resolutionNotes };
+}
+
 /**
  * Every resolution is ground truth: kept with the machine's decision, counted into live accuracy
  * per deciding tier and per true category (of escalated tickets only, so read it as accuracy on the
@@ -82,9 +125,9 @@ export class GroundTruth {
   ) {}
 
   private readonly accuracyKey = (): string => `${this.prefix}:review:accuracy`;
-  private readonly candidatesKey = (): string => `${this.prefix}:review:candidates`;
+  private readonly candidatesKey = (): string => candidatesKey(this.prefix);
   markerKey(ticketId: string): string {
-    return `${this.prefix}:review:resolved:${ticketId}`;
+    return markerKey(this.prefix, ticketId);
   }
 
   /** Returns false when the ticket was already resolved (by anyone). */

@@ -47,6 +47,40 @@ export const recordsEnv = envFragment('runtime', 'records', {
     ),
 });
 
+/**
+ * The training store's bounds (the fleet opener's `fleet.training`), for the apps that write to it:
+ * escalation (finished tickets), the review desk (people's answers), ingest (feedback), the classifier
+ * (spot checks). Declared beside the record retention because the fleet opener reads both.
+ */
+export const trainingEnv = envFragment('runtime', 'training', {
+  TRAINING_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(180)
+    .describe('Days a labelled ticket is kept in the training store (by label time); older rows are dropped on write.'),
+  TRAINING_MAX_ROWS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(200_000)
+    .describe(
+      'Most labelled rows the training store keeps (the oldest are dropped first); bounds its Redis memory, see docs/operations.md.',
+    ),
+  TRAINING_CHEAP_CONFIRM_DAYS: z.coerce
+    .number()
+    .min(0)
+    .default(7)
+    .describe("Days a cheap tier's answer waits for a person's correction before it counts as a training label."),
+  TRAINING_UNLABELLED_DAYS: z.coerce
+    .number()
+    .min(0)
+    .default(14)
+    .describe(
+      "Days the text of a ticket no kept tier answered (local, rule, escalated) waits for a person's label (feedback, review desk).",
+    ),
+});
+
 /** Workers only: a crashed worker's jobs return after at most lock duration + stalled interval. */
 export const workerLocksEnv = envFragment('runtime', 'worker-locks', {
   WORKER_LOCK_DURATION_MS: z.coerce
