@@ -12,7 +12,13 @@ await runService(
       );
     const board = use(
       'board queues',
-      await openBoardQueues({ redisUrl: env.REDIS_URL, cluster: env.REDIS_CLUSTER, prefix: env.QUEUE_PREFIX, logger }),
+      await openBoardQueues({
+        redisUrl: env.REDIS_URL,
+        cluster: env.REDIS_CLUSTER,
+        prefix: env.QUEUE_PREFIX,
+        retentionDays: env.RECORD_RETENTION_DAYS,
+        logger,
+      }),
       (b) => b.close(),
     );
     const metrics = createAppMetrics({ app: 'dashboard' });
@@ -20,7 +26,8 @@ await runService(
     const server = use(
       'http server',
       await buildDashboardServer({
-        queues: board.queues,
+        queues: board.entries,
+        deadLetters: board,
         redis: board.redis,
         users: env.DASHBOARD_USERS,
         sessionSecret: env.DASHBOARD_SESSION_SECRET,

@@ -12,7 +12,12 @@ export const fleetLauncherEnv = envFragment('apps/fleet', 'launcher', {
     .int()
     .default(6390)
     .describe('`npm start`: the port of the in-memory redis-server it starts when REDIS_URL answers nothing.'),
-  FLEET_APP_LOG_LEVEL: LogLevel.default('warn').describe('`npm start`: the LOG_LEVEL of the apps it starts.'),
+  FLEET_APP_LOG_LEVEL: LogLevel.default('warn').describe(
+    '`npm start`: the LOG_LEVEL of the pipeline apps it starts (ingest, classifier, escalation, drift).',
+  ),
+  FLEET_WEB_LOG_LEVEL: LogLevel.default('info').describe(
+    '`npm start`: the LOG_LEVEL of the dashboard and the review desk, whose info lines are the audit trail (sign-ins, board actions, replays, claims, resolutions).',
+  ),
   FLEET_ADMIN_PASSWORD: z
     .string()
     .min(12)

@@ -67,7 +67,9 @@ try {
     DASHBOARD_SECURE_COOKIE: 'false',
   };
   for (const app of APPS) {
-    const child = startApp(app, childEnv);
+    // The people-facing apps log who did what at info; the pipeline stays quiet at FLEET_APP_LOG_LEVEL.
+    const web = app === 'dashboard' || app === 'review-desk';
+    const child = startApp(app, web ? { ...childEnv, LOG_LEVEL: env.FLEET_WEB_LOG_LEVEL } : childEnv);
     child.once('exit', (code, signal) => {
       if (code !== 0 && signal === null) {
         console.error(`${app} exited with code ${code}; stopping the fleet`);

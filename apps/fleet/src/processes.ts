@@ -8,12 +8,32 @@ export type AppName = (typeof APPS)[number];
 const appMain = (app: AppName): string => fileURLToPath(new URL(`../../${app}/src/main.ts`, import.meta.url));
 
 /** pino JSON → one short readable line, so a newcomer sees what the fleet says without a log viewer. */
+const AUDIT_FIELDS = [
+  'username',
+  'reviewer',
+  'method',
+  'url',
+  'statusCode',
+  'ticketId',
+  'replayed',
+  'skipped',
+] as const;
+
 function relay(app: AppName, line: string): void {
   try {
-    const entry = JSON.parse(line) as { level?: number; msg?: string; err?: { message?: string } };
+    const entry = JSON.parse(line) as { level?: number; msg?: string; err?: { message?: string } } & Record<
+      string,
+      unknown
+    >;
     const level = entry.level ?? 30;
     const tag = level >= 50 ? 'ERROR' : level >= 40 ? 'warn' : 'info';
-    console.log(`  [${app}] ${tag}: ${entry.msg ?? ''}${entry.err?.message ? ` (${entry.err.message})` : ''}`);
+    // Who did what: an audit line without its user and target says nothing.
+    const who = AUDIT_FIELDS.filter((k) => entry[k] !== undefined)
+      .map((k) => `${k}=${Array.isArray(entry[k]) ? (entry[k] as unknown[]).join(',') : String(entry[k])}`)
+      .join(' ');
+    console.log(
+      `  [${app}] ${tag}: ${entry.msg ?? ''}${who ? ` ${who}` : ''}${entry.err?.message ? ` (${entry.err.message})` : ''}`,
+    );
   } catch {
     console.log(`  [${app}] ${line}`);
   }

@@ -26,6 +26,7 @@ export const ingestAppEnv = composeEnv('ingest', [
   // The helpdesk webhooks: their secrets, and the groups an agent's answer is mapped back to a team by.
   pickEnv(zendeskEnv, ['ZENDESK_WEBHOOK_SECRET', 'ZENDESK_GROUPS']),
   pickEnv(zammadEnv, ['ZAMMAD_WEBHOOK_SECRET', 'ZAMMAD_GROUPS']),
-  // An agent's team becomes a category for feedback by the classifiers' routing table.
+  // An agent's team becomes a category for feedback by the classifiers' routing table, and feedback
+  // whose team contradicts its category is refused.
   pickEnv(classifierRulesEnv, ['ROUTING_TABLE']),
 ]);

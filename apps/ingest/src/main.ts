@@ -43,6 +43,7 @@ await runService({ name: 'ingest', env: ingestAppEnv.schema, from: process.env }
         feedback: (ticketId, feedback) => lifecycle.recordFeedback(ticketId, feedback),
         stage: async () => (await fleet.rollout.get()).stored?.stage ?? env.ROLLOUT_STAGE ?? 'off',
         gates: env.PILOT_GATES,
+        routing: env.ROUTING_TABLE,
       },
       connectors: {
         ...connectors,

@@ -107,6 +107,8 @@ export const evalCommand: Command = {
     const stem = join(outDir, `${run.finishedAt.replace(/[:.]/g, '-')}-${basename(o.set).replace(/\.[^.]+$/, '')}`);
     await writeJson(`${stem}.json`, run);
     const meta = {
+      'run date': `${run.finishedAt.slice(0, 16).replace('T', ' ')} UTC`,
+      model: run.model,
       set: `${o.set} (${set.items.length} tickets)`,
       tiers: run.cascade.tiers.map((t) => `${t.name}${t.model ? ` ${t.model}` : ''} ≥${t.threshold}`).join(' → '),
       prompt: run.cascade.promptVersion ?? '—',

@@ -1,6 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import { RolloutStageText, stageLabel, type RolloutStage } from '@switchboard/core';
-import { DEFAULT_GATES, parsePilotRows, pilotCandidate, pilotMarkdown, pilotReport } from '@switchboard/pilot';
+import {
+  checkStageChange,
+  DEFAULT_GATES,
+  parsePilotRows,
+  pilotCandidate,
+  pilotMarkdown,
+  pilotReport,
+} from '@switchboard/pilot';
 import { inspectQueue, jobIdForTicket, openFleet, ticketsQueue, type FleetContext } from '@switchboard/queues';
 import { parseEnv, type EnvOf } from '@switchboard/runtime';
 import { numberOption, parseCommand, usageLine, UsageError } from './args.js';
@@ -17,7 +24,14 @@ const STAGE = {
   command: 'pilot stage',
   summary: 'Shows the pilot stage, or sets it (classifiers pick it up within a second, without a restart).',
   positionals: '[off|shadow|5|50|100]',
-  options: { note: { type: 'string', value: '"..."', description: 'why, kept with the stage' } },
+  options: {
+    note: { type: 'string', value: '"..."', description: 'why, kept with the stage' },
+    force: {
+      type: 'boolean',
+      description: 'move forward although the gate says not yet, or skipping a stage (logged with who)',
+    },
+    clear: { type: 'boolean', description: 'drop the stored stage: back to ROLLOUT_STAGE from the environment' },
+  },
 } as const;
 const REPORT = {
   command: 'pilot report',
@@ -64,7 +78,19 @@ export const pilotCommands: CommandGroup = {
         if (!parsed) return;
         const [value, ...extra] = parsed.positionals;
         if (extra.length > 0) throw new UsageError('pilot stage: one stage at a time', usageLine(STAGE));
+        const by = ctx.env.USER ?? 'operator';
         const { env, fleet } = await openPilot(ctx);
+        if (parsed.values.clear === true) {
+          if (value !== undefined)
+            throw new UsageError('pilot stage: give a stage or --clear, not both', usageLine(STAGE));
+          const before = (await fleet.rollout.get()).stored;
+          await fleet.rollout.clear();
+          ctx.logger.info({ by, from: before?.stage ?? null, to: env.ROLLOUT_STAGE ?? 'off' }, 'pilot stage cleared');
+          ctx.print(
+            `stored stage ${before ? stageLabel(before.stage) : '(none)'} dropped; the fleet is back on ROLLOUT_STAGE: ${stageLabel(env.ROLLOUT_STAGE ?? 'off')}`,
+          );
+          return;
+        }
         if (value === undefined) {
           const { stored } = await fleet.rollout.get();
           ctx.print(
@@ -75,11 +101,32 @@ export const pilotCommands: CommandGroup = {
           return;
         }
         const stage = parseStage(value);
+        const from = await current(fleet, env.ROLLOUT_STAGE);
+        const { tickets } = await window(fleet, 7);
+        const change = checkStageChange(
+          from,
+          stage,
+          pilotReport(tickets, from, { ...DEFAULT_GATES, ...env.PILOT_GATES }),
+        );
+        if (!change.allowed && parsed.values.force !== true)
+          throw new UsageError(
+            `pilot stage: not moving from ${stageLabel(from)} to ${stageLabel(stage)}: ${change.reason}. Add --force to do it anyway (logged with your name).`,
+            usageLine(STAGE),
+          );
+        const forced = !change.allowed;
+        if (forced)
+          ctx.logger.warn({ by, from, to: stage, reason: change.reason }, 'pilot stage forced against the gate');
+        else ctx.logger.info({ by, from, to: stage }, 'pilot stage changed');
         await fleet.rollout.set({
           stage,
           since: new Date().toISOString(),
-          by: ctx.env.USER ?? 'operator',
-          note: parsed.values.note,
+          by,
+          note: forced
+            ? `forced against the gate (${change.reason})${parsed.values.note ? `: ${parsed.values.note}` : ''}`.slice(
+                0,
+                500,
+              )
+            : parsed.values.note,
         });
         ctx.print(`stage set to ${stageLabel(stage)}; classifiers pick it up within a second, without a restart`);
       },

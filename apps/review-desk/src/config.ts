@@ -1,4 +1,4 @@
-import { classifierRulesEnv } from '@switchboard/classifier';
+import { classifierEnv, classifierRulesEnv } from '@switchboard/classifier';
 import { zammadEnv, zendeskEnv } from '@switchboard/connectors';
 import { webhooksEnv } from '@switchboard/escalation';
 import { ReviewDeskConfig, reviewDeskEnv } from '@switchboard/review-desk';
@@ -23,6 +23,9 @@ export const reviewDeskAppEnv = composeEnv('review-desk', [
   reviewDeskEnv,
   // A correction's team is checked against the classifiers' routing table.
   pickEnv(classifierRulesEnv, ['ROUTING_TABLE']),
+  // Critical tickets skip every model; the desk shows the local model's guess for them, in process:
+  // the registry's champion (LOCAL_MODEL_PATH only until a classifier has stored one), polled for promotions.
+  pickEnv(classifierEnv, ['LOCAL_MODEL_PATH', 'LOCAL_MODEL_RELOAD_POLL_MS']),
   // A resolved ticket takes the same webhook path escalation delivers on.
   pickEnv(webhooksEnv, ['TEAM_WEBHOOKS', 'WEBHOOK_ATTEMPTS', 'WEBHOOK_BACKOFF_MS']),
   // A person's answer for a helpdesk ticket is written back too, when that connector's write-back is on.

@@ -1,7 +1,8 @@
+import { followRegistryModel, REPO_PATHS } from '@switchboard/classifier';
 import { DEFAULT_ROUTING_TABLE, type Team } from '@switchboard/core';
 import { teamDelivery } from '@switchboard/lifecycle';
 import { openFleet } from '@switchboard/queues';
-import { buildReviewServer, ReviewDesk } from '@switchboard/review-desk';
+import { buildReviewServer, localSuggester, ReviewDesk } from '@switchboard/review-desk';
 import {
   createAppMetrics,
   createLoginMetrics,
@@ -33,6 +34,19 @@ await runService(
       }),
       (d) => d.close(),
     );
+    // The local model's guess for tickets no tier decided: the registry's champion, the model the
+    // classifiers run (followed read-only: the desk never promotes a file). Without a model the desk still works.
+    const modelPath = env.LOCAL_MODEL_PATH ?? REPO_PATHS.localModel;
+    const model =
+      modelPath === 'off'
+        ? undefined
+        : await followRegistryModel(fleet.models, modelPath, logger, env.LOCAL_MODEL_RELOAD_POLL_MS ?? 2_000).catch(
+            (err: unknown) => {
+              logger.warn({ err, modelPath }, 'no local model: critical tickets show no suggestion');
+              return undefined;
+            },
+          );
+    if (model) use('local model', model, (m) => m.close());
     const desk = use(
       'review desk',
       new ReviewDesk(config, {
@@ -46,6 +60,7 @@ await runService(
         routing: env.ROUTING_TABLE ?? DEFAULT_ROUTING_TABLE,
         log: logger,
         metrics: createReviewMetrics(metrics.registry),
+        suggest: model ? localSuggester(model.current) : undefined,
       }),
       (d) => d.close(),
     );

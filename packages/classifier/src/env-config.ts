@@ -54,7 +54,7 @@ export const classifierEnv = envFragment('classifier', 'tiers', {
     .string()
     .optional()
     .describe(
-      'The local model file, imported into the model registry at start (the champion when new or the registry is empty); `off` runs without a local tier.',
+      'The local model file, imported into the model registry at start (the champion when new or the registry is empty; the review desk only reads it until a champion exists); `off` runs without a local tier.',
     )
     .meta({ default: REPO_FILES.localModel }),
   LOCAL_THRESHOLD: share()
@@ -64,7 +64,9 @@ export const classifierEnv = envFragment('classifier', 'tiers', {
     .describe("Confidence the local tier's priority needs to be used.")
     .meta({ default: DEFAULT_THRESHOLDS.localPriority }),
   LOCAL_MODEL_RELOAD_POLL_MS: ms()
-    .describe("How often a classifier (and drift) reads the model registry's champion pointer to follow a promotion.")
+    .describe(
+      "How often a classifier (and drift, and the review desk) reads the model registry's champion pointer to follow a promotion.",
+    )
     .meta({ default: 2000 }),
   MODEL_BASE_URL: optionalUrl.describe('OpenAI-compatible endpoint shared by the cheap and strong tiers.'),
   MODEL_API_KEY: z.string().optional().describe('API key for MODEL_BASE_URL.'),

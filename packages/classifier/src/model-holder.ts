@@ -72,7 +72,30 @@ export async function openRegistryModel(
         : undefined;
   if (why) await registry.promote(fileVersion, 'file', why);
 
-  let model = file.model;
+  const holder = await followChampion(registry, file.model, logger, pollMs);
+  logger.info(
+    {
+      localModel: holder.current().meta.modelVersion,
+      file: { path, version: fileVersion },
+      why: why ?? `the registry's champion ${before} wins over ${path} (already in the registry)`,
+    },
+    why ? 'local model: the file became the champion' : "local model: running the registry's champion",
+  );
+  return holder;
+}
+
+/**
+ * Follows the registry's champion from `initial`: loads it now, then polls the champion pointer (one
+ * GET) and swaps in a new champion between two uses; one that does not parse is logged, and the model
+ * that was working keeps working. Never writes to the registry.
+ */
+async function followChampion(
+  registry: ModelRegistry,
+  initial: LocalModel,
+  logger: Logger,
+  pollMs: number,
+): Promise<ModelHolder> {
+  let model = initial;
   // A champion that failed to parse is not fetched again (2 MB every poll) until another one is promoted.
   let refused: string | null = null;
   const listeners: ((e: ModelEvent) => void)[] = [];
@@ -100,14 +123,6 @@ export async function openRegistryModel(
   };
 
   await load();
-  logger.info(
-    {
-      localModel: model.meta.modelVersion,
-      file: { path, version: fileVersion },
-      why: why ?? `the registry's champion ${before} wins over ${path} (already in the registry)`,
-    },
-    why ? 'local model: the file became the champion' : "local model: running the registry's champion",
-  );
 
   let busy = false;
   let failing = false;
@@ -138,6 +153,38 @@ export async function openRegistryModel(
     subscribe: (l) => void listeners.push(l),
     close: () => clearInterval(timer),
   };
+}
+
+/**
+ * The champion the fleet's classifiers run, for a process that only reads the model (the review desk's
+ * guess for critical tickets): unlike `openRegistryModel`, starting it never stores or promotes a
+ * file, so a desk started with another LOCAL_MODEL_PATH cannot change what the classifiers run. Until
+ * the registry has a champion (no classifier has started yet), the file `path` names is used.
+ */
+export async function followRegistryModel(
+  registry: ModelRegistry,
+  path: string,
+  logger: Logger,
+  pollMs: number,
+): Promise<ModelHolder> {
+  const champion = await registry.current();
+  let initial: LocalModel | undefined;
+  if (champion) {
+    try {
+      initial = parseLocalModel(champion.json, `registry model ${champion.version}`);
+    } catch (err) {
+      logger.error(
+        { err: { message: (err as Error).message }, version: champion.version, file: path },
+        'the champion local model in the registry does not load; starting from the file',
+      );
+    }
+  }
+  const holder = await followChampion(registry, initial ?? (await readModelFile(path)).model, logger, pollMs);
+  logger.info(
+    { localModel: holder.current().meta.modelVersion, from: champion ? 'registry' : path },
+    "local model: following the registry's champion (read only)",
+  );
+  return holder;
 }
 
 /**

@@ -32,7 +32,8 @@ describe('dashboard in a real browser', { timeout: 60_000 }, () => {
   beforeAll(async () => {
     board = await openBoardQueues({ redisUrl: TEST_REDIS_URL, prefix, logger: testLogger('dashboard') });
     app = await buildDashboardServer({
-      queues: board.queues,
+      queues: board.entries,
+      deadLetters: board,
       redis: board.redis,
       users: await testUsers(),
       sessionSecret: SESSION_SECRET,

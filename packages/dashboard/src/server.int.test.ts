@@ -49,7 +49,8 @@ describe('dashboard', { timeout: 30_000 }, () => {
   beforeAll(async () => {
     board = await openBoardQueues({ redisUrl: TEST_REDIS_URL, prefix, logger: testLogger('dashboard') });
     app = await buildDashboardServer({
-      queues: board.queues,
+      queues: board.entries,
+      deadLetters: board,
       redis: board.redis,
       users: await testUsers(),
       sessionSecret: SESSION_SECRET,
@@ -293,14 +294,16 @@ describe('dashboard', { timeout: 30_000 }, () => {
   });
 
   describe('operator', () => {
-    it('retries a failed job and promotes a delayed one', async () => {
+    it('retries a failed job, but cannot touch the review desk’s queue', async () => {
       const retry = await put(`/board/api/queues/${jobs.failed.queue}/${jobs.failed.id}/retry`, cookies.operator);
       expect(retry.statusCode).toBe(204);
       expect(await stateOf(jobs.failed)).toBe('waiting');
 
+      // human-review belongs to the desk: promoting, retrying or removing it here would move tickets under the reviewers.
+      expect(jobs.delayed.queue).toBe('human-review');
       const promote = await put(`/board/api/queues/${jobs.delayed.queue}/${jobs.delayed.id}/promote`, cookies.operator);
-      expect(promote.statusCode).toBe(204);
-      expect(await stateOf(jobs.delayed)).toBe('waiting');
+      expect(promote.statusCode).toBe(405);
+      expect(await stateOf(jobs.delayed)).toBe('delayed');
 
       // Each action leaves an audit line naming who did it.
       const actions = logLines
@@ -315,6 +318,7 @@ describe('dashboard', { timeout: 30_000 }, () => {
           expect.objectContaining({
             username: 'otto',
             url: `/board/api/queues/${jobs.delayed.queue}/${jobs.delayed.id}/promote`,
+            statusCode: 405,
           }),
         ]),
       );

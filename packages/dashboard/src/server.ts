@@ -1,10 +1,10 @@
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
-import type { Queue } from 'bullmq';
 import type { RedisClient as Redis } from '@switchboard/queues';
 import type { Logger } from '@switchboard/runtime';
 import {
   csrfToken,
   errorPage,
+  registerAssets,
   registerAuth,
   requireRole,
   type LoginMetrics,
@@ -12,7 +12,9 @@ import {
   type SessionStore,
   type WebUser,
 } from '@switchboard/web-auth';
-import { mountBoard } from './mount-board.js';
+import type { BoardQueue } from './board-queues.js';
+import { DEAD_LETTER_PATH, registerDeadLetterPage, type DeadLetterOps } from './dead-letter-page.js';
+import { DASHBOARD_ASSET_FILES, DASHBOARD_ASSETS, mountBoard } from './mount-board.js';
 import { signOutPage } from './sign-out-page.js';
 
 /** Operators act on jobs here. */
@@ -21,8 +23,10 @@ export const OPERATOR_BOARD_PATH = '/board';
 export const VIEWER_BOARD_PATH = '/view';
 
 export interface DashboardOptions {
-  /** Every queue of the fleet, from `openBoardQueues`. */
-  queues: readonly Queue[];
+  /** Every queue of the fleet with its catalog entry, in flow order: `openBoardQueues(...).entries`. */
+  queues: readonly BoardQueue[];
+  /** The dead-letter list and replay (`openBoardQueues`); absent, the board offers no replay page. */
+  deadLetters?: DeadLetterOps;
   /** For /readyz. */
   redis: Redis;
   users: readonly WebUser[];
@@ -109,6 +113,11 @@ export async function buildDashboardServer(opts: DashboardOptions) {
   app.get('/', { preHandler: requireRole(['operator', 'viewer']) }, async (req, reply) =>
     reply.redirect(`${req.user?.roles.includes('operator') ? OPERATOR_BOARD_PATH : VIEWER_BOARD_PATH}/`, 303),
   );
+  await registerAssets(app, {
+    path: DASHBOARD_ASSETS,
+    dir: new URL('./assets/', import.meta.url),
+    files: DASHBOARD_ASSET_FILES,
+  });
   app.get('/logout', async (_req, reply) => reply.type('text/html').send(signOutPage(csrfToken(reply))));
 
   await mountBoard(app, {
@@ -117,7 +126,9 @@ export async function buildDashboardServer(opts: DashboardOptions) {
     roles: ['operator'],
     queues: opts.queues,
     title: 'Switchboard',
+    links: opts.deadLetters ? [{ text: 'Dead-letter replay', url: DEAD_LETTER_PATH }] : [],
   });
+  if (opts.deadLetters) registerDeadLetterPage(app, opts.deadLetters);
   await mountBoard(app, {
     basePath: VIEWER_BOARD_PATH,
     access: 'view',

@@ -1,4 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Worker } from 'bullmq';
@@ -28,6 +30,9 @@ import { alertsProducer, startAlertsWorker, type Alerts } from './alerts.js';
 import { DriftConfig } from './config.js';
 import { DriftRunUnusable, reportWeeks, runDriftCheck, type DriftDeps } from './drift-check.js';
 import { slackPoster } from './slack.js';
+import { utcStamp, weeklyTitle } from './weekly-report.js';
+
+const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
 import { CHEAP, STRONG, startDriftRig, type DriftRig } from './testing/drift-rig.js';
 
 // 200 scored tickets: 7 wrong is a 3.5-point drop, 12 wrong a 6-point drop.
@@ -61,6 +66,47 @@ describe('weekly drift check against a degrading provider', () => {
     );
   };
   const check = () => runDriftCheck(deps, `run-${++runs}`);
+  const record = (tier: 'cheap' | 'rule' | null, cost: number): DecisionRecord =>
+    DecisionRecord.parse({
+      outcome: tier ? 'decided' : 'critical',
+      tier,
+      model: tier === 'cheap' ? CHEAP : null,
+      promptVersion: 'v',
+      raw: null,
+      decision: tier
+        ? {
+            category: 'billing',
+            priority: 'low',
+            team: 'billing_support',
+            confidence: 0.9,
+            escalation_required: false,
+            rationale: 'r',
+          }
+        : null,
+      criticalKeyword: tier ? null : 'urgent',
+      failureReasons: [],
+      attempts:
+        tier === 'cheap'
+          ? [
+              {
+                tier,
+                model: CHEAP,
+                outcome: 'accepted',
+                raw: null,
+                confidence: 0.9,
+                latencyMs: 5,
+                promptTokens: 1,
+                completionTokens: 1,
+                costUsd: cost,
+              },
+            ]
+          : [],
+      totals: { latencyMs: 5, promptTokens: 0, completionTokens: 0, costUsd: cost },
+      decidedAt: new Date().toISOString(),
+    });
+  // Counted as escalation counts a finished ticket: with its final status, once per ticket.
+  const finish = (id: string, t: FinishedTicket) =>
+    fleet.store.finish(id, t.route.escalated ? 'escalated' : 'routed', {}, fleet.stats.incrementFor(t));
 
   /** Sends one ticket through the real classifier worker and returns its decision record. */
   const classify = async (id: string, body: string): Promise<DecisionRecord> => {
@@ -131,7 +177,12 @@ describe('weekly drift check against a degrading provider', () => {
   it('without a baseline, reports and says how to promote one; a steady run then sends no alert', async () => {
     const first = await check();
     expect(first.comparison).toBeNull();
-    expect(first.baselineNote).toContain(`pnpm ops eval-promote ${first.files.run} --to ${deps.baselinePath}`);
+    // The manager reads that there is no baseline; the engineers' appendix has the command.
+    expect(first.baselineNote).toContain('There is no baseline yet');
+    const report = await readFile(first.files.markdown, 'utf8');
+    expect(report.slice(report.indexOf('## Appendix for engineers'))).toContain(
+      `pnpm ops eval-promote ${first.files.run} --to ${deps.baselinePath}`,
+    );
     await promoteToBaseline(first.files.run, deps.baselinePath);
 
     const steady = await check();
@@ -221,49 +272,8 @@ describe('weekly drift check against a degrading provider', () => {
 
   it("writes the weekly report for the manager from the week's traffic, as Markdown and HTML", async () => {
     // A known week: 8 tickets decided by cheap, 1 by the rule tier, 1 critical one escalated.
-    const record = (tier: 'cheap' | 'rule' | null, cost: number): DecisionRecord =>
-      DecisionRecord.parse({
-        outcome: tier ? 'decided' : 'critical',
-        tier,
-        model: tier === 'cheap' ? CHEAP : null,
-        promptVersion: 'v',
-        raw: null,
-        decision: tier
-          ? {
-              category: 'billing',
-              priority: 'low',
-              team: 'billing_support',
-              confidence: 0.9,
-              escalation_required: false,
-              rationale: 'r',
-            }
-          : null,
-        criticalKeyword: tier ? null : 'urgent',
-        failureReasons: [],
-        attempts:
-          tier === 'cheap'
-            ? [
-                {
-                  tier,
-                  model: CHEAP,
-                  outcome: 'accepted',
-                  raw: null,
-                  confidence: 0.9,
-                  latencyMs: 5,
-                  promptTokens: 1,
-                  completionTokens: 1,
-                  costUsd: cost,
-                },
-              ]
-            : [],
-        totals: { latencyMs: 5, promptTokens: 0, completionTokens: 0, costUsd: cost },
-        decidedAt: new Date().toISOString(),
-      });
     // Inside the week the report covers: the seven whole UTC days before today.
     const at = new Date(reportWeeks(new Date()).thisWeek[0].getTime() + 12 * 3_600_000);
-    // Counted as escalation counts a finished ticket: with its final status, once per ticket.
-    const finish = (id: string, t: FinishedTicket) =>
-      fleet.store.finish(id, t.route.escalated ? 'escalated' : 'routed', {}, fleet.stats.incrementFor(t));
     for (let i = 0; i < 8; i++)
       await finish(`week-cheap-${i}`, {
         language: 'en',
@@ -285,6 +295,9 @@ describe('weekly drift check against a degrading provider', () => {
     });
     const r = await check();
     const md = await readFile(r.files.markdown, 'utf8');
+    const [from, to] = reportWeeks(new Date()).thisWeek;
+    expect(md).toContain(`# Switchboard weekly report, ${utcStamp(from)} to ${utcStamp(to)}`);
+    expect(utcStamp(from)).toMatch(/^Mon \d+ \w{3} \d{4} 00:00 UTC$/);
     expect(md).toContain('## Eval set drift');
     expect(md).toContain('## Tier split against target');
     expect(md).toContain('| cheap | 80.0% | 75% |');
@@ -296,5 +309,52 @@ describe('weekly drift check against a degrading provider', () => {
     expect(md).toContain('1 of 10 tickets went to a human');
     const html = await readFile(r.files.html, 'utf8');
     expect(html).toContain('<svg');
+    // Too few tickets to compare weeks: no measure claims to be stable.
+    expect(md).toContain('| category mix | — | no data |');
+    expect(md).not.toContain('stable');
+    // Commands and file paths are for engineers, at the end.
+    const appendix = md.indexOf('## Appendix for engineers');
+    expect(appendix).toBeGreaterThan(0);
+    expect(md.slice(0, appendix)).not.toContain('pnpm ops');
+    expect(md.slice(0, appendix)).not.toContain(r.files.run);
+    expect(md.slice(appendix)).toContain('pnpm ops drift run');
+  });
+
+  it('counts a day of traffic in the report run on demand, and a manager reads it in a browser', async () => {
+    // Today's traffic: not in last week's whole days, so it must show in "so far this week".
+    const now = new Date();
+    for (let i = 0; i < 6; i++)
+      await finish(`today-cheap-${i}`, {
+        language: 'en',
+        record: record('cheap', 0.01),
+        route: { team: 'billing_support', via: 'cheap', escalated: false, reasons: [] },
+        routedAt: now,
+      });
+    await finish('today-critical', {
+      language: 'en',
+      record: record(null, 0),
+      route: { team: 'triage', via: 'human', escalated: true, reasons: ['critical_keyword:urgent'] },
+      routedAt: now,
+    });
+    const r = await check();
+    const md = await readFile(r.files.markdown, 'utf8');
+    expect(md).toContain('## So far this week');
+    expect(md).toContain('| tickets finished | 7 |');
+    expect(md).toContain('| went to a person | 1 (14.3%) |');
+
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      await page.goto(pathToFileURL(r.files.html).href);
+      const soFar = page.locator('h2', { hasText: 'So far this week' });
+      await soFar.waitFor();
+      const table = page.locator('h2:has-text("So far this week") + table');
+      expect(await table.locator('tr', { hasText: 'tickets finished' }).locator('td').nth(1).textContent()).toBe('7');
+      expect(await page.locator('h1').textContent()).toBe(weeklyTitle({ from: r.window[0], to: r.window[1] }));
+      await mkdir(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: `${ARTIFACTS}weekly-report.png`, fullPage: true });
+    } finally {
+      await browser.close();
+    }
   });
 });

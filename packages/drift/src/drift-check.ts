@@ -46,6 +46,8 @@ export interface DriftResult {
   actions: DriftAction[];
   production: ProductionDrift;
   files: { run: string; markdown: string; html: string };
+  /** The whole week the report covers, [from, to). */
+  window: [Date, Date];
 }
 
 const DAY = 86_400_000;
@@ -53,13 +55,16 @@ const DAY = 86_400_000;
 async function loadBaseline(
   path: string,
   runFile: string,
-): Promise<{ baseline: BaselineFile | null; note: string | null }> {
+): Promise<{ baseline: BaselineFile | null; note: string | null; appendix: string[] }> {
   if (!existsSync(path))
     return {
       baseline: null,
-      note: `No baseline at ${path} yet: once this run looks right, make it the baseline with \`pnpm ops eval-promote ${runFile} --to ${path}\`.`,
+      note: 'There is no baseline yet, so this run is not compared with anything; the appendix says how engineers set one.',
+      appendix: [
+        `No baseline at ${path}: once this run looks right, make it the baseline with \`pnpm ops eval-promote ${runFile} --to ${path}\`.`,
+      ],
     };
-  return { baseline: await readBaseline(path), note: null };
+  return { baseline: await readBaseline(path), note: null, appendix: [] };
 }
 
 /** A provider outage during the check is not a drop in quality. */
@@ -67,11 +72,22 @@ export class DriftRunUnusable extends Error {
   override name = 'DriftRunUnusable';
 }
 
-/** Monday 06:00 reports on the seven whole UTC days before today, and compares them with the seven before. */
-export function reportWeeks(now: Date): { thisWeek: [Date, Date]; lastWeek: [Date, Date] } {
-  const end = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
-  const start = new Date(end.getTime() - 7 * DAY);
-  return { thisWeek: [start, end], lastWeek: [new Date(start.getTime() - 7 * DAY), start] };
+/**
+ * The report covers the last whole week, Monday 00:00 to Monday 00:00 UTC, and compares it with the
+ * week before; `soFar` is the current week from Monday 00:00 UTC until now, reported apart. Run by the
+ * schedule (Monday 06:00) the whole week is the seven days before today; run on demand on a
+ * Wednesday it is still last week, and today's traffic shows in `soFar` instead of being missed.
+ */
+export function reportWeeks(now: Date): { thisWeek: [Date, Date]; lastWeek: [Date, Date]; soFar: [Date, Date] } {
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  const sinceMonday = (new Date(today).getUTCDay() + 6) % 7;
+  const monday = new Date(today - sinceMonday * DAY);
+  const start = new Date(monday.getTime() - 7 * DAY);
+  return {
+    thisWeek: [start, monday],
+    lastWeek: [new Date(start.getTime() - 7 * DAY), start],
+    soFar: [monday, now],
+  };
 }
 
 /**
@@ -100,7 +116,7 @@ export async function runDriftCheck(deps: DriftDeps, runKey: string): Promise<Dr
     markdown: join(config.reportDir, `${stamp}-weekly-report.md`),
     html: join(config.reportDir, `${stamp}-weekly-report.html`),
   };
-  const { baseline, note } = await loadBaseline(deps.baselinePath, files.run);
+  const { baseline, note, appendix } = await loadBaseline(deps.baselinePath, files.run);
   const comparison = baseline ? compareToBaseline(baseline, run) : null;
   let baselineNote = note;
   const actions: DriftAction[] = [];
@@ -149,9 +165,10 @@ export async function runDriftCheck(deps: DriftDeps, runKey: string): Promise<Dr
   }
 
   const weeks = reportWeeks(now);
-  const [thisWeek, lastWeek] = await Promise.all([
+  const [thisWeek, lastWeek, soFar] = await Promise.all([
     deps.stats.range(...weeks.thisWeek),
     deps.stats.range(...weeks.lastWeek),
+    deps.stats.range(...weeks.soFar),
   ]);
   const production = productionDrift(lastWeek.total, thisWeek.total, config);
   if (production.dimensions.some((d) => d.alert)) {
@@ -172,9 +189,20 @@ export async function runDriftCheck(deps: DriftDeps, runKey: string): Promise<Dr
     baselineNote,
     production,
     week: thisWeek.total,
+    soFar: { from: weeks.soFar[0], to: weeks.soFar[1], counters: soFar.total },
     tierTargets: config.tierTargets,
     fallback,
     actions,
+    appendix: [
+      ...appendix,
+      `Eval run: ${files.run}; this report: ${files.markdown} and ${files.html}.`,
+      ...(fallback
+        ? [
+            'The cheap-tier fallback is on: `pnpm ops fallback status`, and `pnpm ops fallback off` once the cause is fixed.',
+          ]
+        : []),
+      'Run this report now: `pnpm ops drift run`.',
+    ],
   };
   await mkdir(config.reportDir, { recursive: true });
   await writeJson(files.run, run);
@@ -195,5 +223,5 @@ export async function runDriftCheck(deps: DriftDeps, runKey: string): Promise<Dr
     { accuracy: run.metrics.accuracy, dropPoints: comparison?.dropPoints, actions, report: files.markdown },
     'drift check done',
   );
-  return { comparison, baselineNote, actions, production, files };
+  return { comparison, baselineNote, actions, production, files, window: weeks.thisWeek };
 }

@@ -4,7 +4,7 @@ import { compareToBaseline } from './compare.js';
 import { computeMetrics } from './metrics.js';
 import { toRunFile } from './run-file.js';
 import type { EvalOutcome } from './runner.js';
-import { htmlReport } from './report-html.js';
+import { htmlReport, verdict } from './report-html.js';
 import { textReport } from './report-text.js';
 
 const outcome = (
@@ -86,6 +86,17 @@ describe('computeMetrics on a hand-worked case', () => {
     expect(html.match(/<svg/g)?.length).toBeGreaterThanOrEqual(3);
     expect(html).not.toMatch(/<script|https?:\/\//);
   });
+
+  it('gives the HTML report the verdict, per-language and hard-case tables, axis labels and tick values', () => {
+    const html = htmlReport('run', m, { 'run date': '2026-11-25 08:00 UTC', model: 'gpt-4o-mini', set: 's.jsonl' });
+    expect(html).toContain('<td>run date</td><td>2026-11-25 08:00 UTC</td>');
+    expect(html).toContain('No baseline to compare with.');
+    expect(html).toContain('<h2>By language</h2>');
+    expect(html).toContain('<h2>Hard cases</h2>');
+    expect(html).toContain('predicted category →');
+    expect(html).toContain('expected category ↓');
+    for (const tick of ['0.0', '0.2', '0.4', '0.6', '0.8', '1.0']) expect(html).toContain(`>${tick}</text>`);
+  });
 });
 
 describe('compareToBaseline', () => {
@@ -114,6 +125,20 @@ describe('compareToBaseline', () => {
     expect(c.test).toBe('mcnemar');
     expect(c.significant).toBe(true);
     expect(c.categories[0]).toMatchObject({ category: 'billing', baselineRecall: 1, runRecall: 13 / 20 });
+  });
+
+  it('gives the report a verdict a reader acts on', () => {
+    const worse = compareToBaseline(run(new Set()), run(new Set([1, 3, 5, 7, 9, 11, 13])));
+    expect(verdict(worse)).toEqual({
+      text: 'Worse than the baseline: 17.5 points lower, more than noise.',
+      good: false,
+    });
+    expect(htmlReport('run', run(new Set()).metrics, {}, worse)).toContain(
+      'Worse than the baseline: 17.5 points lower',
+    );
+    expect(verdict(compareToBaseline(run(new Set()), run(new Set([1])))).text).toBe(
+      'Holds: 2.5 points lower, within noise.',
+    );
   });
 
   it('calls a small change on a small set noise', () => {

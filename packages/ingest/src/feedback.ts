@@ -1,5 +1,12 @@
-import { describeZodError, type RolloutStage } from '@switchboard/core';
-import { DEFAULT_GATES, parsePilotRows, pilotReport, type GateConfig, type PilotReport } from '@switchboard/pilot';
+import { DEFAULT_ROUTING_TABLE, describeZodError, type RolloutStage, type RoutingTable } from '@switchboard/core';
+import {
+  DEFAULT_GATES,
+  feedbackConflict,
+  parsePilotRows,
+  pilotReport,
+  type GateConfig,
+  type PilotReport,
+} from '@switchboard/pilot';
 import { Feedback, type PilotLedger, type StoredFeedback } from '@switchboard/queues';
 
 /** Stores an agent's feedback as the ticket's ground truth; false when the ticket is unknown. */
@@ -15,10 +22,12 @@ export interface PilotOptions {
   /** The stage in force now (Redis, else the configured one). */
   stage: () => Promise<RolloutStage>;
   gates?: GateConfig;
+  /** The classifiers' routing table: feedback whose team contradicts its category is refused. */
+  routing?: RoutingTable;
 }
 
 export type FeedbackResult =
-  { ok: true; feedback: Feedback } | { ok: false; status: 400 | 404; error: string; message: string };
+  { ok: true; feedback: Feedback } | { ok: false; status: 400 | 404 | 422; error: string; message: string };
 
 /** What an agent finally set upstream becomes the ticket's ground truth, for the pilot and for accuracy. */
 export async function recordFeedback(
@@ -26,10 +35,14 @@ export async function recordFeedback(
   ticketId: string,
   body: unknown,
   now: Date,
+  routing: RoutingTable = DEFAULT_ROUTING_TABLE,
 ): Promise<FeedbackResult> {
   const parsed = Feedback.safeParse(body);
   if (!parsed.success)
     return { ok: false, status: 400, error: 'invalid_feedback', message: describeZodError(parsed.error) };
+  // Nothing is stored: the report could not tell which of the two was meant.
+  const conflict = feedbackConflict(parsed.data, routing);
+  if (conflict) return { ok: false, status: 422, error: 'contradictory_feedback', message: conflict };
   const stored = await sink(ticketId, {
     ...parsed.data,
     receivedAt: now.toISOString(),

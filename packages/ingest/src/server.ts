@@ -280,7 +280,10 @@ export function buildIngestServer(opts: IngestOptions) {
     app.post<{ Params: { id: string } }>('/v1/tickets/:id/feedback', async (req, reply) => {
       if (!TICKET_ID_PATTERN.test(req.params.id))
         return sendError(reply, 400, 'invalid_id', 'id: must be 1..128 characters of letters, digits, "-", "_" or "."');
-      const r = await within(recordFeedback(feedbackSink, req.params.id, req.body, now()), opts.redisTimeoutMs);
+      const r = await within(
+        recordFeedback(feedbackSink, req.params.id, req.body, now(), pilot.routing),
+        opts.redisTimeoutMs,
+      );
       if (!r.ok) return sendError(reply, r.status, r.error, r.message);
       return { ticketId: req.params.id, feedback: r.feedback };
     });

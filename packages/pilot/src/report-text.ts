@@ -11,14 +11,14 @@ function routerLine(name: string, f: RouterFigures): string {
 /** The pilot report as Markdown: the CLI prints it and the weekly report embeds it. */
 export function pilotMarkdown(r: PilotReport): string {
   const lines = [
-    `Stage **${stageLabel(r.stage)}**: ${r.tickets} tickets (new router delivered ${r.deliveredBy.new}, legacy ${r.deliveredBy.legacy}), ${r.withFeedback} with feedback.`,
+    `Stage **${stageLabel(r.stage)}**: ${r.tickets} tickets (new router delivered ${r.deliveredBy.new}, legacy ${r.deliveredBy.legacy}), ${r.withFeedback} with feedback. The routers are compared on the ${r.compared} tickets without a critical word (no router may decide those; they count in the human load).`,
     '',
     '| router | judged | category accuracy (95% CI) | team accuracy (95% CI) | false billing routes | cost per ticket (95% CI) | latency p50 / p95 |',
     '|---|---:|---:|---:|---:|---:|---:|',
     routerLine('new (cascade)', r.routers.new),
     routerLine('legacy (keywords)', r.routers.legacy),
     '',
-    `Agreement between the routers: ${pct(r.agreementRate.overall)}. Escalation overrides: ${r.escalationOverrides.new} on new-router tickets, ${r.escalationOverrides.legacy} on legacy ones; the new router alone would send ${pct(r.newEscalationRate)} of tickets to a person.`,
+    `Agreement between the routers: ${pct(r.agreementRate.overall)}. Escalation overrides: ${r.escalationOverrides.new} on new-router tickets, ${r.escalationOverrides.legacy} on legacy ones; with the new router alone people would get ${pct(r.newEscalationRate)} of tickets (${r.humanLoad.toPeople} of ${r.humanLoad.tickets}: ${r.humanLoad.guardrail} by the guardrail, critical words and suspected injection, ${r.humanLoad.router} by the router itself).`,
     '',
     `| legacy said ↓ / new said → | ${CATEGORIES.join(' | ')} | none | agree |`,
     `|---|${CATEGORIES.map(() => '---:').join('|')}|---:|---:|`,

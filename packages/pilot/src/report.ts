@@ -39,14 +39,21 @@ export interface PilotReport {
   tickets: number;
   deliveredBy: { new: number; legacy: number };
   withFeedback: number;
+  /** Tickets the routers are compared on: all but critical ones, which no router may decide. */
+  compared: number;
   /** agreement[legacy category][new category or none]: how the two routers compare, per category. */
   agreement: Record<Category, Record<Category | 'none', number>>;
   agreementRate: { overall: number | null; byLegacyCategory: Record<Category, number | null> };
   routers: { new: RouterFigures; legacy: RouterFigures };
   /** Tickets the escalation guardrail sent to a person instead of the router's team, by delivering router. */
   escalationOverrides: { new: number; legacy: number };
-  /** Share of the new router's tickets that would go to a person: its load on the desk. */
+  /**
+   * Share of all tickets people would get with the new router alone: its own escalations plus the
+   * guardrail's (critical words, suspected injection), which go to people whichever router decides.
+   */
   newEscalationRate: number | null;
+  /** What makes up that share, in tickets. */
+  humanLoad: { tickets: number; toPeople: number; guardrail: number; router: number };
   /** Disagreements where feedback says who was right: candidate eval items. */
   disagreementsWithFeedback: string[];
   gate: { next: RolloutStage | null; justified: boolean; checks: GateCheck[] } | null;
@@ -90,7 +97,7 @@ function routerFigures(tickets: readonly PilotTicket[], which: 'new' | 'legacy')
 
 /**
  * The pilot's figures over one window of tickets. Critical tickets are left out of the router
- * comparison (neither router may decide them) but count in the ticket and escalation totals.
+ * comparison (neither router may decide them) but count in the ticket totals and in the human load.
  */
 export function pilotReport(all: readonly PilotTicket[], stage: RolloutStage, gates: GateConfig): PilotReport {
   const compared = all.filter((t) => !t.critical);
@@ -107,8 +114,10 @@ export function pilotReport(all: readonly PilotTicket[], stage: RolloutStage, ga
   ) as Record<Category, number | null>;
   const agreed = compared.filter((t) => t.next?.category === t.legacy.category).length;
   const routers = { new: routerFigures(compared, 'new'), legacy: routerFigures(compared, 'legacy') };
-  // What people would get from the new router alone: its own escalations, whoever delivered.
-  const newWouldEscalate = compared.filter((t) => t.newWouldEscalate).length;
+  // What people would get from the new router alone: every ticket, critical ones included (they go
+  // to the desk too), the guardrail's escalations plus the router's own, whoever delivered.
+  const guardrail = all.filter((t) => t.guardrailEscalation).length;
+  const routerOwn = all.filter((t) => !t.guardrailEscalation && t.newWouldEscalate).length;
   const report: PilotReport = {
     stage,
     tickets: all.length,
@@ -117,6 +126,7 @@ export function pilotReport(all: readonly PilotTicket[], stage: RolloutStage, ga
       legacy: all.filter((t) => t.deliveredBy === 'legacy').length,
     },
     withFeedback: compared.filter((t) => t.feedback).length,
+    compared: compared.length,
     agreement,
     agreementRate: { overall: rate(agreed, compared.length), byLegacyCategory },
     routers,
@@ -124,7 +134,8 @@ export function pilotReport(all: readonly PilotTicket[], stage: RolloutStage, ga
       new: all.filter((t) => t.deliveredBy === 'new' && t.route.escalated).length,
       legacy: all.filter((t) => t.deliveredBy === 'legacy' && t.route.escalated).length,
     },
-    newEscalationRate: rate(newWouldEscalate, compared.length),
+    newEscalationRate: rate(guardrail + routerOwn, all.length),
+    humanLoad: { tickets: all.length, toPeople: guardrail + routerOwn, guardrail, router: routerOwn },
     disagreementsWithFeedback: compared
       .filter((t) => t.feedback && t.next && t.next.category !== t.legacy.category)
       .map((t) => t.ticketId),
@@ -172,7 +183,7 @@ function gate(r: PilotReport, stage: RolloutStage, gates: GateConfig): PilotRepo
     {
       name: 'human load',
       ok: (r.newEscalationRate ?? 0) <= rule.maxEscalationRate,
-      detail: `${pct(r.newEscalationRate)} of tickets to a person, at most ${pct(rule.maxEscalationRate)}`,
+      detail: `${pct(r.newEscalationRate)} of tickets to a person (${r.humanLoad.guardrail} by the guardrail, ${r.humanLoad.router} by the router, of ${r.humanLoad.tickets}), at most ${pct(rule.maxEscalationRate)}`,
     },
   ];
   return { next, justified: checks.every((c) => c.ok), checks };

@@ -1,4 +1,12 @@
-import { DecisionRecord, DEFAULT_THRESHOLDS, Route, type Category, type PilotInfo, type Team } from '@switchboard/core';
+import {
+  DecisionRecord,
+  DEFAULT_THRESHOLDS,
+  REASON,
+  Route,
+  type Category,
+  type PilotInfo,
+  type Team,
+} from '@switchboard/core';
 import { StoredFeedback, type PilotRow } from '@switchboard/queues';
 
 /** One pilot ticket with both routers' answers, read from its record. */
@@ -19,6 +27,11 @@ export interface PilotTicket {
    * priority without high confidence), whichever router delivered this ticket.
    */
   newWouldEscalate: boolean;
+  /**
+   * The escalation guardrail sends it to a person whichever router decides: a critical word, or text
+   * that tries to instruct the router.
+   */
+  guardrailEscalation: boolean;
 }
 
 const json = (s: string | null): unknown => {
@@ -55,6 +68,9 @@ export function parsePilotRows(rows: readonly PilotRow[]): { tickets: PilotTicke
       newLatencyMs: r.totals.latencyMs,
       legacyLatencyMs: pilot.legacy.latencyMs,
       critical: r.outcome === 'critical',
+      guardrailEscalation:
+        r.outcome === 'critical' ||
+        route.data.reasons.some((x) => x.startsWith('critical_keyword:') || x === REASON.promptInjectionSuspected),
       newWouldEscalate:
         r.outcome !== 'decided' ||
         !r.decision ||

@@ -24,6 +24,11 @@ export interface QueueDoc {
   readByPeople?: boolean;
   /** Queues that share one row of the table (the per-team queues). */
   family?: string;
+  /**
+   * Who consumes the queue when no worker of the fleet does (people, a team's own tools): a board
+   * must not raise "no workers" for it, and says this instead.
+   */
+  outsideFleet?: string;
 }
 
 /** A job's BullMQ priority from its payload (lower runs, or is listed, first). */
@@ -99,6 +104,7 @@ export const humanReviewQueue = define('human-review', 'review', RoutedTicket, {
     producer: 'escalation (escalated tickets), dead letter (tickets the pipeline gave up on)',
     consumer: 'review desk (people)',
     readByPeople: true,
+    outsideFleet: 'people, at the review desk',
     payload: 'the ticket, its decision record and route (reasons)',
     jobId: TICKET_JOB_ID,
   },
@@ -122,6 +128,7 @@ export const deadLetterQueue = define('dead-letter', 'dead', DeadLetterJob, {
     producer: 'any worker, after a job’s last attempt',
     consumer: '`ops dead-letter list | replay` (people)',
     readByPeople: true,
+    outsideFleet: 'people: the dashboard’s dead-letter page or `ops dead-letter replay`',
     payload: 'source queue, job name and id, the payload, error, attempts made',
     jobId: '`<queue>--<job id>`',
   },
@@ -202,6 +209,7 @@ const teamQueues = Object.fromEntries(
         payload: 'the routed ticket',
         jobId: TICKET_JOB_ID,
         family: '`team-<team>`',
+        outsideFleet: 'the team’s own tools',
       },
     }),
   ]),

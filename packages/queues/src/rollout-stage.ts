@@ -50,6 +50,11 @@ export class RolloutStageStore {
       .exec();
   }
 
+  /** Drops the stored stage: the fleet goes back to its configured one (ROLLOUT_STAGE). */
+  async clear(): Promise<boolean> {
+    return (await this.redis.del(this.key)) === 1;
+  }
+
   async history(): Promise<StoredStage[]> {
     return (await this.redis.lrange(this.historyKey, 0, HISTORY_MAX - 1)).flatMap((raw) => {
       try {

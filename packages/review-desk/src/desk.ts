@@ -1,6 +1,6 @@
 import type { RedisClient as Redis } from '@switchboard/queues';
 import { z } from 'zod';
-import { Category, Priority, Team, type RoutingTable } from '@switchboard/core';
+import { Category, Priority, Team, type RoutingTable, type Ticket } from '@switchboard/core';
 import { TicketLifecycle, type TeamDelivery } from '@switchboard/lifecycle';
 import {
   humanReviewQueue,
@@ -29,6 +29,22 @@ export const ResolveInput = z.strictObject({
 });
 export type ResolveInput = z.infer<typeof ResolveInput>;
 
+/**
+ * What the in-process local model guesses for a ticket no tier decided (a critical one skips every
+ * model). It runs inside the desk's own process, so the ticket text goes nowhere; a person decides.
+ */
+export interface LocalSuggestion {
+  category: Category;
+  categoryConfidence: number;
+  /** Null when the model has no priority head. */
+  priority: Priority | null;
+  priorityConfidence: number;
+  /** The model file's version, shown so a reviewer knows which model guessed. */
+  model: string;
+}
+/** Null when the model declines (the ticket is unlike its training data) or there is no model. */
+export type Suggester = (ticket: Pick<Ticket, 'subject' | 'body'>) => LocalSuggestion | null;
+
 /** A refusal the person can act on; the HTTP layer turns `code` into a status. */
 export class DeskError extends Error {
   override name = 'DeskError';
@@ -54,6 +70,8 @@ export interface DeskDeps {
   log: Logger;
   clock?: () => Date;
   metrics?: ReviewMetrics;
+  /** The in-process local model, for tickets no tier decided; absent, those show no suggestion. */
+  suggest?: Suggester;
 }
 
 /** The review desk's operations, shared by the web pages and the JSON API. */
@@ -116,6 +134,36 @@ export class ReviewDesk {
     this.deps.metrics?.claimed();
     this.deps.log.info({ ticketId, reviewer }, 'ticket claimed');
     return res.claim;
+  }
+
+  /**
+   * Claims the most urgent ticket nobody holds (the list's order: priority, then longest waiting),
+   * or returns null when every waiting ticket is held. A ticket another reviewer takes in the same
+   * moment is skipped: the claim itself is atomic, so two people never get the same ticket.
+   */
+  async claimNext(reviewer: string): Promise<{ ticketId: string; claim: Claim } | null> {
+    const { items } = await listWaiting(this.queue, this.claims, this.config, this.clock().getTime());
+    for (const it of items) {
+      if (it.claim) continue;
+      const res = await this.claims.claim(it.ticketId, reviewer, this.config.leaseMs);
+      if (!res.ok) continue;
+      this.deps.metrics?.claimed();
+      this.deps.log.info({ ticketId: it.ticketId, reviewer, via: 'claim next' }, 'ticket claimed');
+      return { ticketId: it.ticketId, claim: res.claim };
+    }
+    return null;
+  }
+
+  /** The local model's guess for a ticket no tier decided; null when a tier did, or there is no model. */
+  suggestionFor(item: ReviewItem): LocalSuggestion | null {
+    if (item.routed.record.decision || !this.deps.suggest) return null;
+    try {
+      return this.deps.suggest(item.routed.ticket);
+    } catch (err) {
+      // A guess is a convenience: a model that throws must not keep a person from the ticket.
+      this.deps.log.warn({ err, ticketId: item.ticketId }, 'local model suggestion failed');
+      return null;
+    }
   }
 
   async renew(ticketId: string, reviewer: string): Promise<Claim> {

@@ -5,3 +5,5 @@ export * from './ground-truth.js';
 export * from './desk.js';
 export * from './server.js';
 export * from './env.js';
+export * from './local-suggester.js';
+export * from './reason-words.js';

@@ -2,10 +2,16 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import { z } from 'zod';
 import { describeZodError, TicketId } from '@switchboard/core';
 import type { Logger } from '@switchboard/runtime';
-import { readFile } from 'node:fs/promises';
-import { csrfToken, errorPage, registerAuth, requireRole, type AuthOptions } from '@switchboard/web-auth';
+import {
+  csrfToken,
+  errorPage,
+  registerAssets,
+  registerAuth,
+  requireRole,
+  type AuthOptions,
+} from '@switchboard/web-auth';
 import { DeskError, ResolveInput, type ReviewDesk } from './desk.js';
-import { DESK_ASSETS, listPage, notFoundPage, ticketPage, type Who } from './pages.js';
+import { DESK_ASSETS, LIST_FRAGMENT, listFragment, listPage, notFoundPage, ticketPage, type Who } from './pages.js';
 
 export interface ReviewServerOptions {
   desk: ReviewDesk;
@@ -44,7 +50,9 @@ export async function buildReviewServer(opts: ReviewServerOptions): Promise<Fast
     basePath: base,
     // Not the dashboard's: both may run on one host, and one name would have each sign the other out.
     cookieName: 'sb_desk_session',
-    isApi: (path) => path.startsWith(`${base}/api/`),
+    // The list fragment is what the open list page fetches in the background: like the API, a lapsed
+    // session gets a JSON 401 (desk.js then shows "session expired"), not a login page swapped into the list.
+    isApi: (path) => path.startsWith(`${base}/api/`) || path === `${base}${LIST_FRAGMENT}`,
     renderError: (_req, view) => errorPage({ base, appName, ...view, links: [[`${base}/`, '← all waiting tickets']] }),
   });
   const reviewer = requireRole(['reviewer']);
@@ -54,16 +62,11 @@ export async function buildReviewServer(opts: ReviewServerOptions): Promise<Fast
     csrf: csrfToken(reply),
   });
 
-  const assets = new Map<string, { type: string; body: string }>();
-  for (const [name, type] of [
-    ['desk.css', 'text/css'],
-    ['desk.js', 'text/javascript'],
-  ] as const)
-    assets.set(name, { type, body: await readFile(new URL(`./assets/${name}`, import.meta.url), 'utf8') });
-  app.get(`${base}${DESK_ASSETS}/:file`, async (req, reply) => {
-    const asset = assets.get((req.params as Record<string, string>).file ?? '');
-    if (!asset) return reply.callNotFound();
-    return reply.type(asset.type).header('cache-control', 'no-cache').send(asset.body);
+  // desk.css and desk.js: files, served the way web-auth serves its own (the CSP allows no inline script or style).
+  await registerAssets(app, {
+    path: `${base}${DESK_ASSETS}`,
+    dir: new URL('./assets/', import.meta.url),
+    files: ['desk.css', 'desk.js'],
   });
 
   const apiError = (reply: FastifyReply, err: unknown): FastifyReply => {
@@ -86,9 +89,21 @@ export async function buildReviewServer(opts: ReviewServerOptions): Promise<Fast
         ? `Ticket ${q.resolved} resolved and delivered.`
         : typeof q.released === 'string'
           ? `Ticket ${q.released} handed back.`
-          : undefined;
+          : q.none === '1'
+            ? 'Nothing to claim: every waiting ticket is held by someone.'
+            : undefined;
     const resolvedId = typeof q.resolved === 'string' ? q.resolved : undefined;
     return reply.type('text/html').send(listPage(base, who(req, reply), listed, accuracy, flash, resolvedId));
+  });
+  // The list alone, for the page's script to swap in: a new ticket shows within seconds, no reload.
+  app.get(`${base}${LIST_FRAGMENT}`, { preHandler: reviewer }, async (_req, reply) =>
+    reply.type('text/html').send(listFragment(base, await desk.list())),
+  );
+  // A form's address reloaded (or returned to after a sign-in) is no claim: back to the list.
+  app.get(`${base}/claim-next`, async (_req, reply) => reply.redirect(`${base}/`, 303));
+  app.post(`${base}/claim-next`, { preHandler: reviewer }, async (req, reply) => {
+    const next = await desk.claimNext(user(req));
+    return reply.redirect(next ? `${base}/tickets/${encodeURIComponent(next.ticketId)}` : `${base}/?none=1`, 303);
   });
 
   app.get(`${base}/tickets/:id`, { preHandler: reviewer }, async (req, reply) => {
@@ -99,9 +114,10 @@ export async function buildReviewServer(opts: ReviewServerOptions): Promise<Fast
         .type('text/html')
         .send(notFoundPage(base, who(req, reply), String((req.params as Record<string, unknown>).id)));
     try {
+      const item = await desk.item(id);
       return reply
         .type('text/html')
-        .send(ticketPage(base, who(req, reply), await desk.item(id), desk.routing, desk.config));
+        .send(ticketPage(base, who(req, reply), item, desk.routing, desk.config, undefined, desk.suggestionFor(item)));
     } catch (err) {
       if (err instanceof DeskError && err.code === 'not_found')
         return reply
@@ -145,7 +161,9 @@ export async function buildReviewServer(opts: ReviewServerOptions): Promise<Fast
         return reply
           .code(STATUS[err.code])
           .type('text/html')
-          .send(ticketPage(base, who(req, reply), item, desk.routing, desk.config, err.message));
+          .send(
+            ticketPage(base, who(req, reply), item, desk.routing, desk.config, err.message, desk.suggestionFor(item)),
+          );
       }
     });
   };
@@ -183,6 +201,7 @@ export async function buildReviewServer(opts: ReviewServerOptions): Promise<Fast
         claim: it.claim,
         ticket: it.routed.ticket,
         suggestion: it.routed.record.decision,
+        customer: it.routed.ticket.customer ?? null,
         tier: it.routed.record.tier,
         reasons: it.routed.route.reasons,
       })),
@@ -210,6 +229,10 @@ export async function buildReviewServer(opts: ReviewServerOptions): Promise<Fast
       }
     });
   };
+  app.post(`${base}/api/claim-next`, { preHandler: reviewer }, async (req, reply) => {
+    const next = await desk.claimNext(user(req));
+    return next ?? reply.code(404).send({ error: 'nothing_to_claim', message: 'every waiting ticket is held' });
+  });
   apiAction('claim', (id, who) => desk.claim(id, who));
   apiAction('renew', (id, who) => desk.renew(id, who));
   apiAction('release', (id, who) => desk.release(id, who));

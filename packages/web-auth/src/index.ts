@@ -5,5 +5,6 @@ export * from './session-store.js';
 export * from './throttle.js';
 export * from './security.js';
 export * from './pages.js';
+export * from './assets.js';
 export * from './plugin.js';
 export * from './password-prompt.js';

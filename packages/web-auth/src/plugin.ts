@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { z } from 'zod';
+import { registerAssets } from './assets.js';
 import { AUTH_ASSETS, errorPage, loginPage } from './pages.js';
 import { verifyPassword } from './password.js';
 import { pathOf, registerSecurity, type ErrorView, type RenderError } from './security.js';
@@ -112,7 +112,8 @@ export function csrfToken(reply: FastifyReply): string {
   return token;
 }
 
-const ASSETS: Record<string, string> = { 'web.css': 'text/css', 'session.js': 'text/javascript' };
+/** The login's own files: the stylesheet of its simple pages and the session watcher. */
+const AUTH_FILES = ['web.css', 'session.js'];
 
 /**
  * Login for the fleet's web apps: a form that starts a server-side session and sets its id in a
@@ -215,18 +216,7 @@ export async function registerAuth(app: FastifyInstance, opts: AuthOptions): Pro
     }
   });
 
-  const assets = new Map<string, string>();
-  for (const name of Object.keys(ASSETS))
-    assets.set(name, await readFile(new URL(`./assets/${name}`, import.meta.url), 'utf8'));
-  app.get(`${assetBase}/:file`, async (req, reply) => {
-    const file = (req.params as Record<string, string>).file ?? '';
-    const body = assets.get(file);
-    if (body === undefined) return reply.callNotFound();
-    return reply
-      .type(ASSETS[file] ?? 'text/plain')
-      .header('cache-control', 'no-cache')
-      .send(body);
-  });
+  await registerAssets(app, { path: assetBase, dir: new URL('./assets/', import.meta.url), files: AUTH_FILES });
   // What session.js asks: does this browser's session still hold? Not under /api: it never takes Basic.
   app.get(`${assetBase}/session`, async (req, reply) =>
     req.user

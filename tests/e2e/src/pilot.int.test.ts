@@ -196,6 +196,13 @@ describe('pilot against the legacy router', () => {
         })
       ).status,
     ).toBe(400);
+    // A team that contradicts its category is refused, and the feedback stored before stays.
+    const contradictory = await postJson(`${base}/v1/tickets/${a.id}/feedback`, KEY, {
+      category: 'billing',
+      team: 'sales',
+      priority: 'low',
+    });
+    expect(contradictory.status).toBe(422);
 
     const { status, json } = await get('/v1/pilot/report?days=1');
     expect(status).toBe(200);

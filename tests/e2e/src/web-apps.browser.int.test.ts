@@ -96,7 +96,8 @@ describe('the review desk and the dashboard side by side in a real browser', () 
     deskUrl = await deskApp.listen({ port: 0, host: '127.0.0.1' });
     board = await openBoardQueues({ redisUrl: TEST_REDIS_URL, prefix, logger: testLogger() });
     boardApp = await buildDashboardServer({
-      queues: board.queues,
+      queues: board.entries,
+      deadLetters: board,
       redis: board.redis,
       users,
       sessionSecret: secret,
@@ -199,6 +200,10 @@ describe('the review desk and the dashboard side by side in a real browser', () 
     await page.locator('#resolve').waitFor();
     await check(`${deskUrl}/tickets/${TICKET}`, 'route-desk-ticket-claimed');
     await check(`${deskUrl}/tickets/${TICKET}/resolve`, 'route-desk-action-get');
+    // The shift's routes: the list fragment desk.js fetches, and claim next's address opened by hand.
+    await check(`${deskUrl}/list-fragment`, 'route-desk-list-fragment');
+    await check(`${deskUrl}/claim-next`, 'route-desk-claim-next-get');
+    expect(new URL(page.url()).pathname).toBe('/');
     await check(`${deskUrl}/tickets/not-waiting`, 'route-desk-not-waiting', 404);
     await check(`${deskUrl}/nowhere`, 'route-desk-404', 404);
     await check(`${boardUrl}/`, 'route-board-root');
@@ -207,6 +212,10 @@ describe('the review desk and the dashboard side by side in a real browser', () 
     await check(`${boardUrl}/view/`, 'route-board-viewer');
     await check(`${boardUrl}/view/queue/human-review`, 'route-board-viewer-queue');
     await check(`${boardUrl}/logout`, 'route-board-logout');
+    // The on-call pages: dead-letter replay (its own stylesheet file) and its form's address opened by hand.
+    await check(`${boardUrl}/dead-letter`, 'route-board-dead-letter');
+    await check(`${boardUrl}/dead-letter/replay`, 'route-board-dead-letter-replay-get');
+    expect(new URL(page.url()).pathname).toBe('/dead-letter');
     await check(`${boardUrl}/nowhere`, 'route-board-404', 404);
     expect(violations).toEqual([]);
     await page.context().close();

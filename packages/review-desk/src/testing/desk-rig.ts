@@ -15,7 +15,7 @@ import { hashPassword, redisSessionStore } from '@switchboard/web-auth';
 import { createAppMetrics, createReviewMetrics, type AppMetrics } from '@switchboard/runtime';
 import { Queue } from 'bullmq';
 import { ReviewDeskConfig, type ReviewDeskConfigInput } from '../config.js';
-import { ReviewDesk } from '../desk.js';
+import { ReviewDesk, type Suggester } from '../desk.js';
 import { buildReviewServer } from '../server.js';
 
 // Shared by this package's tests only; not exported from the package.
@@ -44,7 +44,7 @@ export const CRITICAL: { ticket: Ticket; record: DecisionRecord } = {
     id: 'rv-critical',
     subject: 'URGENT: production down',
     body: 'Our checkout has been failing for every customer since 09:12. Orders are lost.',
-    customer: { email: 'ops@shop.example' },
+    customer: { email: 'ops@shop.example', tier: 'enterprise' },
     receivedAt: new Date(Date.now() - 2 * 3_600_000).toISOString(),
   },
   record: record({ outcome: 'critical', tier: null, model: null, criticalKeyword: 'urgent' }),
@@ -80,7 +80,10 @@ export interface DeskRig {
   close(): Promise<void>;
 }
 
-export async function startDeskRig(over: ReviewDeskConfigInput = {}): Promise<DeskRig> {
+export async function startDeskRig(
+  over: ReviewDeskConfigInput = {},
+  opts: { suggest?: Suggester } = {},
+): Promise<DeskRig> {
   const prefix = uniquePrefix('review');
   const fleet = await openFleetContext({
     redisUrl: TEST_REDIS_URL,
@@ -125,6 +128,7 @@ export async function startDeskRig(over: ReviewDeskConfigInput = {}): Promise<De
     pilot: fleet.pilot,
     routing: DEFAULT_ROUTING_TABLE,
     log: testLogger(),
+    suggest: opts.suggest,
   });
   const cost = { N: 1024, r: 8, p: 1 };
   const app = await buildReviewServer({
