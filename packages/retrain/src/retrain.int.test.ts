@@ -118,12 +118,12 @@ describe('retraining the local model against the registry and the training store
       const good = await champion(seed.slice(0, 300));
       const ran: string[] = [];
       let failNext = true;
-      const run = async (): Promise<RetrainOutcome> => {
+      const run = (): Promise<RetrainOutcome> => {
         if (failNext) {
           failNext = false;
-          throw new Error('out of memory (test)');
+          return Promise.reject(new Error('out of memory (test)'));
         }
-        return { kind: 'no_data', ownRows: 0, message: 'nothing yet' };
+        return Promise.resolve({ kind: 'no_data', ownRows: 0, message: 'nothing yet' });
       };
       for (const name of ['a', 'b'])
         services.push(
