@@ -6,6 +6,7 @@ import type { TicketInput } from '@switchboard/core';
 import { EscalationConfig, startEscalation } from '@switchboard/escalation';
 import { buildIngestServer } from '@switchboard/ingest';
 import {
+  allQueueDefs,
   openFleetContext,
   openFleetStateReader,
   openQueue,
@@ -348,7 +349,7 @@ describe('metrics after a known stream of tickets', () => {
       'queue=dead-letter,state=waiting': 1,
     });
     // Every queue of the fleet is there, at every state, zeros included.
-    expect(Object.keys(depths)).toHaveLength(13 * 5);
+    expect(Object.keys(depths)).toHaveLength(allQueueDefs().length * 5);
     expect(valueOf(state, 'switchboard_dead_letter_jobs')).toBe(1);
     expect(valueOf(state, 'switchboard_fleet_state_up')).toBe(1);
     // The workers leave queue depths to the one exporting process.
