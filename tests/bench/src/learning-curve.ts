@@ -10,6 +10,7 @@
 //   pnpm --filter @switchboard/bench learning-curve -- --set banking77 --weeks 10 --per-week 1000
 //   pnpm --filter @switchboard/bench learning-curve -- --set tobi --weeks 8 --per-week 400
 import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -94,7 +95,6 @@ const logger = testLogger('curve');
 const fleet = await openFleetContext({ redisUrl: TEST_REDIS_URL, prefix, role: 'producer', logger, retentionDays: 30 });
 const seed: LabelledTicket[] = await readLabelledTickets(REPO_PATHS.trainingSet);
 const shipped = await loadLocalModel(REPO_PATHS.localModel);
-const { readFile } = await import('node:fs/promises');
 await fleet.models.add(shipped.meta.modelVersion, await readFile(REPO_PATHS.localModel, 'utf8'), {
   trainedAt: shipped.meta.trainedAt,
   source: 'file',
