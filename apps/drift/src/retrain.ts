@@ -20,7 +20,7 @@ export async function startNightlyRetrain(
     deps.log.info('local tier off (LOCAL_MODEL_PATH=off): no retrain scheduled');
     return;
   }
-  const settings = retrainSettingsFrom(env, deps.classifier.local.threshold);
+  const settings = retrainSettingsFrom(env, deps.classifier.local);
   // Read at start, so a missing or broken seed set is a start-up error, not a failed job at 03:00.
   const seed = await readLabelledTickets(env.RETRAIN_SEED_SET ?? REPO_PATHS.trainingSet);
   scope.use(

@@ -35,6 +35,12 @@ describe('inSample', () => {
     expect(taken).toBeGreaterThan(0.016);
     expect(taken).toBeLessThan(0.024);
     expect(ids.filter((id) => inSample(id, 0.02))).toEqual(ids.filter((id) => inSample(id, 0.02)));
+    // Sequential ids of any shape, at any rate: a fair share (plain FNV-1a gave 22% for 30% of ticket-N).
+    for (const prefix of ['ticket-', 't-', 'judge|eval-', 'zendesk:'])
+      for (const rate of [0.02, 0.3, 0.5]) {
+        const share = ids.filter((_, i) => inSample(`${prefix}${i}`, rate)).length / ids.length;
+        expect(Math.abs(share - rate)).toBeLessThan(Math.max(0.004, rate * 0.06));
+      }
     expect(inSample('x', 0)).toBe(false);
     expect(inSample('x', 1)).toBe(true);
   });

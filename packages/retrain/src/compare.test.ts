@@ -3,8 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CATEGORIES, type Category } from '@switchboard/core';
 import { readLabelledTickets, trainLocalModel, type LabelledTicket, type LocalModel } from '@switchboard/local-model';
-import { compareModels, ticketValue } from './compare.js';
-import { holdBack } from './holdout.js';
+import { compareModels, takes, ticketValue } from './compare.js';
+import { holdBack, inJudgingSlice } from './holdout.js';
 import { seedWeight, trainingSet, type StoredLabel } from './training-set.js';
 
 const repo = (p: string): string => fileURLToPath(new URL(`../../../${p}`, import.meta.url));
@@ -55,29 +55,56 @@ describe('champion against challenger', () => {
     expect(compareModels(good, good, human, { threshold: 0.9, target: 0.9 }).verdict).toBe('not_worse');
   });
 
+  it('judges a model on what the tier keeps: a ticket whose priority it is unsure of is passed on', () => {
+    const categoryOnly = compareModels(good, good, human, { threshold: 0.9, target: 0.9 });
+    const withPriority = compareModels(good, good, human, { threshold: 0.9, priorityThreshold: 0.8, target: 0.9 });
+    expect(withPriority.champion.taken).toBeLessThan(categoryOnly.champion.taken);
+    expect(withPriority.champion.taken).toBeGreaterThan(0);
+    // Exactly the tickets the tier would keep, priority included.
+    const kept = human.filter((t) => {
+      const p = good.predict(t.subject, t.body);
+      return !p.outOfDomain && p.categoryConfidence >= 0.9 && p.priority !== null && p.priorityConfidence >= 0.8;
+    });
+    expect(withPriority.champion.taken).toBe(kept.length);
+    expect(human.filter((t) => takes(good.predict(t.subject, t.body), { threshold: 0.9 })).length).toBe(
+      categoryOnly.champion.taken,
+    );
+  });
+
   it('values a ticket taken at exactly the target accuracy at nothing', () => {
     const t = 0.9;
     expect(0.9 * ticketValue(true, true, t) + 0.1 * ticketValue(true, false, t)).toBeCloseTo(0, 10);
     expect(ticketValue(false, false, t)).toBe(0);
   });
 
-  it('holds back the most recent human labels the champion has not seen, and trains on the rest', () => {
+  it('judges on a fixed slice of people’s labels that no model trains on, most recent first', () => {
     const machine: StoredLabel[] = human
       .slice(0, 50)
       .map((h) => ({ ...h, ticketId: `m-${h.ticketId}`, source: 'strong' }));
-    const rule = { min: 100, max: 500, share: 0.3 };
+    const rule = { min: 50, max: 80, share: 0.3 };
     const { held, train, eligible } = holdBack([...human, ...machine], good, rule);
-    expect(eligible).toBe(349);
-    expect(held).toHaveLength(105);
-    expect(held.every((r) => r.source === 'human')).toBe(true);
-    // The most recent ones.
-    expect(held[0]?.ticketId).toBe(human.at(-1)?.ticketId);
-    expect(train).toHaveLength(349 - 105 + 50);
-    // The champion's own training tickets are never held back: it has memorised them.
+    const slice = human.filter((h) => inJudgingSlice(h, 0.3));
+    expect(eligible).toBe(slice.length);
+    expect(slice.length / human.length).toBeGreaterThan(0.2);
+    expect(slice.length / human.length).toBeLessThan(0.4);
+    expect(held).toHaveLength(80);
+    expect(held.every((r) => r.source === 'human' && inJudgingSlice(r, 0.3))).toBe(true);
+    expect(held[0]?.ticketId).toBe(slice.at(-1)?.ticketId);
+    // No model trains on the slice, machine labels are never in it, and the next run draws the same slice.
+    expect(train).toHaveLength(human.length - slice.length + 50);
+    expect(train.some((r) => inJudgingSlice(r, 0.3))).toBe(false);
+    const again = holdBack([...human.slice(100), ...machine], good, rule).held.map((r) => r.ticketId);
+    expect(again.length).toBeGreaterThanOrEqual(rule.min);
+    expect(again).toEqual(held.map((r) => r.ticketId).slice(0, again.length));
+    // Too few: nothing to judge on, and the slice still stays out of training.
+    const few = holdBack(human.slice(0, 60), good, rule);
+    expect(few.held).toHaveLength(0);
+    expect(few.train.some((r) => inJudgingSlice(r, 0.3))).toBe(false);
+    // The champion's own training tickets are never judged on: it has memorised them.
     const seen: StoredLabel[] = seed
       .slice(0, 200)
       .map((t, i) => ({ ...t, ticketId: `s-${i}`, source: 'human', at: '2026-12-06T00:00:00.000Z' }));
-    expect(holdBack(seen, good, rule).eligible).toBe(0);
+    expect(holdBack(seen, good, { ...rule, share: 1 }).eligible).toBe(0);
   });
 
   it('weighs people over machines and the seed down as the desk’s own data grows', () => {

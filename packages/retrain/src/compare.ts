@@ -39,9 +39,26 @@ const figures = (taken: boolean[], right: boolean[]): TierFigures => {
 
 const pct = (x: number | null): string => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
 
+/** When the local tier keeps a ticket: the same rule as the tier and the cascade. */
+export interface TakeRule {
+  threshold: number;
+  /**
+   * The cascade passes a ticket on when the local model is sure of the category but not of the
+   * priority (a paid tier follows), so a model is judged on what it would keep, priority included.
+   * Undefined: the category alone decides (a fleet with no paid tier).
+   */
+  priorityThreshold?: number | undefined;
+}
+
+/** Whether the tier keeps this prediction. */
+export const takes = (p: ReturnType<LocalModel['predict']>, rule: TakeRule): boolean =>
+  !p.outOfDomain &&
+  p.categoryConfidence >= rule.threshold &&
+  (rule.priorityThreshold === undefined || (p.priority !== null && p.priorityConfidence >= rule.priorityThreshold));
+
 /**
  * Champion and challenger on the same held-back tickets (recent human and feedback labels neither was
- * trained on), at the tier's threshold. The challenger is "not worse" when the one-sided 95% lower
+ * trained on), where the tier would keep them. The challenger is "not worse" when the one-sided 95% lower
  * bound of its mean per-ticket gain (a paired test: each ticket is scored by both) is above −margin,
  * and its accuracy on what it takes is within `slack` of the target.
  */
@@ -49,14 +66,14 @@ export function compareModels(
   champion: LocalModel,
   challenger: LocalModel,
   held: readonly StoredLabel[],
-  opts: { threshold: number; target: number; margin?: number; slack?: number },
+  opts: TakeRule & { target: number; margin?: number; slack?: number },
 ): Comparison {
   const margin = opts.margin ?? 0.01;
   const slack = opts.slack ?? 0.02;
   const run = (m: LocalModel) =>
     held.map((t) => {
       const p = m.predict(t.subject, t.body);
-      return { taken: !p.outOfDomain && p.categoryConfidence >= opts.threshold, right: p.category === t.category };
+      return { taken: takes(p, opts), right: p.category === t.category };
     });
   const a = run(champion);
   const b = run(challenger);

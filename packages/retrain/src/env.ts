@@ -20,10 +20,17 @@ export const retrainEnv = envFragment('retrain', 'job', {
   RETRAIN_MIN_ROWS: count()
     .describe('Labelled tickets of the desk’s own before a retrain is tried.')
     .meta({ default: 50 }),
+  RETRAIN_JUDGE_SHARE: z.coerce
+    .number()
+    .gt(0)
+    .lt(1)
+    .optional()
+    .describe('Share of people’s labels (by ticket id) kept as the judging slice: no model trains on them.')
+    .meta({ default: 0.5 }),
   RETRAIN_HOLDOUT_MIN: count()
-    .describe('Recent human or feedback labels (unseen by the current model) needed to judge a challenger.')
+    .describe('Labels in the judging slice (unseen by the current model) needed to judge a challenger.')
     .meta({ default: 100 }),
-  RETRAIN_HOLDOUT_MAX: count().describe('At most this many recent human labels are held back to judge.').meta({
+  RETRAIN_HOLDOUT_MAX: count().describe('At most this many of the judging slice’s most recent labels are used.').meta({
     default: 1000,
   }),
   RETRAIN_SEED_SET: z
@@ -38,22 +45,31 @@ export interface RetrainEnv {
   RETRAIN_TIMEZONE?: string | undefined;
   RETRAIN_TARGET?: number | undefined;
   RETRAIN_MIN_ROWS?: number | undefined;
+  RETRAIN_JUDGE_SHARE?: number | undefined;
   RETRAIN_HOLDOUT_MIN?: number | undefined;
   RETRAIN_HOLDOUT_MAX?: number | undefined;
   RETRAIN_SEED_SET?: string | undefined;
 }
 
-/** The retrain's settings from the parsed environment and the local tier's threshold. */
+/**
+ * The retrain's settings from the parsed environment and the local tier's thresholds (both models are
+ * judged on what the tier would keep).
+ */
 export function retrainSettingsFrom(
   env: RetrainEnv,
-  threshold: number,
+  local: { threshold: number; priorityThreshold: number },
 ): RetrainSettings & { cron: string; timezone: string } {
   return {
     cron: env.RETRAIN_CRON ?? '0 3 * * *',
     timezone: env.RETRAIN_TIMEZONE ?? 'UTC',
-    threshold,
+    threshold: local.threshold,
+    priorityThreshold: local.priorityThreshold,
     target: env.RETRAIN_TARGET ?? 0.95,
-    holdBack: { min: env.RETRAIN_HOLDOUT_MIN ?? 100, max: env.RETRAIN_HOLDOUT_MAX ?? 1000, share: 0.3 },
+    holdBack: {
+      min: env.RETRAIN_HOLDOUT_MIN ?? 100,
+      max: env.RETRAIN_HOLDOUT_MAX ?? 1000,
+      share: env.RETRAIN_JUDGE_SHARE ?? 0.5,
+    },
     minOwnRows: env.RETRAIN_MIN_ROWS ?? 50,
     seed: 7,
   };

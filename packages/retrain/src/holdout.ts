@@ -1,19 +1,28 @@
+import { inSample } from '@switchboard/core';
 import { isTrainingRow, type LocalModel } from '@switchboard/local-model';
 import type { StoredLabel } from './training-set.js';
 
 /**
- * The tickets champion and challenger are judged on: the most recent human and feedback labels (never
- * machine labels) the champion was not trained on, at most `max`. They are kept out of the
- * challenger's training too, so both models meet them for the first time; once a challenger is
- * promoted they are ordinary training rows for the next one.
+ * The tickets champion and challenger are judged on. A fixed share of people's labels (human and
+ * feedback, never machine labels), chosen by a hash of the ticket id, is the judging slice: no model
+ * is trained on it, so it grows week by week and both models always meet it for the first time. A
+ * slice re-drawn every run would stay about one week of labels, too few to show that a model taking
+ * many more tickets at a 95% target is no worse.
  */
 export interface HoldBackRule {
-  /** Fewer eligible labels than this: too few to judge, nothing is held back. */
+  /** Fewer judging labels than this: too few to judge. */
   min: number;
+  /** At most this many of the most recent judging labels are used. */
   max: number;
-  /** Share of the eligible labels held back (the rest train the challenger), between min and max. */
+  /** Share of people's labels in the judging slice (the rest train the challenger). */
   share: number;
 }
+
+const isPeople = (r: StoredLabel): boolean => r.source === 'human' || r.source === 'feedback';
+
+/** Whether a label is in the judging slice. Salted, so it is not the spot-check sample. */
+export const inJudgingSlice = (r: StoredLabel, share: number): boolean =>
+  isPeople(r) && inSample(`judge|${r.ticketId}`, share);
 
 export function holdBack(
   rows: readonly StoredLabel[],
@@ -21,13 +30,12 @@ export function holdBack(
   rule: HoldBackRule,
 ): { held: StoredLabel[]; train: StoredLabel[]; eligible: number } {
   const hashes = champion?.meta.trainingRowHashes ?? null;
+  // A model given by file may have been trained on some of them; it has memorised those.
   const eligible = rows
-    .filter((r) => r.source === 'human' || r.source === 'feedback')
+    .filter((r) => inJudgingSlice(r, rule.share))
     .filter((r) => !hashes || !isTrainingRow(hashes, { id: r.ticketId, subject: r.subject, body: r.body }))
     .sort((a, b) => b.at.localeCompare(a.at));
-  if (eligible.length < rule.min) return { held: [], train: [...rows], eligible: eligible.length };
-  const count = Math.min(rule.max, Math.max(rule.min, Math.round(eligible.length * rule.share)));
-  const held = eligible.slice(0, count);
-  const ids = new Set(held.map((r) => r.ticketId));
-  return { held, train: rows.filter((r) => !ids.has(r.ticketId)), eligible: eligible.length };
+  const train = rows.filter((r) => !inJudgingSlice(r, rule.share));
+  if (eligible.length < rule.min) return { held: [], train, eligible: eligible.length };
+  return { held: eligible.slice(0, rule.max), train, eligible: eligible.length };
 }

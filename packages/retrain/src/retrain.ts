@@ -1,5 +1,5 @@
 import { parseLocalModel, trainLocalModel, type LabelledTicket, type LocalModel } from '@switchboard/local-model';
-import { compareModels, type Comparison } from './compare.js';
+import { compareModels, type Comparison, type TakeRule } from './compare.js';
 import { holdBack, type HoldBackRule } from './holdout.js';
 import { trainingSet, type LabelSourceName, type StoredLabel } from './training-set.js';
 
@@ -16,9 +16,7 @@ export interface ModelStore {
   reject(version: string, reason: string): Promise<void>;
 }
 
-export interface RetrainSettings {
-  /** The local tier's threshold: both models are judged where the tier would take tickets. */
-  threshold: number;
+export interface RetrainSettings extends TakeRule {
   /** The local tier's accuracy target: taking a ticket is worth it at this accuracy or better. */
   target: number;
   holdBack: HoldBackRule;
@@ -70,13 +68,15 @@ export async function runRetrain(
   const current = await deps.models.current();
   const champion: LocalModel | null = current ? parseLocalModel(current.json, `registry ${current.version}`) : null;
   const { held, train, eligible } = holdBack(rows, champion, settings.holdBack);
-  if (held.length === 0)
+  if (held.length === 0) {
+    const needed = settings.holdBack.min - eligible;
     return {
       kind: 'not_enough_labels',
       eligible,
-      needed: settings.holdBack.min - eligible,
-      message: `${eligible} recent human or feedback labels the current model was not trained on; ${settings.holdBack.min - eligible} more are needed to judge a new model`,
+      needed,
+      message: `${eligible} human or feedback labels in the judging slice (${Math.round(settings.holdBack.share * 100)}% of people's labels, never trained on); ${needed} more are needed to judge a new model, about ${Math.ceil(needed / settings.holdBack.share)} more labels from people`,
     };
+  }
   const started = performance.now();
   const { file, model, metrics } = trainLocalModel(trainingSet(train, deps.seed), {
     seed: settings.seed,

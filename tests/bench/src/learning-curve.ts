@@ -7,15 +7,21 @@
 // resolved with its true label; 10% of delivered tickets get feedback with the true label. After
 // each week the retrain job runs.
 //
-//   pnpm --filter @switchboard/bench learning-curve -- --set banking77 --weeks 10 --per-week 1000
-//   pnpm --filter @switchboard/bench learning-curve -- --set tobi --weeks 8 --per-week 400
+//   pnpm --filter @switchboard/bench learning-curve --set banking77 --weeks 10 --per-week 1000
+//   pnpm --filter @switchboard/bench learning-curve --set tobi --weeks 8 --per-week 400
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildTiers, cascadeOptions, ClassifierConfig, REPO_PATHS } from '@switchboard/classifier';
-import { DEFAULT_ROUTING_TABLE, runCascade, type Category, type DecisionRecord } from '@switchboard/core';
+import {
+  DEFAULT_ROUTING_TABLE,
+  runCascade,
+  type Category,
+  type DecisionRecord,
+  type Priority,
+} from '@switchboard/core';
 import { loadPrompt } from '@switchboard/llm';
 import { loadLocalModel, parseLocalModel, readLabelledTickets, type LabelledTicket } from '@switchboard/local-model';
 import { openFleetContext } from '@switchboard/queues';
@@ -38,6 +44,7 @@ const { values: args } = parseArgs({
     'per-week': { type: 'string' },
     'feedback-share': { type: 'string', default: '0.1' },
     target: { type: 'string', default: '0.95' },
+    'judge-share': { type: 'string', default: '0.5' },
     // The public sets' files are grouped by intent, so "in order" brings new intents every week;
     // --shuffle replays a seeded mix instead, as a desk's own traffic arrives.
     shuffle: { type: 'string' },
@@ -68,14 +75,16 @@ const all = await readLabelledTickets(resolve(args.data, set, 'train.jsonl'));
 const rows = args.shuffle === undefined ? all : shuffled(all, Number(args.shuffle));
 const traffic = rows.slice(0, weeks * perWeek);
 if (traffic.length < weeks * perWeek) throw new Error(`${set} has ${rows.length} rows; ${weeks}×${perWeek} asked`);
-const truth = new Map<string, Category>();
-for (const r of traffic) truth.set(textKey(r.subject, r.body), r.category);
+const truth = new Map<string, { category: Category; priority: Priority }>();
+for (const r of traffic)
+  truth.set(textKey(r.subject, r.body), { category: r.category, priority: r.priority ?? 'medium' });
 
 // A model that is right with probability `p`; right answers are surer on average, with overlap.
 const provider = await startFakeOpenAI((req) => {
   const strong = req.model === STRONG;
   const key = textKey(req.ticket?.subject, req.ticket?.body);
-  const label = truth.get(key) ?? 'other';
+  const known = truth.get(key);
+  const label = known?.category ?? 'other';
   const u = draw(`${req.model}|${key}`);
   const right = u < (strong ? 0.95 : 0.88);
   const others = (['billing', 'technical', 'sales', 'bug', 'cancellation', 'other'] as const).filter(
@@ -84,8 +93,10 @@ const provider = await startFakeOpenAI((req) => {
   const category = right ? label : others[Math.floor(draw(`wrong|${req.model}|${key}`) * others.length)]!;
   const v = draw(`conf|${req.model}|${key}`);
   const confidence = right ? 0.6 + 0.39 * Math.sqrt(v) : 0.45 + 0.45 * v;
+  // The set's own priority when it has one (Tobi), else medium, as a model reading BANKING77 would say.
+  const priority = right ? (known?.priority ?? 'medium') : 'medium';
   return {
-    content: decisionJson({ category, priority: 'medium', team: DEFAULT_ROUTING_TABLE[category], confidence }),
+    content: decisionJson({ category, priority, team: DEFAULT_ROUTING_TABLE[category], confidence }),
     usage: { prompt_tokens: 600, completion_tokens: 40 },
   };
 });
@@ -117,7 +128,8 @@ const config = ClassifierConfig.parse({
   prices: { [CHEAP]: { inputPerMTok: 0.15, outputPerMTok: 0.6 }, [STRONG]: { inputPerMTok: 15, outputPerMTok: 75 } },
   circuitBreaker: { failures: 1_000_000 },
 });
-const localThreshold = config.local?.threshold ?? 0.9;
+if (!config.local) throw new Error('the learning curve needs the local tier');
+const localThreshold = config.local.threshold;
 
 interface WeekFigures {
   week: number;
@@ -188,6 +200,7 @@ for (let w = 0; w < weeks; w++) {
       subject: t.subject,
       body: t.body,
       category: t.category,
+      priority: t.priority,
       at,
       decidedBy: { tier: r.tier, model: r.model },
     };
@@ -204,8 +217,10 @@ for (let w = 0; w < weeks; w++) {
       f.local++;
       if (right) f.localRight++;
     }
-    if (r.tier === 'strong') await fleet.training.record({ ...text, category: r.decision.category, source: 'strong' });
-    if (r.tier === 'cheap') await fleet.training.record({ ...text, category: r.decision.category, source: 'cheap' });
+    // As the lifecycle keeps them: the machine's category and priority.
+    const machine = { ...text, category: r.decision.category, priority: r.decision.priority };
+    if (r.tier === 'strong') await fleet.training.record({ ...machine, source: 'strong' });
+    if (r.tier === 'cheap') await fleet.training.record({ ...machine, source: 'cheap' });
     if (draw(`feedback|${id}`) < feedbackShare) await fleet.training.record({ ...text, source: 'feedback' });
   });
   const t0 = performance.now();
@@ -218,8 +233,9 @@ for (let w = 0; w < weeks; w++) {
     },
     {
       threshold: localThreshold,
+      priorityThreshold: config.local.priorityThreshold,
       target: Number(args.target),
-      holdBack: { min: 100, max: 1000, share: 0.3 },
+      holdBack: { min: 100, max: 1000, share: Number(args['judge-share']) },
       minOwnRows: 50,
       seed: 7,
     },
