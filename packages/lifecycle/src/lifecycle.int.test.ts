@@ -183,18 +183,15 @@ describe('ticket lifecycle', () => {
       route: billing,
       routedAt: at,
     };
-    await learning.resolve(
-      escalated,
-      {
-        category: 'bug',
-        priority: 'high',
-        team: 'core_eng',
-        reviewer: 'kim',
-        resolvedAt: new Date().toISOString(),
-        changed: true,
-      },
-      true,
-    );
+    const escalatedResolution = {
+      category: 'bug' as const,
+      priority: 'high' as const,
+      team: 'core_eng' as const,
+      reviewer: 'kim',
+      resolvedAt: new Date().toISOString(),
+      changed: true,
+    };
+    await learning.resolve(escalated, escalatedResolution, true);
     const rows = Object.fromEntries((await fleet.training.rows()).map((r) => [r.ticketId, r]));
     expect(rows.local1).toMatchObject({
       source: 'feedback',
@@ -205,6 +202,24 @@ describe('ticket lifecycle', () => {
     expect(rows.strong1).toMatchObject({ source: 'feedback', category: 'bug' });
     expect(rows.esc1).toMatchObject({ source: 'human', category: 'bug' });
     expect(rows.rule1).toBeUndefined();
+    expect(rows.esc1?.critical).toBeUndefined();
+
+    // A critical ticket a person resolves: a human label, marked so no tier is judged on it.
+    const urgent: Ticket = { ...ticket, id: 'crit1', body: 'URGENT: production is down' };
+    const critical: DecisionRecord = {
+      ...record,
+      outcome: 'critical',
+      tier: null,
+      decision: null,
+      criticalKeyword: 'production is down',
+    };
+    const toPeople: Route = { team: 'billing_support', via: 'human', escalated: true, reasons: ['critical'] };
+    await fleet.store.markQueued(urgent.id, urgent.receivedAt);
+    await learning.decide(urgent, critical);
+    await learning.finish({ ticket: urgent, record: critical, route: toPeople, routedAt: at });
+    const resolution = { ...escalatedResolution, category: 'technical' as const, team: 'core_eng' as const };
+    await learning.resolve({ ticket: urgent, record: critical, route: toPeople, routedAt: at }, resolution, true);
+    expect(await fleet.training.get('crit1')).toMatchObject({ source: 'human', category: 'technical', critical: true });
     // A redelivered decision after the person: still the person's label.
     await finish('esc1', 'strong');
     expect(await fleet.training.get('esc1')).toMatchObject({ source: 'human', category: 'bug' });

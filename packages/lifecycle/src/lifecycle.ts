@@ -209,6 +209,7 @@ export class TicketLifecycle {
       body: ticket.body,
       language: ticket.language,
       decidedBy: { tier: record.tier, model: record.model },
+      ...(record.outcome === 'critical' ? { critical: true } : {}),
       at: routed.routedAt,
     };
     const email = ticket.customer?.email;
@@ -256,6 +257,7 @@ export class TicketLifecycle {
         priority: resolution.priority,
         source: 'human',
         decidedBy: { tier: routed.record.tier, model: routed.record.model },
+        ...(routed.record.outcome === 'critical' ? { critical: true } : {}),
         at: resolution.resolvedAt,
       },
       routed.ticket.customer?.email,

@@ -31,6 +31,27 @@ export function stratifiedSplit(labels: readonly string[], fraction: number, see
   return { keep: keep.sort((a, b) => a - b), held: held.sort((a, b) => a - b) };
 }
 
+/**
+ * As `stratifiedSplit`, but only the rows in `pool` may be held out; every other row is kept for
+ * fitting. Used to calibrate on trusted labels (people's) while fitting on all of them.
+ */
+export function stratifiedSplitWithin(
+  labels: readonly string[],
+  pool: readonly boolean[],
+  fraction: number,
+  seed: number,
+): Split {
+  const at = labels.flatMap((_, i) => (pool[i] ? [i] : []));
+  const inner = stratifiedSplit(
+    at.map((i) => labels[i] as string),
+    fraction,
+    seed,
+  );
+  const held = inner.held.map((j) => at[j] as number);
+  const out = new Set(held);
+  return { keep: labels.flatMap((_, i) => (out.has(i) ? [] : [i])), held };
+}
+
 /** Assigns each row to one of `k` folds, each label's rows spread evenly over the folds in a seeded order. */
 export function stratifiedFolds(labels: readonly string[], k: number, seed: number): Int32Array {
   const byLabel = new Map<string, number[]>();

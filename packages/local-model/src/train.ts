@@ -8,7 +8,7 @@ import type { LocalModelFile } from './model-file.js';
 import { scoreQuantizedRows, type QuantizedScorer } from './quantize.js';
 import { trainingRowHashes } from './row-hashes.js';
 import { selectRows, vectorizeAll, type SparseRows } from './sparse.js';
-import { stratifiedSplit } from './split.js';
+import { stratifiedSplit, stratifiedSplitWithin } from './split.js';
 import { scaleColumns, supervisedColumnWeights } from './supervised-weights.js';
 import type { FeatureConfig } from './text-keys.js';
 import {
@@ -30,6 +30,12 @@ export interface TrainOptions {
   seed: number;
   /** Share of the rows held out (stratified by fine label) to fit the temperatures and choose thresholds. */
   calibrationFraction?: number;
+  /**
+   * Only rows this accepts may go to the calibration split (the rest are always fitted on). A desk's
+   * machine labels are partly wrong; a temperature fitted on them reads that noise as the model's own
+   * error and leaves it under-confident, so retraining calibrates on people's labels.
+   */
+  calibrateOn?: (row: LabelledTicket) => boolean;
   /**
    * After calibrating, fit again on every row (calibration split included) with the chosen setting
    * and keep the fitted temperatures, so the shipped model learns from all the data. Default true.
@@ -126,7 +132,16 @@ export function trainLocalModel(rows: readonly LabelledTicket[], opts: TrainOpti
   if (!(calFraction > 0 && calFraction < 1))
     throw new Error(`calibrationFraction must be between 0 and 1; got ${calFraction}`);
   const labels = labelSpace(rows);
-  const split = stratifiedSplit(Array.from(labels.fineOfRow, String), calFraction, opts.seed);
+  const fine = Array.from(labels.fineOfRow, String);
+  const calibrateOn = opts.calibrateOn;
+  const split = calibrateOn
+    ? stratifiedSplitWithin(
+        fine,
+        rows.map((r) => calibrateOn(r)),
+        calFraction,
+        opts.seed,
+      )
+    : stratifiedSplit(fine, calFraction, opts.seed);
   if (split.held.length === 0)
     throw new Error('the calibration split is empty: give more rows or a larger calibrationFraction');
   const settings = opts.settings?.length ? opts.settings : DEFAULT_SETTINGS;

@@ -31,6 +31,11 @@ export const TrainingRow = z.object({
   source: LabelSource,
   /** Who decided the ticket in the pipeline (not who labelled it): the versions a report compares. */
   decidedBy: z.object({ tier: TierName.nullable(), model: z.string().nullable() }),
+  /**
+   * The guardrail sent it to people before any tier answered. Such tickets train models (a person's
+   * label), but no tier ever sees their like, so they say nothing about how a tier would do.
+   */
+  critical: z.boolean().optional(),
   /** When the label was recorded. */
   at: z.iso.datetime(),
 });
@@ -43,6 +48,7 @@ export const TrainingText = TrainingRow.pick({
   body: true,
   language: true,
   decidedBy: true,
+  critical: true,
   at: true,
 });
 export type TrainingText = z.infer<typeof TrainingText>;

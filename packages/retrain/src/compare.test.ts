@@ -96,6 +96,10 @@ describe('champion against challenger', () => {
     const again = holdBack([...human.slice(100), ...machine], good, rule).held.map((r) => r.ticketId);
     expect(again.length).toBeGreaterThanOrEqual(rule.min);
     expect(again).toEqual(held.map((r) => r.ticketId).slice(0, again.length));
+    // A critical ticket never reaches a tier: it trains, but is never judged on.
+    const critical = slice.map((r) => ({ ...r, critical: true }));
+    expect(critical.some((r) => inJudgingSlice(r, 0.3))).toBe(false);
+    expect(holdBack(critical, good, rule)).toMatchObject({ eligible: 0, train: critical });
     // Too few: nothing to judge on, and the slice still stays out of training.
     const few = holdBack(human.slice(0, 60), good, rule);
     expect(few.held).toHaveLength(0);

@@ -1,6 +1,6 @@
 import { inSample } from '@switchboard/core';
 import { isTrainingRow, type LocalModel } from '@switchboard/local-model';
-import type { StoredLabel } from './training-set.js';
+import { isPeople, type StoredLabel } from './training-set.js';
 
 /**
  * The tickets champion and challenger are judged on. A fixed share of people's labels (human and
@@ -18,11 +18,12 @@ export interface HoldBackRule {
   share: number;
 }
 
-const isPeople = (r: StoredLabel): boolean => r.source === 'human' || r.source === 'feedback';
-
-/** Whether a label is in the judging slice. Salted, so it is not the spot-check sample. */
+/**
+ * Whether a label is in the judging slice. Salted, so it is not the spot-check sample. A critical
+ * ticket never reaches a tier, so it is not in the slice (it trains like any person's label).
+ */
 export const inJudgingSlice = (r: StoredLabel, share: number): boolean =>
-  isPeople(r) && inSample(`judge|${r.ticketId}`, share);
+  isPeople(r) && r.critical !== true && inSample(`judge|${r.ticketId}`, share);
 
 export function holdBack(
   rows: readonly StoredLabel[],

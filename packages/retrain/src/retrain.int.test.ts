@@ -85,6 +85,12 @@ describe('retraining the local model against the registry and the training store
     for (const r of human) await fleet.training.record(r);
     const o = await runRetrain(deps(), settings);
     expect(o.kind).toBe('promoted');
+    // Calibrated on people's labels only (half of those it trains on), not on the seed set.
+    const people = o.kind === 'promoted' ? o.trainingRows.human : 0;
+    expect(people).toBeGreaterThanOrEqual(120);
+    expect(o.kind === 'promoted' && o.calibration).toEqual({ on: 'people', rows: expect.any(Number) as number });
+    const rows = o.kind === 'promoted' ? o.calibration.rows : 0;
+    expect(Math.abs(rows - people / 2)).toBeLessThan(10);
     expect((await fleet.models.current())?.version).not.toBe(weak);
     const events = await fleet.models.events(new Date(Date.now() - 60_000), new Date(Date.now() + 60_000));
     expect(events.at(-1)).toMatchObject({ action: 'promote', by: 'retrain' });

@@ -13,8 +13,13 @@ export interface StoredLabel {
   category: Category;
   priority?: Priority | undefined;
   source: LabelSourceName;
+  /** The guardrail sent it to people before any tier answered. */
+  critical?: boolean | undefined;
   at: string;
 }
+
+/** A label a person gave: the review desk's resolution or feedback through the API. */
+export const isPeople = (r: Pick<StoredLabel, 'source'>): boolean => r.source === 'human' || r.source === 'feedback';
 
 /**
  * How much each source counts in the loss. A person's label is ground truth; a strong-model answer

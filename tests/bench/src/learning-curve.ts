@@ -203,6 +203,7 @@ for (let w = 0; w < weeks; w++) {
       priority: t.priority,
       at,
       decidedBy: { tier: r.tier, model: r.model },
+      ...(r.outcome === 'critical' ? { critical: true } : {}),
     };
     if (r.outcome !== 'decided' || !r.decision) {
       // A person resolves it with the true label.
