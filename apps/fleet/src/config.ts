@@ -39,6 +39,6 @@ export const fleetAppEnv = composeEnv('fleet', [
   pickEnv(reviewDeskEnv, ['REVIEW_DESK_PORT']),
   pickEnv(dashboardEnv, ['DASHBOARD_PORT']),
   // Read to say which local model the classifiers run; they read it themselves.
-  pickEnv(classifierEnv, ['LOCAL_MODEL_PATH']),
+  pickEnv(classifierEnv, ['LOCAL_MODEL_PATH', 'LOCAL_PROBATION']),
   fleetLauncherEnv,
 ]);

@@ -42,7 +42,10 @@ try {
       ? 'Model endpoint configured: what the local model is unsure of goes to the cheap, then the strong tier.'
       : 'No model endpoint configured (MODEL_BASE_URL + MODEL_API_KEY): the local model routes what it is sure of; the rest go to humans.',
   );
-  console.log(await localModelLines(env.LOCAL_MODEL_PATH));
+  // The demo's sample tickets are the desk the shipped model was trained and measured on: it decides
+  // from the start here, unless asked otherwise. Any other model starts on probation (the default).
+  const demoTrust = env.LOCAL_MODEL_PATH === undefined && env.LOCAL_PROBATION === undefined;
+  console.log(await localModelLines(env.LOCAL_MODEL_PATH, demoTrust ? false : (env.LOCAL_PROBATION ?? true)));
   // One local user with every role, for this machine only: plain HTTP cookies, a fresh secret each run.
   const adminPassword = env.FLEET_ADMIN_PASSWORD ?? randomBytes(9).toString('base64url');
   const users = JSON.stringify([
@@ -65,6 +68,7 @@ try {
     DASHBOARD_USERS: users,
     DASHBOARD_SESSION_SECRET: secret,
     DASHBOARD_SECURE_COOKIE: 'false',
+    ...(demoTrust ? { LOCAL_PROBATION: 'false' } : {}),
   };
   for (const app of APPS) {
     // The people-facing apps log who did what at info; the pipeline stays quiet at FLEET_APP_LOG_LEVEL.

@@ -79,6 +79,15 @@ describe('ops model', () => {
     expect(await fleet.guard.window('local')).toEqual({ judged: 0, agreed: 0 });
     expect(await fleet.models.currentVersion()).toBe(version);
     expect(await run('promote', [version])).toContain('is already the champion');
+    expect(promoted).toContain(`note: ${version} is on probation`);
+    expect(await run('list')).toMatch(new RegExp(`^${version}\\tchampion\\toperator\\t.*\\ton probation`));
+    await expect(run('vet', [version])).rejects.toThrow(/--reason/);
+    expect(await run('vet', [version, '--reason', 'read 200 of its answers against ours'])).toContain(
+      `${version} is off probation`,
+    );
+    expect(await fleet.models.isVetted(version)).toBe(true);
+    expect(await run('show', [version])).toContain('off probation since');
+    expect(await run('vet', [version, '--reason', 'again'])).toContain('already off probation');
 
     const show = await run('show', [version, '--out', join(dir, 'out.json')]);
     expect(show).toContain(`local model ${version}: trained`);

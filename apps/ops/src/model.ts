@@ -42,6 +42,16 @@ const ROLLBACK = {
   },
 } as const;
 
+const VET = {
+  command: 'model vet',
+  summary:
+    "Ends a model's probation: the local tier decides with it, not only records its answers. For a model you have judged on this desk's tickets yourself; the retrain job does it on people's labels.",
+  positionals: '<version>',
+  options: {
+    reason: { type: 'string', value: '"..."', description: 'how you judged it (required: kept and reported)' },
+  },
+} as const;
+
 const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(2)} MB`;
 
 function onePositional(spec: CommandSpec, positionals: readonly string[], what: string): string {
@@ -56,6 +66,10 @@ async function afterChange(fleet: FleetContext, ctx: OpsContext, version: string
   ctx.print(
     `${version} ${verb}: every classifier loads it within LOCAL_MODEL_RELOAD_POLL_MS (2 s by default); the live guard judges it afresh`,
   );
+  if (!(await fleet.models.isVetted(version)))
+    ctx.print(
+      `note: ${version} is on probation (LOCAL_PROBATION): the local tier records its answers but does not decide until the retrain job judges it on this desk's people's labels, or \`ops model vet ${version} --reason "..."\``,
+    );
   const { state } = await fleet.guard.localSwitch();
   if (state)
     ctx.print(
@@ -81,6 +95,7 @@ function row(e: RegistryEntry, stored: boolean): string {
     `trained ${e.trainedAt.slice(0, 10)}`,
     `added ${e.addedAt.slice(0, 16).replace('T', ' ')}`,
     stored ? mb(e.bytes) : 'file pruned',
+    e.vetted ? `vetted by ${e.vetted.by}` : 'on probation',
     why,
   ].join('\t');
 }
@@ -88,7 +103,7 @@ function row(e: RegistryEntry, stored: boolean): string {
 /** The fleet's local models in the Redis registry, for the person on call. */
 export const modelCommands: CommandGroup = {
   command: 'model',
-  summary: 'The local models in the registry: the champion every classifier runs, candidates, promote, rollback.',
+  summary: 'The local models in the registry: the champion every classifier runs, candidates, promote, rollback, vet.',
   subcommands: {
     list: {
       spec: LIST,
@@ -114,6 +129,11 @@ export const modelCommands: CommandGroup = {
         const entry = await fleet.models.entry(version);
         if (!entry) throw new Error(`model ${version} is not in the registry (see \`ops model list\`)`);
         ctx.print(row(entry, entry.stored));
+        ctx.print(
+          entry.vetted
+            ? `off probation since ${entry.vetted.at.slice(0, 16).replace('T', ' ')} (${entry.vetted.by}: ${entry.vetted.why})`
+            : "on probation: not yet judged on this desk's labels (the local tier only records its answers while LOCAL_PROBATION is on)",
+        );
         const stored = entry.stored ? await fleet.models.get(version) : null;
         if (!stored) {
           ctx.print('its file text was pruned (only the champion, the previous one and the newest are kept)');
@@ -173,6 +193,23 @@ export const modelCommands: CommandGroup = {
         // An unknown or pruned version is refused by the registry itself, with the reason.
         await fleet.models.promote(version, 'operator', parsed.values.reason ?? 'promoted by an operator');
         await afterChange(fleet, ctx, version, 'is the champion');
+      },
+    },
+    vet: {
+      spec: VET,
+      async run(argv, ctx) {
+        const parsed = parseCommand(VET, argv, ctx.print);
+        if (!parsed) return;
+        const version = onePositional(VET, parsed.positionals, 'version');
+        const reason = parsed.values.reason?.trim();
+        if (!reason) throw new UsageError('model vet: say how you judged it with --reason "..."', usageLine(VET));
+        const fleet = await openOpsFleet(ctx);
+        const changed = await fleet.models.vet(version, 'operator', reason);
+        ctx.print(
+          changed
+            ? `${version} is off probation: the local tier decides with it when it is the champion (classifiers follow within LOCAL_MODEL_RELOAD_POLL_MS)`
+            : `${version} was already off probation`,
+        );
       },
     },
     rollback: {

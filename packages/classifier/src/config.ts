@@ -27,6 +27,11 @@ export const LocalTierConfig = z.object({
   /** Until `calibrate` fits one on data, a cautious default: the local tier takes only what it is very sure of. */
   threshold: z.number().min(0).max(1).default(DEFAULT_THRESHOLDS.local),
   priorityThreshold: z.number().min(0).max(1).default(DEFAULT_THRESHOLDS.localPriority),
+  /**
+   * A model not yet judged on this desk's own labels only records its answers (note
+   * `local_probation`): a model trained elsewhere is sure of tickets it has never seen the like of.
+   */
+  probation: z.boolean().default(true),
   reloadPollMs: z.number().int().positive().default(2_000),
 });
 export type LocalTierConfig = z.infer<typeof LocalTierConfig>;

@@ -63,6 +63,12 @@ export const classifierEnv = envFragment('classifier', 'tiers', {
   LOCAL_PRIORITY_THRESHOLD: share()
     .describe("Confidence the local tier's priority needs to be used.")
     .meta({ default: DEFAULT_THRESHOLDS.localPriority }),
+  LOCAL_PROBATION: flag()
+    .optional()
+    .describe(
+      "The local tier only records its answers until its model has been judged on this desk's own labels (by the retrain job, or `ops model vet`); `false` trusts a shipped or imported model from the start.",
+    )
+    .meta({ default: true }),
   LOCAL_MODEL_RELOAD_POLL_MS: ms()
     .describe(
       "How often a classifier (and drift, and the review desk) reads the model registry's champion pointer to follow a promotion.",
@@ -203,6 +209,7 @@ export function classifierConfigFromEnv(
           modelPath: localPath,
           threshold: env.LOCAL_THRESHOLD ?? fitted?.local ?? undefined,
           priorityThreshold: env.LOCAL_PRIORITY_THRESHOLD,
+          probation: env.LOCAL_PROBATION,
           reloadPollMs: env.LOCAL_MODEL_RELOAD_POLL_MS,
         },
     cheap: tier(env, 'CHEAP', fitted?.cheap, DEFAULT_THRESHOLDS.cheap),

@@ -86,6 +86,49 @@ describe('the local tier in the cascade', () => {
     expect(fake.calls.length).toBe(before + 1);
   });
 
+  it('on probation records its answer and lets the next tier decide, until the model is vetted', async () => {
+    let vetted = false;
+    const tiers = buildTiers(
+      config(true, { threshold: 0.8, priorityThreshold: 0 }),
+      await loadPrompt(PROMPT),
+      () => model,
+      () => vetted,
+    );
+    const sure = rows.find((r) => {
+      const p = model.predict(r.subject, r.body);
+      return p.categoryConfidence >= 0.95 && !p.outOfDomain && skipsLocal.first([r.subject, r.body]) === undefined;
+    });
+    if (!sure) throw new Error('no ticket the model is sure of');
+    const before = fake.calls.length;
+    const held = await cascade(tiers, sure.subject, sure.body);
+    expect(held.kind === 'record' && held.record).toMatchObject({ outcome: 'decided', tier: 'cheap' });
+    // The record says why the free tier did not decide, and how sure it was.
+    expect(held.kind === 'record' && held.record.attempts[1]).toMatchObject({
+      tier: 'local',
+      outcome: 'below_threshold',
+      error: 'local_probation',
+      confidence: model.predict(sure.subject, sure.body).categoryConfidence,
+    });
+    expect(fake.calls.length).toBe(before + 1);
+    vetted = true;
+    const free = await cascade(tiers, sure.subject, sure.body);
+    expect(free.kind === 'record' && free.record.tier).toBe('local');
+    // Probation switched off in the config: a shipped model decides from the start.
+    vetted = false;
+    const trusting = buildTiers(
+      ClassifierConfig.parse({
+        promptPath: PROMPT,
+        local: { modelPath: 'unused', threshold: 0.8, priorityThreshold: 0, probation: false },
+        cheap: { baseURL: fake.url, apiKey: 'k', model: 'gpt-4o-mini', threshold: 0.75 },
+      }),
+      await loadPrompt(PROMPT),
+      () => model,
+      () => vetted,
+    );
+    const direct = await cascade(trusting, sure.subject, sure.body);
+    expect(direct.kind === 'record' && direct.record.tier).toBe('local');
+  });
+
   it('with no provider, what the local model is unsure of goes to humans as low_confidence', async () => {
     const tiers = buildTiers(
       config(false, { threshold: 0.999, priorityThreshold: 0 }),

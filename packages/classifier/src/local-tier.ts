@@ -6,6 +6,8 @@ export interface LocalTierOptions {
   threshold: number;
   /** The priority is kept only when its own calibrated probability is at least this. */
   priorityThreshold: number;
+  /** True while the model is on probation (not yet judged on this desk's labels): answers are only recorded. */
+  onProbation?: () => boolean;
 }
 
 const free = { promptTokens: 0, completionTokens: 0, costUsd: 0 };
@@ -13,8 +15,9 @@ const free = { promptTokens: 0, completionTokens: 0, costUsd: 0 };
 /**
  * The in-process model tier: free, microseconds, and sure of many routine tickets. `model()` is read
  * on every call so a hot-reloaded model takes effect on the next ticket. A ticket the model finds
- * unlike its training data is declined (`local_out_of_domain`): the next tier decides, or with none
- * a person (low_confidence), with the model's guess as the suggestion.
+ * unlike its training data is declined (`local_out_of_domain`), and so is every ticket while the
+ * model is on probation (`local_probation`): the next tier decides, or with none a person
+ * (low_confidence), with the model's guess as the suggestion.
  */
 export function createLocalTier(model: () => LocalModel, routing: RoutingTable, opts: LocalTierOptions): Tier {
   return {
@@ -41,7 +44,11 @@ export function createLocalTier(model: () => LocalModel, routing: RoutingTable, 
         model: m.meta.modelVersion,
         usage: free,
         priorityConfident,
-        ...(p.outOfDomain ? { declined: NOTE.localOutOfDomain } : {}),
+        ...(p.outOfDomain
+          ? { declined: NOTE.localOutOfDomain }
+          : opts.onProbation?.()
+            ? { declined: NOTE.localProbation }
+            : {}),
       });
     },
   };

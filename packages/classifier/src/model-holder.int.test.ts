@@ -107,16 +107,52 @@ describe('the local model from the registry', () => {
     }
   });
 
+  it('keeps an imported model on probation until it is vetted, and a newly promoted one starts on probation', async () => {
+    const models = registry();
+    const holder = await openRegistryModel(models, join(dir, 'a.json'), testLogger(), 50);
+    try {
+      const va = a.model.meta.modelVersion;
+      expect(holder.vetted()).toBe(false);
+      expect(await models.vet(va, 'retrain', 'takes 60% at 97% of 150 people labels')).toBe(true);
+      expect(await models.vet(va, 'operator', 'again')).toBe(false);
+      await waitFor(() => (holder.vetted() ? true : undefined), 10_000, 'the vetting followed');
+      expect((await models.entry(va))?.vetted).toMatchObject({ by: 'retrain', why: /60% at 97%/ });
+      // Another model promoted by a person, not judged here: back on probation.
+      await models.add(b.model.meta.modelVersion, JSON.stringify(b.file), {
+        trainedAt: b.model.meta.trainedAt,
+        source: 'operator',
+      });
+      await models.promote(b.model.meta.modelVersion, 'operator', 'try b');
+      await waitFor(
+        () => (holder.current().meta.modelVersion === b.model.meta.modelVersion ? true : undefined),
+        10_000,
+        'the promotion followed',
+      );
+      expect(holder.vetted()).toBe(false);
+      await expect(models.vet('no-such-model', 'operator', 'x')).rejects.toThrow(/not in the registry/);
+    } finally {
+      holder.close();
+    }
+  });
+
   it('without a fleet reads the file once; a bad file is a start-up error that says how to run without it', async () => {
     const holder = await openConfiguredModel(
-      { modelPath: join(dir, 'b.json'), threshold: 0.9, priorityThreshold: 0.8, reloadPollMs: 50 },
+      { modelPath: join(dir, 'b.json'), threshold: 0.9, priorityThreshold: 0.8, probation: true, reloadPollMs: 50 },
       testLogger(),
     );
     expect(holder?.origin).toBe('file');
+    // What a one-shot command was pointed at is what it evaluates: no probation without a fleet.
+    expect(holder?.vetted()).toBe(true);
     expect(holder?.current().meta.modelVersion).toBe(b.model.meta.modelVersion);
     await expect(
       openConfiguredModel(
-        { modelPath: join(dir, 'missing.json'), threshold: 0.9, priorityThreshold: 0.8, reloadPollMs: 50 },
+        {
+          modelPath: join(dir, 'missing.json'),
+          threshold: 0.9,
+          priorityThreshold: 0.8,
+          probation: true,
+          reloadPollMs: 50,
+        },
         testLogger(),
         registry(),
       ),

@@ -11,6 +11,11 @@ export type ModelEvent =
 
 export interface ModelHolder {
   readonly current: () => LocalModel;
+  /**
+   * Whether the current model has been judged on this desk's own labels (registry: its entry says so,
+   * re-read every poll until it does). A model read from a file alone is what its caller chose to run.
+   */
+  readonly vetted: () => boolean;
   /** `registry`: follows the fleet's champion; `file`: LOCAL_MODEL_PATH read once (no fleet). */
   readonly origin: 'registry' | 'file';
   /** Called for every change after start-up (the start-up model is `current()`). */
@@ -39,7 +44,13 @@ export async function readModelFile(path: string): Promise<{ text: string; model
  */
 export async function openFileModel(path: string): Promise<ModelHolder> {
   const { model } = await readModelFile(path);
-  return { current: () => model, origin: 'file', subscribe: () => undefined, close: () => undefined };
+  return {
+    current: () => model,
+    vetted: () => true,
+    origin: 'file',
+    subscribe: () => undefined,
+    close: () => undefined,
+  };
 }
 
 /**
@@ -96,6 +107,7 @@ async function followChampion(
   pollMs: number,
 ): Promise<ModelHolder> {
   let model = initial;
+  let vetted = await registry.isVetted(initial.meta.modelVersion);
   // A champion that failed to parse is not fetched again (2 MB every poll) until another one is promoted.
   let refused: string | null = null;
   const listeners: ((e: ModelEvent) => void)[] = [];
@@ -117,6 +129,7 @@ async function followChampion(
       return;
     }
     const from = model.meta.modelVersion;
+    vetted = await registry.isVetted(next.meta.modelVersion);
     model = next;
     logger.info({ from, to: next.meta.modelVersion }, 'local model: new champion from the registry loaded');
     emit({ kind: 'loaded', version: next.meta.modelVersion, from });
@@ -131,7 +144,11 @@ async function followChampion(
     busy = true;
     registry
       .currentVersion()
-      .then((v) => (v !== null && v !== model.meta.modelVersion && v !== refused ? load() : undefined))
+      .then(async (v) => {
+        if (v !== null && v !== model.meta.modelVersion && v !== refused) return load();
+        // On probation: one HGET a poll until the retrain job (or a person) vets the model.
+        if (!vetted) vetted = await registry.isVetted(model.meta.modelVersion);
+      })
       .then(() => {
         if (failing) logger.info('local model: the registry answers again');
         failing = false;
@@ -149,6 +166,7 @@ async function followChampion(
   timer.unref();
   return {
     current: () => model,
+    vetted: () => vetted,
     origin: 'registry',
     subscribe: (l) => void listeners.push(l),
     close: () => clearInterval(timer),

@@ -68,7 +68,7 @@ export async function openClassifierStack(
     thresholds,
     prompt,
     model,
-    tiers: buildTiers(config, prompt, model?.current),
+    tiers: buildTiers(config, prompt, model?.current, model?.vetted),
     close: () => model?.close(),
   };
 }

@@ -22,6 +22,11 @@ export const NOTE = {
    * its softmax was; the next tier (or a person) decided.
    */
   localOutOfDomain: 'local_out_of_domain',
+  /**
+   * The local model has not yet been judged on this desk's own labels (a shipped or imported model
+   * on probation): its answer was recorded but not used; the next tier (or a person) decided.
+   */
+  localProbation: 'local_probation',
 } as const;
 
 export type ReasonCode = (typeof REASON)[keyof typeof REASON] | `critical_keyword:${string}`;

@@ -39,6 +39,7 @@ const week: FreeTierWeek = {
       reason: 'worse on 300 labels',
     },
   ],
+  champion: { version: 'local-b', vetted: true },
 };
 
 describe('the weekly report’s free-tier section', () => {
@@ -53,6 +54,10 @@ describe('the weekly report’s free-tier section', () => {
     expect(s.note).toContain('switched OFF by the live guard');
     expect(s.note).toContain('model local-b PROMOTED by retrain (takes 40% at 96%)');
     expect(s.note).toContain('model local-c rejected by retrain (worse on 300 labels)');
+    expect(s.note).not.toContain('PROBATION');
+    expect(freeTierSection({ ...week, champion: { version: 'local-a', vetted: false } }).note).toContain(
+      'Its model local-a is ON PROBATION',
+    );
   });
 
   it('says so when no paid tier is configured and nothing was sent', () => {

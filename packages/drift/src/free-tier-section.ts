@@ -1,9 +1,16 @@
 import { isoWeek } from '@switchboard/core';
 import { pct } from '@switchboard/eval';
-import type { GuardEvent, LocalSwitchState, TierGuardStore, WeekAgreement } from '@switchboard/queues';
+import type { GuardEvent, LocalSwitchState, RegistryEvent, TierGuardStore, WeekAgreement } from '@switchboard/queues';
 import type { Section } from './report-section.js';
 
 /** The free tier's week: spot-check agreement per ISO week and category, and what the live guard did. */
+const MODEL_ACTION: Record<RegistryEvent['action'], string> = {
+  promote: 'PROMOTED',
+  reject: 'rejected',
+  rollback: 'rolled back to',
+  vet: 'off probation (judged on this desk’s labels)',
+};
+
 export interface FreeTierWeek {
   /** Model tiers a spot check can go to; empty when none is configured (then none is sent). */
   judges: string[];
@@ -13,20 +20,20 @@ export interface FreeTierWeek {
   localSwitch: LocalSwitchState | null;
   /** The registry's promotions, rollbacks and rejections in the window: which model ran, and why. */
   models: ModelEvent[];
+  /** The champion now, and whether it is still on probation (not yet judged on this desk's labels). */
+  champion: { version: string; vetted: boolean } | null;
 }
 
-export interface ModelEvent {
-  at: string;
-  action: string;
-  version: string;
-  by: string;
-  reason: string;
-}
+export type ModelEvent = Pick<RegistryEvent, 'at' | 'action' | 'version' | 'by' | 'reason'>;
 
 /** Reads the free tier's figures for the report window [from, to) and the ISO week running at `now`. */
 export async function readFreeTierWeek(
   guard: TierGuardStore,
-  models: { events(from: Date, to: Date): Promise<ModelEvent[]> },
+  models: {
+    events(from: Date, to: Date): Promise<ModelEvent[]>;
+    currentVersion(): Promise<string | null>;
+    isVetted(version: string): Promise<boolean>;
+  },
   opts: { judges: string[]; rates: FreeTierWeek['rates'] },
   from: Date,
   to: Date,
@@ -34,12 +41,14 @@ export async function readFreeTierWeek(
 ): Promise<FreeTierWeek> {
   const names = [...new Set([isoWeek(from), isoWeek(new Date(to.getTime() - 1)), isoWeek(now)])];
   const weeks = await Promise.all(names.map(async (week) => ({ week, agreement: await guard.weekAgreement(week) })));
-  const [events, local, modelEvents] = await Promise.all([
+  const [events, local, modelEvents, version] = await Promise.all([
     guard.events(from, now),
     guard.localSwitch(),
     models.events(from, now),
+    models.currentVersion(),
   ]);
-  return { ...opts, weeks, events, localSwitch: local.state, models: modelEvents };
+  const champion = version === null ? null : { version, vetted: await models.isVetted(version) };
+  return { ...opts, weeks, events, localSwitch: local.state, models: modelEvents, champion };
 }
 
 const JUDGE_WORDS: Record<string, string> = { cheap: 'cheap model', strong: 'strong model', human: 'a person' };
@@ -74,14 +83,16 @@ export function freeTierSection(f: FreeTierWeek): Section {
       ? `The local tier is OFF since ${f.localSwitch.since.slice(0, 16)} (${f.localSwitch.by}: ${f.localSwitch.reason}).`
       : 'The local tier is on.',
   );
+  if (f.champion && !f.champion.vetted)
+    notes.push(
+      `Its model ${f.champion.version} is ON PROBATION: it records its answers but decides nothing until the retrain job shows, on this desk's people's labels, the accuracy the tier promises (or a person runs \`ops model vet\`).`,
+    );
   for (const e of f.events)
     notes.push(
       `${e.at.slice(0, 16)}: the ${e.tier} tier was switched ${e.action.toUpperCase()} by ${e.by === 'guard' ? 'the live guard' : 'a person'} (${e.reason}).`,
     );
   for (const m of f.models)
-    notes.push(
-      `${m.at.slice(0, 16)}: model ${m.version} ${m.action === 'promote' ? 'PROMOTED' : m.action === 'reject' ? 'rejected' : 'rolled back to'} by ${m.by} (${m.reason}).`,
-    );
+    notes.push(`${m.at.slice(0, 16)}: model ${m.version} ${MODEL_ACTION[m.action]} by ${m.by} (${m.reason}).`);
   if (!f.models.length) notes.push('No local model was promoted or rejected in this window.');
   return {
     title: 'Free tier: spot checks, the live guard and the models',

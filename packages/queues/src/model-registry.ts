@@ -16,12 +16,17 @@ export const RegistryEntry = z.object({
   reason: z.string().optional(),
   /** Size of the model file's text in UTF-8 bytes. */
   bytes: z.number().int().nonnegative(),
+  /**
+   * When the model was judged good enough on this desk's own labels (by the retrain job, or vouched
+   * for by a person). Until then the local tier runs it on probation: its answers are recorded, not used.
+   */
+  vetted: z.object({ at: z.string(), by: z.enum(['retrain', 'operator']), why: z.string() }).optional(),
 });
 export type RegistryEntry = z.infer<typeof RegistryEntry>;
 
 export const RegistryEvent = z.object({
   at: z.string(),
-  action: z.enum(['promote', 'rollback', 'reject']),
+  action: z.enum(['promote', 'rollback', 'reject', 'vet']),
   /** The version promoted, rolled back to, or rejected. */
   version: z.string(),
   by: z.string(),
@@ -162,6 +167,19 @@ logEvent(cjson.encode({at = ARGV[3], action = 'reject', version = v, by = 'regis
 return 'ok'
 `;
 
+// ARGV: version, vetted JSON, by, reason, at, max events.
+const VET = `${HELPERS}
+local v = ARGV[1]
+local raw = redis.call('HGET', KEYS[1], v)
+if not raw then return 'unknown' end
+local e = cjson.decode(raw)
+if e.vetted then return 'already' end
+e.vetted = cjson.decode(ARGV[2])
+redis.call('HSET', KEYS[1], v, cjson.encode(e))
+logEvent(cjson.encode({at = ARGV[5], action = 'vet', version = v, by = ARGV[3], reason = ARGV[4]}), ARGV[6])
+return 'ok'
+`;
+
 // Returns {version, json} | {version} (file missing) | {}.
 const CURRENT = `
 local v = redis.call('GET', KEYS[4])
@@ -189,6 +207,7 @@ export class ModelRegistry {
   private readonly promoteScript: LuaScript;
   private readonly rollbackScript: LuaScript;
   private readonly rejectScript: LuaScript;
+  private readonly vetScript: LuaScript;
   private readonly currentScript: LuaScript;
   private readonly currentKey: string;
   private readonly seqKey: string;
@@ -220,6 +239,7 @@ export class ModelRegistry {
       ROLLBACK,
     );
     this.rejectScript = luaScript(redis, 'models_reject', 6, REJECT);
+    this.vetScript = luaScript(redis, 'models_vet', 6, VET);
     this.currentScript = luaScript(redis, 'models_current', 6, CURRENT);
   }
 
@@ -336,6 +356,31 @@ export class ModelRegistry {
     if (outcome === 'unknown') throw new ModelRegistryError(`model ${version} is not in the registry`);
     if (outcome === 'champion')
       throw new ModelRegistryError(`model ${version} is the champion: roll back or promote another one first`);
+  }
+
+  /**
+   * Marks a model as judged good enough on this desk's own labels, which ends its probation in the
+   * local tier. Returns false when it already was (the first judgment stays).
+   */
+  async vet(version: string, by: 'retrain' | 'operator', why: string): Promise<boolean> {
+    checkVersion(version);
+    const at = new Date().toISOString();
+    const outcome = await this.vetScript(this.keys, [
+      version,
+      JSON.stringify({ at, by, why }),
+      by,
+      why,
+      at,
+      MAX_EVENTS,
+    ]);
+    if (outcome === 'unknown') throw new ModelRegistryError(`model ${version} is not in the registry (see model list)`);
+    return outcome === 'ok';
+  }
+
+  /** Whether the model was judged on this desk's labels (one HGET: classifiers poll it while on probation). */
+  async isVetted(version: string): Promise<boolean> {
+    const raw = await this.redis.hget(this.keys[0] as string, version);
+    return raw !== null && parseEntry(raw)?.vetted !== undefined;
   }
 
   /** Newest first. */

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CATEGORIES, type Category } from '@switchboard/core';
 import { readLabelledTickets, trainLocalModel, type LabelledTicket, type LocalModel } from '@switchboard/local-model';
-import { compareModels, takes, ticketValue } from './compare.js';
+import { compareModels, takes, ticketValue, vetModel, VET_MIN_KEPT } from './compare.js';
 import { holdBack, inJudgingSlice } from './holdout.js';
 import { seedWeight, trainingSet, type StoredLabel } from './training-set.js';
 
@@ -69,6 +69,25 @@ describe('champion against challenger', () => {
     expect(human.filter((t) => takes(good.predict(t.subject, t.body), { threshold: 0.9 })).length).toBe(
       categoryOnly.champion.taken,
     );
+  });
+
+  it('ends probation only for a model shown accurate enough, on enough kept tickets, at 95% confidence', () => {
+    const rule = { threshold: 0.9, target: 0.9 };
+    const ok = vetModel(good, human, rule);
+    expect(ok.vetted).toBe(true);
+    expect(ok.accuracyLow).toBeGreaterThanOrEqual(0.88);
+    expect(ok.accuracyLow).toBeLessThan(ok.figures.accuracy ?? 0);
+    expect(ok.why).toMatch(/keeps .* of 349 held-back human labels \(95% lower bound .*\) ≥ 88\.0%/);
+    // The same model held to a target its lower bound does not reach.
+    expect(vetModel(good, human, { ...rule, target: 0.999 }).vetted).toBe(false);
+    // Too few kept tickets say nothing, however right they are.
+    const few = human.filter((t) => takes(good.predict(t.subject, t.body), rule)).slice(0, VET_MIN_KEPT - 1);
+    expect(vetModel(good, few, rule)).toMatchObject({ vetted: false, why: /fewer than 10 kept/ });
+    const bad = trainLocalModel(
+      seed.map((t) => ({ ...t, category: swap(t.category), fineLabel: undefined })),
+      { seed: 1 },
+    ).model;
+    expect(vetModel(bad, human, rule).vetted).toBe(false);
   });
 
   it('values a ticket taken at exactly the target accuracy at nothing', () => {

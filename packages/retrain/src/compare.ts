@@ -1,3 +1,4 @@
+import { wilsonLower } from '@switchboard/core';
 import type { LocalModel } from '@switchboard/local-model';
 import type { StoredLabel } from './training-set.js';
 
@@ -58,12 +59,14 @@ export const takes = (p: ReturnType<LocalModel['predict']>, rule: TakeRule): boo
 
 /**
  * Champion and challenger on the same held-back tickets (recent human and feedback labels neither was
- * trained on), where the tier would keep them. The challenger is "not worse" when the one-sided 95% lower
- * bound of its mean per-ticket gain (a paired test: each ticket is scored by both) is above −margin,
- * and its accuracy on what it takes is within `slack` of the target.
+ * trained on), where the tier would keep them. A null champion is the tier with no model (the
+ * registry was empty): every ticket passed on.
+ * The challenger is "not worse" when the one-sided 95% lower bound of its mean per-ticket gain (a
+ * paired test: each ticket is scored by both) is above −margin, and its accuracy on what it takes is
+ * within `slack` of the target.
  */
 export function compareModels(
-  champion: LocalModel,
+  champion: LocalModel | null,
   challenger: LocalModel,
   held: readonly StoredLabel[],
   opts: TakeRule & { target: number; margin?: number; slack?: number },
@@ -75,7 +78,8 @@ export function compareModels(
       const p = m.predict(t.subject, t.body);
       return { taken: takes(p, opts), right: p.category === t.category };
     });
-  const a = run(champion);
+  // No champion: the tier passes every ticket on (what the fleet does without a local model).
+  const a = champion ? run(champion) : held.map(() => ({ taken: false, right: false }));
   const b = run(challenger);
   const gains = held.map(
     (_, i) => ticketValue(b[i]!.taken, b[i]!.right, opts.target) - ticketValue(a[i]!.taken, a[i]!.right, opts.target),
@@ -94,7 +98,10 @@ export function compareModels(
   );
   const accurateEnough = chal.accuracy === null || chal.accuracy >= opts.target - slack;
   const notWorse = lowerBound > -margin && accurateEnough;
-  const line = `challenger takes ${pct(chal.share)} at ${pct(chal.accuracy)}, champion ${pct(champ.share)} at ${pct(champ.accuracy)} of ${n} held-back human labels`;
+  const against = champion
+    ? `champion ${pct(champ.share)} at ${pct(champ.accuracy)}`
+    : 'against passing every ticket on';
+  const line = `challenger takes ${pct(chal.share)} at ${pct(chal.accuracy)}, ${against} of ${n} held-back human labels`;
   const why = notWorse
     ? `${line}; mean gain ${mean.toFixed(3)} per ticket, 95% lower bound ${lowerBound.toFixed(3)} > −${margin}`
     : !accurateEnough
@@ -110,4 +117,47 @@ export function compareModels(
     verdict: notWorse ? 'not_worse' : 'worse',
     why,
   };
+}
+
+/** Kept tickets a model needs in the judging slice before its probation can end. */
+export const VET_MIN_KEPT = 10;
+
+export interface Vetting {
+  vetted: boolean;
+  figures: TierFigures;
+  /** One-sided 95% lower bound of its accuracy on what it keeps. */
+  accuracyLow: number;
+  why: string;
+}
+
+/**
+ * Whether a model on probation has shown, on this desk's own people's labels, what the tier promises:
+ * accuracy on what it keeps no more than `slack` below the target, at 95% confidence (the one-sided
+ * Wilson lower bound), on at least `VET_MIN_KEPT` kept tickets.
+ */
+export function vetModel(
+  model: LocalModel,
+  held: readonly StoredLabel[],
+  opts: TakeRule & { target: number; slack?: number },
+): Vetting {
+  const slack = opts.slack ?? 0.02;
+  const outcomes = held.map((t) => {
+    const p = model.predict(t.subject, t.body);
+    return { taken: takes(p, opts), right: p.category === t.category };
+  });
+  const f = figures(
+    outcomes.map((o) => o.taken),
+    outcomes.map((o) => o.right),
+  );
+  const right = outcomes.filter((o) => o.taken && o.right).length;
+  const accuracyLow = wilsonLower(right, f.taken, 1.645);
+  const floor = opts.target - slack;
+  const vetted = f.taken >= VET_MIN_KEPT && accuracyLow >= floor;
+  const line = `keeps ${pct(f.share)} at ${pct(f.accuracy)} of ${held.length} held-back human labels (95% lower bound ${pct(accuracyLow)})`;
+  const why = vetted
+    ? `${line} ≥ ${pct(floor)}, the target less ${Math.round(slack * 100)} points`
+    : f.taken < VET_MIN_KEPT
+      ? `${line}: fewer than ${VET_MIN_KEPT} kept to judge`
+      : `${line} < ${pct(floor)}, the target less ${Math.round(slack * 100)} points: not shown yet`;
+  return { vetted, figures: f, accuracyLow, why };
 }

@@ -85,6 +85,9 @@ describe('retraining the local model against the registry and the training store
     for (const r of human) await fleet.training.record(r);
     const o = await runRetrain(deps(), settings);
     expect(o.kind).toBe('promoted');
+    // Better than a champion that was wrong, but not shown to beat passing tickets on: still on probation.
+    expect(o.kind === 'promoted' && o.vetted).toBeNull();
+    expect(await fleet.models.isVetted(o.kind === 'promoted' ? o.version : '')).toBe(false);
     // Calibrated on people's labels only (half of those it trains on), not on the seed set.
     const people = o.kind === 'promoted' ? o.trainingRows.human : 0;
     expect(people).toBeGreaterThanOrEqual(120);
@@ -112,6 +115,13 @@ describe('retraining the local model against the registry and the training store
       });
     const o = await runRetrain(deps(), { ...settings, holdBack: { ...settings.holdBack, share: 1 } });
     expect(o.kind).toBe('rejected');
+    // The champion, imported from a file, was on probation: the same people's labels end it.
+    expect(o.kind === 'rejected' && o.vetted).toMatchObject({
+      version: good,
+      why: /lower bound .* ≥ 88.0%, the target less 2 points/,
+    });
+    expect(await fleet.models.isVetted(good)).toBe(true);
+    expect(o.kind === 'rejected' && o.message).toContain(`${good} is off probation`);
     expect(o.kind === 'rejected' && o.trainingRows).toMatchObject({ human: 0, strong: seed.length });
     expect((await fleet.models.current())?.version).toBe(good);
     const rejected = (await fleet.models.list()).find((e) => e.status === 'rejected');

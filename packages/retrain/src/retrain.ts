@@ -5,7 +5,7 @@ import {
   type LocalModel,
   type TrainOptions,
 } from '@switchboard/local-model';
-import { compareModels, type Comparison, type TakeRule } from './compare.js';
+import { compareModels, vetModel, type Comparison, type TakeRule } from './compare.js';
 import { holdBack, type HoldBackRule } from './holdout.js';
 import { isPeople, trainingSet, type LabelSourceName, type StoredLabel } from './training-set.js';
 
@@ -20,6 +20,8 @@ export interface ModelStore {
   add(version: string, json: string, info: { trainedAt: string; source: 'retrain'; note?: string }): Promise<unknown>;
   promote(version: string, by: 'retrain', reason: string): Promise<void>;
   reject(version: string, reason: string): Promise<void>;
+  vet(version: string, by: 'retrain', why: string): Promise<boolean>;
+  isVetted(version: string): Promise<boolean>;
 }
 
 export interface RetrainSettings extends TakeRule {
@@ -40,6 +42,8 @@ export type RetrainOutcome =
       champion: string | null;
       comparison: Comparison;
       trainingRows: Record<LabelSourceName | 'seed', number>;
+      /** A model this run found as accurate as the tier promises on people's labels: its probation ended. */
+      vetted: { version: string; why: string } | null;
       /** What the temperature and the out-of-domain gate were fitted on, and how many rows. */
       calibration: { on: 'people' | 'every source'; rows: number };
       trainSeconds: number;
@@ -131,26 +135,38 @@ export async function runRetrain(
     trainSeconds,
     fileBytes: metrics.fileBytes,
   };
-  if (!champion) {
-    await deps.models.promote(version, 'retrain', 'no model in the registry');
-    const comparison = compareModels(model, model, held, settings);
-    return { kind: 'promoted', ...base, comparison, message: `${version} promoted: the registry had no model` };
-  }
+  // Probation (see the local tier): a model is vetted once it has shown, on this desk's own people's
+  // labels, the accuracy the tier promises where it keeps tickets.
+  const vetIfShown = async (m: LocalModel, v: string): Promise<{ version: string; why: string } | null> => {
+    const vetting = vetModel(m, held, settings);
+    if (!vetting.vetted) return null;
+    return (await deps.models.vet(v, 'retrain', vetting.why)) ? { version: v, why: vetting.why } : null;
+  };
   const comparison = compareModels(champion, model, held, settings);
-  if (comparison.verdict === 'not_worse') {
-    await deps.models.promote(version, 'retrain', comparison.why);
+  if (!champion || comparison.verdict === 'not_worse') {
+    const vetted = await vetIfShown(model, version);
+    const why = champion ? comparison.why : 'no model in the registry';
+    await deps.models.promote(version, 'retrain', why);
     return {
       kind: 'promoted',
       ...base,
       comparison,
-      message: `${version} promoted over ${current?.version}: ${comparison.why}`,
+      vetted,
+      message: `${version} promoted${current ? ` over ${current.version}` : ''}: ${why}${probationNote(vetted)}`,
     };
   }
   await deps.models.reject(version, comparison.why);
+  // The champion may still be on probation: the same tickets can end it.
+  const vetted =
+    current && !(await deps.models.isVetted(current.version)) ? await vetIfShown(champion, current.version) : null;
   return {
     kind: 'rejected',
     ...base,
     comparison,
-    message: `${version} rejected; ${current?.version} stays: ${comparison.why}`,
+    vetted,
+    message: `${version} rejected; ${current?.version} stays: ${comparison.why}${probationNote(vetted)}`,
   };
 }
+
+const probationNote = (v: { version: string; why: string } | null): string =>
+  v ? `. ${v.version} is off probation: ${v.why}` : '';

@@ -11,6 +11,7 @@ const WORDS: Record<string, string> = {
   [REASON.promptInjectionSuspected]: 'The text tries to instruct the router',
   [NOTE.priorityUnsure]: 'Priority unsure, set to medium',
   [NOTE.localOutOfDomain]: 'Unlike what the local model was trained on',
+  [NOTE.localProbation]: 'The local model is not yet proven on this desk’s tickets',
 };
 
 /** The words for a reason code; `critical_keyword:<word>` names the word, an unknown code is shown as it is. */

@@ -164,7 +164,14 @@ for (let w = 0; w < weeks; w++) {
   const current = await fleet.models.current();
   if (!current) throw new Error('the registry lost its champion');
   const model = parseLocalModel(current.json, current.version);
-  const tiers = buildTiers(config, prompt, () => model);
+  // As the classifiers run it: a model not yet vetted on this desk's labels is on probation.
+  const vetted = await fleet.models.isVetted(current.version);
+  const tiers = buildTiers(
+    config,
+    prompt,
+    () => model,
+    () => vetted,
+  );
   const offTiers = tiers.filter((t) => t.name !== 'local');
   const base = cascadeOptions(config, tiers);
   const week = traffic.slice(w * perWeek, (w + 1) * perWeek);
@@ -256,7 +263,7 @@ for (let w = 0; w < weeks; w++) {
   out.push(figures);
   const pct = (x: number | null): string => (x === null ? '   —  ' : `${(x * 100).toFixed(1).padStart(5)}%`);
   console.log(
-    `week ${String(w + 1).padStart(2)} | local ${pct(figures.localShare)} at ${pct(figures.localAccuracy)} | routed ${pct(figures.routedAccuracy)} (local off ${pct(figures.routedAccuracyLocalOff)}) | paid calls/1k ${figures.paidCallsPer1k.toFixed(0).padStart(4)} | $/1k ${figures.costPer1k.toFixed(3)} | people/1k ${figures.peoplePer1k.toFixed(0).padStart(4)} | model ${current.version} | retrain ${((performance.now() - t0) / 1000).toFixed(1)} s: ${retrain.message}`,
+    `week ${String(w + 1).padStart(2)} | local ${pct(figures.localShare)} at ${pct(figures.localAccuracy)} | routed ${pct(figures.routedAccuracy)} (local off ${pct(figures.routedAccuracyLocalOff)}) | paid calls/1k ${figures.paidCallsPer1k.toFixed(0).padStart(4)} | $/1k ${figures.costPer1k.toFixed(3)} | people/1k ${figures.peoplePer1k.toFixed(0).padStart(4)} | model ${current.version}${vetted ? '' : ' (probation)'} | retrain ${((performance.now() - t0) / 1000).toFixed(1)} s: ${retrain.message}`,
   );
 }
 
