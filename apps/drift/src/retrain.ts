@@ -31,7 +31,11 @@ export async function startNightlyRetrain(
         ctx: fleet.ctx,
         log: deps.log,
         onExhausted: fleet.deadLetter,
-        run: () => runRetrain({ labels: { rows: () => fleet.training.rows() }, models: fleet.models, seed }, settings),
+        run: () =>
+          runRetrain(
+            { labels: { rows: () => fleet.training.rows() }, models: fleet.models, localSwitch: fleet.guard, seed },
+            settings,
+          ),
         onOutcome: async (o) => {
           if (o.kind === 'promoted' || o.kind === 'rejected')
             await deps.alerts.send('retrain', `:brain: Local model retrain: ${o.message}`, o.version);

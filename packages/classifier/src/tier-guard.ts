@@ -48,7 +48,8 @@ export interface TierGuardService {
  * judgment goes into the tier's window in Redis, and when the window's 95% bounds put the tier below
  * its target (core's `guardVerdict`), the guard switches it off fleet-wide (the local tier's switch,
  * or the cheap tier's fallback), tells Slack why and logs it for the weekly report. Every classifier
- * follows within one poll. The switch stays until a person clears it (`ops local on`, `ops fallback off`).
+ * follows within one poll. The switch stays until a person clears it (`ops local on`, `ops fallback off`),
+ * or, for the local tier, until the retrain job promotes a new model it vetted on the desk's labels.
  */
 /**
  * What a spot check's answer is worth as a training label. The cheap tier checked by the strong tier:
@@ -105,7 +106,7 @@ export function startTierGuard(config: ClassifierConfig, deps: TierGuardDeps): T
     const clear = checked.tier === 'local' ? '`npm run ops -- local on`' : '`npm run ops -- fallback off`';
     const text =
       `:rotating_light: The ${checked.tier} tier (${checked.model ?? 'unknown model'}) was switched off fleet-wide by the live guard: ${why}. ` +
-      `Its tickets now go to ${next}. It stays off until a person runs ${clear}.`;
+      `Its tickets now go to ${next}. It stays off until a person runs ${clear}${checked.tier === 'local' ? ', or the nightly retrain promotes a model it vetted on this desk’s labels' : ''}.`;
     await alerts.add(`alert-tier_guard-${checked.tier}-${since.getTime()}`, {
       text,
       kind: 'tier_guard',

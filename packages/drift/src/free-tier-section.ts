@@ -4,6 +4,12 @@ import type { GuardEvent, LocalSwitchState, RegistryEvent, TierGuardStore, WeekA
 import type { Section } from './report-section.js';
 
 /** The free tier's week: spot-check agreement per ISO week and category, and what the live guard did. */
+const GUARD_BY: Record<GuardEvent['by'], string> = {
+  guard: 'the live guard',
+  operator: 'a person',
+  retrain: 'the retrain job (a new model, vetted on this desk’s labels)',
+};
+
 const MODEL_ACTION: Record<RegistryEvent['action'], string> = {
   promote: 'PROMOTED',
   reject: 'rejected',
@@ -89,7 +95,7 @@ export function freeTierSection(f: FreeTierWeek): Section {
     );
   for (const e of f.events)
     notes.push(
-      `${e.at.slice(0, 16)}: the ${e.tier} tier was switched ${e.action.toUpperCase()} by ${e.by === 'guard' ? 'the live guard' : 'a person'} (${e.reason}).`,
+      `${e.at.slice(0, 16)}: the ${e.tier} tier was switched ${e.action.toUpperCase()} by ${GUARD_BY[e.by]} (${e.reason}).`,
     );
   for (const m of f.models)
     notes.push(`${m.at.slice(0, 16)}: model ${m.version} ${MODEL_ACTION[m.action]} by ${m.by} (${m.reason}).`);

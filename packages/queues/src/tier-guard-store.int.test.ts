@@ -53,6 +53,24 @@ describe('the live guard in Redis', () => {
     expect(events.map((e) => `${e.action} by ${e.by}`)).toEqual(['off by operator', 'on by operator', 'off by guard']);
   });
 
+  it('lets a newly vetted model end a switch the guard set, never one a person set', async () => {
+    const since = at.toISOString();
+    const later = new Date(at.getTime() + 3_600_000);
+    await redis.del(`${prefix}:tier-switch:local`);
+    expect(await guard.resumeAfterGuard('local-b vetted', later)).toBe(false);
+    await guard.switchLocalOff({ off: true, by: 'operator', since, reason: 'launch week' });
+    expect(await guard.resumeAfterGuard('local-b vetted', later)).toBe(false);
+    expect((await guard.localSwitch()).state).toMatchObject({ by: 'operator' });
+    await redis.del(`${prefix}:tier-switch:local`);
+    await guard.switchLocalOff({ off: true, by: 'guard', since, reason: 'agreement fell', model: 'local-a' });
+    expect(await guard.resumeAfterGuard('local-b vetted and promoted', later)).toBe(true);
+    expect((await guard.localSwitch()).state).toBeNull();
+    const events = await guard.events(new Date(later.getTime() - 1), new Date(later.getTime() + 1));
+    expect(events).toEqual([
+      { at: later.toISOString(), tier: 'local', action: 'on', by: 'retrain', reason: 'local-b vetted and promoted' },
+    ]);
+  });
+
   it('reads an unreadable switch as off, so a broken value never sends traffic back to the model', async () => {
     await redis.set(`${prefix}:tier-switch:local`, 'not json');
     const read = await guard.localSwitch();

@@ -36,7 +36,8 @@ export const GuardEvent = z.object({
   at: z.iso.datetime(),
   tier: z.enum(['local', 'cheap']),
   action: z.enum(['off', 'on']),
-  by: z.enum(['guard', 'operator']),
+  /** `retrain`: a newly promoted model, vetted on the desk's labels, ended a switch the guard had set. */
+  by: z.enum(['guard', 'operator', 'retrain']),
   reason: z.string(),
 });
 export type GuardEvent = z.infer<typeof GuardEvent>;
@@ -62,6 +63,16 @@ for _, v in ipairs(all) do if v == '1' then agreed = agreed + 1 end end
 return {#all, agreed}
 `;
 
+// Clears the local switch only when the live guard set it: a person's choice stays.
+const RESUME = `
+local raw = redis.call('GET', KEYS[1])
+if not raw then return 'none' end
+local ok, state = pcall(cjson.decode, raw)
+if not ok or type(state) ~= 'table' or state.by ~= 'guard' then return 'kept' end
+redis.call('DEL', KEYS[1])
+return 'cleared'
+`;
+
 /**
  * What the live guard keeps in Redis: each guarded tier's most recent judgments (a capped list), the
  * agreement per ISO week and category for the weekly report and Prometheus, the local tier's switch
@@ -69,6 +80,7 @@ return {#all, agreed}
  */
 export class TierGuardStore {
   private readonly judgeScript: LuaScript;
+  private readonly resumeScript: LuaScript;
   private readonly switchKey: string;
   private readonly eventsKey: string;
 
@@ -77,6 +89,7 @@ export class TierGuardStore {
     private readonly prefix: string,
   ) {
     this.judgeScript = luaScript(redis, 'guard_judge', 2, JUDGE);
+    this.resumeScript = luaScript(redis, 'guard_resume', 1, RESUME);
     this.switchKey = `${prefix}:tier-switch:local`;
     this.eventsKey = `${prefix}:guard:events`;
   }
@@ -163,6 +176,18 @@ export class TierGuardStore {
     await this.resetWindow('local');
     if (cleared) await this.logEvent({ at: at.toISOString(), tier: 'local', action: 'on', by: 'operator', reason });
     return cleared;
+  }
+
+  /**
+   * A new model was promoted and vetted on the desk's own labels: a switch the live guard set for its
+   * predecessor is cleared (its window was reset by the promotion, so it judges the new model afresh).
+   * A switch a person set stays. Returns whether the switch was cleared.
+   */
+  async resumeAfterGuard(reason: string, at: Date): Promise<boolean> {
+    const outcome = await this.resumeScript([this.switchKey], []);
+    if (outcome !== 'cleared') return false;
+    await this.logEvent({ at: at.toISOString(), tier: 'local', action: 'on', by: 'retrain', reason });
+    return true;
   }
 
   async logEvent(e: GuardEvent): Promise<void> {

@@ -99,6 +99,23 @@ describe('retraining the local model against the registry and the training store
     expect(events.at(-1)).toMatchObject({ action: 'promote', by: 'retrain' });
   });
 
+  it('a promoted and vetted model ends a local-tier switch the live guard set for the old one', async () => {
+    await champion(seed.map((t) => (t.category === 'billing' ? { ...t, category: 'sales', fineLabel: undefined } : t)));
+    for (const r of human) await fleet.training.record(r);
+    await fleet.guard.switchLocalOff({
+      off: true,
+      by: 'guard',
+      since: new Date().toISOString(),
+      reason: 'live guard: 5 of 14 agreed',
+    });
+    // A lower target, so this small desk's challenger is vetted as well as promoted.
+    const o = await runRetrain({ ...deps(), localSwitch: fleet.guard }, { ...settings, target: 0.7 });
+    expect(o).toMatchObject({ kind: 'promoted', resumed: true });
+    expect(o.kind === 'promoted' && o.vetted?.version).toBe(o.kind === 'promoted' ? o.version : '');
+    expect((await fleet.guard.localSwitch()).state).toBeNull();
+    expect(o.kind === 'promoted' && o.message).toContain('is back on');
+  });
+
   it('rejects a challenger trained only on machine labels that disagree with the people, and keeps the champion', async () => {
     const good = await champion(seed);
     // Every human label is held back (share 1); the machine labels say the opposite of what people say.

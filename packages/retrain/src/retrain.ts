@@ -44,6 +44,8 @@ export type RetrainOutcome =
       trainingRows: Record<LabelSourceName | 'seed', number>;
       /** A model this run found as accurate as the tier promises on people's labels: its probation ended. */
       vetted: { version: string; why: string } | null;
+      /** The live guard had switched the local tier off for the old champion; the vetted new one ended it. */
+      resumed: boolean;
       /** What the temperature and the out-of-domain gate were fitted on, and how many rows. */
       calibration: { on: 'people' | 'every source'; rows: number };
       trainSeconds: number;
@@ -80,7 +82,14 @@ function calibrationOn(train: readonly StoredLabel[]): Pick<TrainOptions, 'calib
  * with its model.
  */
 export async function runRetrain(
-  deps: { labels: LabelSource; models: ModelStore; seed: readonly LabelledTicket[]; now?: () => Date },
+  deps: {
+    labels: LabelSource;
+    models: ModelStore;
+    seed: readonly LabelledTicket[];
+    /** The local tier's switch: a vetted new champion ends a switch the live guard set for the old one. */
+    localSwitch?: { resumeAfterGuard(reason: string, at: Date): Promise<boolean> };
+    now?: () => Date;
+  },
   settings: RetrainSettings,
 ): Promise<RetrainOutcome> {
   const now = deps.now ?? (() => new Date());
@@ -147,12 +156,17 @@ export async function runRetrain(
     const vetted = await vetIfShown(model, version);
     const why = champion ? comparison.why : 'no model in the registry';
     await deps.models.promote(version, 'retrain', why);
+    // The guard judged the model it replaced; this one is vetted on the desk's labels and is judged afresh.
+    const resumed = vetted
+      ? ((await deps.localSwitch?.resumeAfterGuard(`${version} promoted and vetted: ${vetted.why}`, now())) ?? false)
+      : false;
     return {
       kind: 'promoted',
       ...base,
       comparison,
       vetted,
-      message: `${version} promoted${current ? ` over ${current.version}` : ''}: ${why}${probationNote(vetted)}`,
+      resumed,
+      message: `${version} promoted${current ? ` over ${current.version}` : ''}: ${why}${probationNote(vetted)}${resumed ? '. The local tier, switched off by the live guard for the model it replaces, is back on' : ''}`,
     };
   }
   await deps.models.reject(version, comparison.why);
@@ -164,6 +178,7 @@ export async function runRetrain(
     ...base,
     comparison,
     vetted,
+    resumed: false,
     message: `${version} rejected; ${current?.version} stays: ${comparison.why}${probationNote(vetted)}`,
   };
 }

@@ -4,8 +4,10 @@
 // real retrain job (training store and model registry in Redis), starting from the shipped default
 // model. The fake cheap model is right about 88% of the time and the fake strong one about 95%, with
 // confidences that overlap between right and wrong answers. Every ticket left to a person is
-// resolved with its true label; 10% of delivered tickets get feedback with the true label. After
-// each week the retrain job runs.
+// resolved with its true label; 10% of delivered tickets get feedback with the true label. The live
+// guard runs as in the classifier (people's feedback and a 2% spot-check sample of what the local
+// tier decides; a trip switches the local tier off), and so does probation. After each week the
+// retrain job runs.
 //
 //   pnpm --filter @switchboard/bench learning-curve --set banking77 --weeks 10 --per-week 1000
 //   pnpm --filter @switchboard/bench learning-curve --set tobi --weeks 8 --per-week 400
@@ -14,9 +16,11 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { buildTiers, cascadeOptions, ClassifierConfig, REPO_PATHS } from '@switchboard/classifier';
+import { buildTiers, cascadeOptions, ClassifierConfig, REPO_PATHS, spotCheckLabel } from '@switchboard/classifier';
 import {
   DEFAULT_ROUTING_TABLE,
+  guardVerdict,
+  inSample,
   runCascade,
   type Category,
   type DecisionRecord,
@@ -24,7 +28,7 @@ import {
 } from '@switchboard/core';
 import { loadPrompt } from '@switchboard/llm';
 import { loadLocalModel, parseLocalModel, readLabelledTickets, type LabelledTicket } from '@switchboard/local-model';
-import { openFleetContext } from '@switchboard/queues';
+import { openFleetContext, type Judge } from '@switchboard/queues';
 import { runRetrain, type RetrainOutcome } from '@switchboard/retrain';
 import {
   dropPrefix,
@@ -131,6 +135,21 @@ const config = ClassifierConfig.parse({
 if (!config.local) throw new Error('the learning curve needs the local tier');
 const localThreshold = config.local.threshold;
 
+/** The live guard as the classifier runs it (tier-guard.ts): judged, and switched off on a trip. */
+async function judgeLocal(model: string, category: Category, agreed: boolean, judge: Judge, at: Date): Promise<void> {
+  const rule = config.guard.local;
+  const window = await fleet.guard.judge({ tier: 'local', judge, category, agreed, at }, rule.window);
+  const verdict = guardVerdict(window.agreed, window.judged, rule);
+  if (verdict.kind === 'trip')
+    await fleet.guard.switchLocalOff({
+      off: true,
+      by: 'guard',
+      since: at.toISOString(),
+      reason: `live guard: ${verdict.why}`,
+      model,
+    });
+}
+
 interface WeekFigures {
   week: number;
   model: string;
@@ -141,6 +160,8 @@ interface WeekFigures {
   paidCallsPer1k: number;
   costPer1k: number;
   peoplePer1k: number;
+  /** Share of the week's tickets that met the local tier switched off by the live guard. */
+  guardOffShare: number;
   retrain: RetrainOutcome | null;
 }
 
@@ -185,15 +206,17 @@ for (let w = 0; w < weeks; w++) {
     paid: 0,
     cost: 0,
     people: 0,
+    guardOff: 0,
   };
   await pool(week, 16, async (t, i) => {
     const id = `${set}-${w}-${i}`;
     const at = new Date(start + w * 7 * DAY + (i * 7 * DAY) / perWeek).toISOString();
     const input = { ticketId: id, subject: t.subject, body: t.body };
-    const [on, off] = await Promise.all([
-      runCascade(input, { ...base, tiers }),
-      runCascade(input, { ...base, tiers: offTiers }),
-    ]);
+    // The live guard's switch, as every classifier follows it: off, the local tier is skipped.
+    const guardOff = (await fleet.guard.localSwitch()).state !== null;
+    if (guardOff) f.guardOff++;
+    const off = await runCascade(input, { ...base, tiers: offTiers });
+    const on = guardOff ? off : await runCascade(input, { ...base, tiers });
     if (on.kind !== 'record' || off.kind !== 'record') throw new Error('the fake provider rate-limited');
     const r = on.record;
     f.paid += paidCalls(r);
@@ -224,6 +247,27 @@ for (let w = 0; w < weeks; w++) {
     if (r.tier === 'local') {
       f.local++;
       if (right) f.localRight++;
+      // The live guard's judgments: a person's feedback, and the spot-check sample asked of the tiers
+      // that decide without it (here the off run's answer: the same fake model, same ticket).
+      const judgedAt = new Date(at);
+      if (draw(`feedback|${id}`) < feedbackShare)
+        await judgeLocal(current.version, r.decision.category, right, 'human', judgedAt);
+      const judge = off.record.tier;
+      if (
+        inSample(id, config.guard.localSpotCheckRate) &&
+        off.record.outcome === 'decided' &&
+        off.record.decision &&
+        (judge === 'cheap' || judge === 'strong')
+      ) {
+        const agreed = off.record.decision.category === r.decision.category;
+        await fleet.training.record({
+          ...text,
+          category: off.record.decision.category,
+          priority: off.record.decision.priority,
+          source: spotCheckLabel('local', judge, agreed),
+        });
+        await judgeLocal(current.version, r.decision.category, agreed, judge, judgedAt);
+      }
     }
     // As the lifecycle keeps them: the machine's category and priority.
     const machine = { ...text, category: r.decision.category, priority: r.decision.priority };
@@ -236,6 +280,7 @@ for (let w = 0; w < weeks; w++) {
     {
       labels: { rows: () => fleet.training.rows() },
       models: fleet.models,
+      localSwitch: fleet.guard,
       seed,
       now: () => new Date(start + (w + 1) * 7 * DAY),
     },
@@ -258,12 +303,13 @@ for (let w = 0; w < weeks; w++) {
     paidCallsPer1k: (f.paid / week.length) * 1000,
     costPer1k: (f.cost / week.length) * 1000,
     peoplePer1k: (f.people / week.length) * 1000,
+    guardOffShare: f.guardOff / week.length,
     retrain,
   };
   out.push(figures);
   const pct = (x: number | null): string => (x === null ? '   —  ' : `${(x * 100).toFixed(1).padStart(5)}%`);
   console.log(
-    `week ${String(w + 1).padStart(2)} | local ${pct(figures.localShare)} at ${pct(figures.localAccuracy)} | routed ${pct(figures.routedAccuracy)} (local off ${pct(figures.routedAccuracyLocalOff)}) | paid calls/1k ${figures.paidCallsPer1k.toFixed(0).padStart(4)} | $/1k ${figures.costPer1k.toFixed(3)} | people/1k ${figures.peoplePer1k.toFixed(0).padStart(4)} | model ${current.version}${vetted ? '' : ' (probation)'} | retrain ${((performance.now() - t0) / 1000).toFixed(1)} s: ${retrain.message}`,
+    `week ${String(w + 1).padStart(2)} | local ${pct(figures.localShare)} at ${pct(figures.localAccuracy)} | routed ${pct(figures.routedAccuracy)} (local off ${pct(figures.routedAccuracyLocalOff)}) | paid calls/1k ${figures.paidCallsPer1k.toFixed(0).padStart(4)} | $/1k ${figures.costPer1k.toFixed(3)} | people/1k ${figures.peoplePer1k.toFixed(0).padStart(4)} | guard off ${pct(figures.guardOffShare)} | model ${current.version}${vetted ? '' : ' (probation)'} | retrain ${((performance.now() - t0) / 1000).toFixed(1)} s: ${retrain.message}`,
   );
 }
 
