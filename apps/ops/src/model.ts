@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { describeLocalModel, parseLocalModel } from '@switchboard/local-model';
 import type { FleetContext, RegistryEntry } from '@switchboard/queues';
-import { parseCommand, usageLine, UsageError, type CommandSpec } from './args.js';
+import { parseCommand, usageLine, UsageError, type CommandSpec, type OptionSpec, type Values } from './args.js';
 import type { CommandGroup, OpsContext } from './cli.js';
 import { openOpsFleet } from './dead-letter.js';
 
@@ -59,6 +59,18 @@ function onePositional(spec: CommandSpec, positionals: readonly string[], what: 
   if (first === undefined || rest.length > 0)
     throw new UsageError(`${spec.command}: give exactly one ${what}`, usageLine(spec));
   return first;
+}
+
+/** A subcommand about one model version: its options, the version and the fleet; undefined after --help. */
+async function forVersion<O extends Record<string, OptionSpec>>(
+  spec: CommandSpec<O>,
+  argv: readonly string[],
+  ctx: OpsContext,
+): Promise<{ values: Values<O>; version: string; fleet: FleetContext } | undefined> {
+  const parsed = parseCommand(spec, argv, ctx.print);
+  if (!parsed) return undefined;
+  const version = onePositional(spec, parsed.positionals, 'version');
+  return { values: parsed.values, version, fleet: await openOpsFleet(ctx) };
 }
 
 /** What follows a change of champion: how fast it spreads, and a local-tier switch that still holds it back. */
@@ -122,10 +134,9 @@ export const modelCommands: CommandGroup = {
     show: {
       spec: SHOW,
       async run(argv, ctx) {
-        const parsed = parseCommand(SHOW, argv, ctx.print);
-        if (!parsed) return;
-        const version = onePositional(SHOW, parsed.positionals, 'version');
-        const fleet = await openOpsFleet(ctx);
+        const cmd = await forVersion(SHOW, argv, ctx);
+        if (!cmd) return;
+        const { values, version, fleet } = cmd;
         const entry = await fleet.models.entry(version);
         if (!entry) throw new Error(`model ${version} is not in the registry (see \`ops model list\`)`);
         ctx.print(row(entry, entry.stored));
@@ -146,8 +157,8 @@ export const modelCommands: CommandGroup = {
         } catch (err) {
           ctx.print(`does not load: ${(err as Error).message}`);
         }
-        if (parsed.values.out) {
-          const out = ctx.userPath(parsed.values.out);
+        if (values.out) {
+          const out = ctx.userPath(values.out);
           await writeFile(out, stored.json);
           ctx.print(`written to ${out}`);
         }
@@ -183,27 +194,25 @@ export const modelCommands: CommandGroup = {
     promote: {
       spec: PROMOTE,
       async run(argv, ctx) {
-        const parsed = parseCommand(PROMOTE, argv, ctx.print);
-        if (!parsed) return;
-        const version = onePositional(PROMOTE, parsed.positionals, 'version');
-        const fleet = await openOpsFleet(ctx);
+        const cmd = await forVersion(PROMOTE, argv, ctx);
+        if (!cmd) return;
+        const { values, version, fleet } = cmd;
         if ((await fleet.models.currentVersion()) === version) return ctx.print(`${version} is already the champion`);
         const stored = await fleet.models.get(version);
         if (stored) checkLoads(stored.json, `registry model ${version}`);
         // An unknown or pruned version is refused by the registry itself, with the reason.
-        await fleet.models.promote(version, 'operator', parsed.values.reason ?? 'promoted by an operator');
+        await fleet.models.promote(version, 'operator', values.reason ?? 'promoted by an operator');
         await afterChange(fleet, ctx, version, 'is the champion');
       },
     },
     vet: {
       spec: VET,
       async run(argv, ctx) {
-        const parsed = parseCommand(VET, argv, ctx.print);
-        if (!parsed) return;
-        const version = onePositional(VET, parsed.positionals, 'version');
-        const reason = parsed.values.reason?.trim();
+        const cmd = await forVersion(VET, argv, ctx);
+        if (!cmd) return;
+        const { values, version, fleet } = cmd;
+        const reason = values.reason?.trim();
         if (!reason) throw new UsageError('model vet: say how you judged it with --reason "..."', usageLine(VET));
-        const fleet = await openOpsFleet(ctx);
         const changed = await fleet.models.vet(version, 'operator', reason);
         ctx.print(
           changed
