@@ -49,6 +49,8 @@ const { values: args } = parseArgs({
     'feedback-share': { type: 'string', default: '0.1' },
     target: { type: 'string', default: '0.95' },
     'judge-share': { type: 'string', default: '0.5' },
+    // LOCAL_PRIORITY_THRESHOLD: a desk whose priority labels are noisy (Tobi) may set it lower.
+    'priority-threshold': { type: 'string' },
     // The public sets' files are grouped by intent, so "in order" brings new intents every week;
     // --shuffle replays a seeded mix instead, as a desk's own traffic arrives.
     shuffle: { type: 'string' },
@@ -126,7 +128,10 @@ const tier = (model: string, threshold: number) => ({
 });
 const config = ClassifierConfig.parse({
   promptPath: REPO_PATHS.prompt,
-  local: { modelPath: REPO_PATHS.localModel },
+  local: {
+    modelPath: REPO_PATHS.localModel,
+    ...(args['priority-threshold'] === undefined ? {} : { priorityThreshold: Number(args['priority-threshold']) }),
+  },
   cheap: tier(CHEAP, 0.75),
   strong: tier(STRONG, 0.6),
   prices: { [CHEAP]: { inputPerMTok: 0.15, outputPerMTok: 0.6 }, [STRONG]: { inputPerMTok: 15, outputPerMTok: 75 } },
@@ -317,7 +322,7 @@ const usage = await fleet.training.usage();
 const first = out[0]!;
 const last = out.at(-1)!;
 console.log(
-  `\n${set}: ${weeks} weeks of ${perWeek} tickets; local tier threshold ${localThreshold}, target ${args.target}`,
+  `\n${set}: ${weeks} weeks of ${perWeek} tickets; local tier threshold ${localThreshold}, priority ${config.local.priorityThreshold}, target ${args.target}`,
 );
 console.log(
   `training store: ${usage.rows} rows, ${(usage.bytes / 1024 / 1024).toFixed(2)} MB, ${(usage.bytes / Math.max(1, usage.rows)).toFixed(0)} bytes per ticket (${(((usage.bytes / Math.max(1, usage.rows)) * 10_000) / 1024 / 1024).toFixed(1)} MB per 10k)`,
