@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RedisClient as Redis } from './connection.js';
+import { readEventLog } from './event-log.js';
 import { luaScript, type LuaScript } from './lua-script.js';
 
 export type ModelStatus = 'champion' | 'previous' | 'candidate' | 'rejected';
@@ -398,21 +399,7 @@ export class ModelRegistry {
 
   /** Promotions, rollbacks and rejections in [from, to), oldest first, for the weekly report. */
   async events(from: Date, to: Date): Promise<RegistryEvent[]> {
-    const raw = await this.redis.lrange(this.keys[5] as string, 0, -1);
-    const out: RegistryEvent[] = [];
-    for (const r of raw) {
-      let json: unknown;
-      try {
-        json = JSON.parse(r);
-      } catch {
-        continue;
-      }
-      const e = RegistryEvent.safeParse(json);
-      if (!e.success) continue;
-      const t = Date.parse(e.data.at);
-      if (t >= from.getTime() && t < to.getTime()) out.push(e.data);
-    }
-    return out.reverse();
+    return readEventLog(this.redis, this.keys[5] as string, RegistryEvent, from, to);
   }
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isoWeek } from '@switchboard/core';
 import type { RedisClient as Redis } from './connection.js';
+import { readEventLog } from './event-log.js';
 import { luaScript, type LuaScript } from './lua-script.js';
 import type { GuardedTier } from './payloads.js';
 
@@ -200,20 +201,6 @@ export class TierGuardStore {
 
   /** Guard events in [from, to), oldest first; unreadable entries are skipped. */
   async events(from: Date, to: Date): Promise<GuardEvent[]> {
-    const raw = await this.redis.lrange(this.eventsKey, 0, -1);
-    const out: GuardEvent[] = [];
-    for (const r of raw) {
-      let json: unknown;
-      try {
-        json = JSON.parse(r);
-      } catch {
-        continue;
-      }
-      const e = GuardEvent.safeParse(json);
-      if (!e.success) continue;
-      const t = Date.parse(e.data.at);
-      if (t >= from.getTime() && t < to.getTime()) out.push(e.data);
-    }
-    return out.reverse();
+    return readEventLog(this.redis, this.eventsKey, GuardEvent, from, to);
   }
 }
