@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { escapeHtml as esc } from '@switchboard/core';
 import type { ReplayResult } from '@switchboard/lifecycle';
-import { csrfToken, requireRole } from '@switchboard/web-auth';
+import { chromeStylesheet, csrfToken, requireRole } from '@switchboard/web-auth';
 import type { DeadLetterEntry } from './board-queues.js';
 import { DASHBOARD_ASSETS } from './mount-board.js';
 
@@ -28,6 +28,7 @@ interface PageContext {
   user: string;
   csrf: string;
   watcher: string;
+  base: string;
 }
 
 function page(ctx: PageContext, entries: readonly DeadLetterEntry[], query: Record<string, unknown>): string {
@@ -53,7 +54,7 @@ function page(ctx: PageContext, entries: readonly DeadLetterEntry[], query: Reco
     )
     .join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Dead-letter replay · Switchboard dashboard</title><link rel="stylesheet" href="${DASHBOARD_ASSETS}/dead-letter.css">${ctx.watcher}</head><body>
+<title>Dead-letter replay · Switchboard dashboard</title>${chromeStylesheet(ctx.base)}<link rel="stylesheet" href="${DASHBOARD_ASSETS}/dead-letter.css">${ctx.watcher}</head><body>
 <header><strong><a href="/board/">Switchboard board</a> · Dead-letter replay</strong><span>${esc(ctx.user)} · <a href="/logout">Sign out</a></span></header>
 <main><h1>Dead-lettered jobs (${entries.length})</h1>
 <p class="muted">Jobs that used their last attempt. Replay puts each back on its own queue under its original id, the same
@@ -80,7 +81,12 @@ export function registerDeadLetterPage(app: FastifyInstance, ops: DeadLetterOps)
       .type('text/html; charset=utf-8')
       .send(
         page(
-          { user: req.user?.username ?? '', csrf: csrfToken(reply), watcher: app.webAuth.sessionWatcherTag() },
+          {
+            user: req.user?.username ?? '',
+            csrf: csrfToken(reply),
+            watcher: app.webAuth.sessionWatcherTag(),
+            base: app.webAuth.base,
+          },
           await ops.deadLetters(),
           req.query as Record<string, unknown>,
         ),

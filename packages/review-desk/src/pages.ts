@@ -1,5 +1,6 @@
 import { CATEGORIES, escapeHtml, PRIORITIES, TEAMS, type RoutingTable } from '@switchboard/core';
 import type { Resolution } from '@switchboard/queues';
+import { chromeStylesheet } from '@switchboard/web-auth';
 import type { ReviewDeskConfig } from './config.js';
 import type { LiveAccuracy } from './ground-truth.js';
 import type { LocalSuggestion } from './desk.js';
@@ -34,6 +35,7 @@ export const LIST_FRAGMENT = '/list-fragment';
 function layout(base: string, title: string, who: Who, body: string, watchSession = false): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)} · Switchboard review desk</title>
+${chromeStylesheet(base)}
 <link rel="stylesheet" href="${base}${DESK_ASSETS}/desk.css">
 <script src="${base}${DESK_ASSETS}/desk.js" defer></script>
 ${watchSession ? `<script src="${base}/_auth/session.js" defer data-status-url="${base}/_auth/session" data-login-url="${base}/login" data-every-ms="60000"></script>` : ''}

@@ -3,6 +3,10 @@ import { escapeHtml as esc } from '@switchboard/core';
 /** Where web-auth serves its own files (stylesheet, session watcher), under the app's base path. */
 export const AUTH_ASSETS = '/_auth';
 
+/** The shared page chrome (body, header bar, main) of the apps' working pages, linked before their own stylesheet. */
+export const chromeStylesheet = (base: string): string =>
+  `<link rel="stylesheet" href="${esc(base)}${AUTH_ASSETS}/chrome.css">`;
+
 export interface SimplePage {
   base: string;
   appName: string;

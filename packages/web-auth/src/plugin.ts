@@ -112,8 +112,8 @@ export function csrfToken(reply: FastifyReply): string {
   return token;
 }
 
-/** The login's own files: the stylesheet of its simple pages and the session watcher. */
-const AUTH_FILES = ['web.css', 'session.js'];
+/** The login's own files: the stylesheet of its simple pages, the apps' page chrome and the session watcher. */
+const AUTH_FILES = ['web.css', 'chrome.css', 'session.js'];
 
 /**
  * Login for the fleet's web apps: a form that starts a server-side session and sets its id in a
