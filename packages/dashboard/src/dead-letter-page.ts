@@ -77,20 +77,18 @@ ${
 export function registerDeadLetterPage(app: FastifyInstance, ops: DeadLetterOps): void {
   const operator = requireRole(['operator']);
   app.get(DEAD_LETTER_PATH, { preHandler: operator }, async (req, reply) =>
-    reply
-      .type('text/html; charset=utf-8')
-      .send(
-        page(
-          {
-            user: req.user?.username ?? '',
-            csrf: csrfToken(reply),
-            watcher: app.webAuth.sessionWatcherTag(),
-            base: app.webAuth.base,
-          },
-          await ops.deadLetters(),
-          req.query as Record<string, unknown>,
-        ),
+    reply.type('text/html; charset=utf-8').send(
+      page(
+        {
+          user: req.user?.username ?? '',
+          csrf: csrfToken(reply),
+          watcher: app.webAuth.sessionWatcherTag(),
+          base: app.webAuth.base,
+        },
+        await ops.deadLetters(),
+        req.query as Record<string, unknown>,
       ),
+    ),
   );
   // The form's address reloaded is no replay: back to the list.
   app.get(`${DEAD_LETTER_PATH}/replay`, async (_req, reply) => reply.redirect(DEAD_LETTER_PATH, 303));
