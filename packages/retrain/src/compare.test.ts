@@ -3,8 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CATEGORIES, type Category } from '@switchboard/core';
 import { readLabelledTickets, trainLocalModel, type LabelledTicket, type LocalModel } from '@switchboard/local-model';
-import { compareModels, takes, ticketValue, vetModel, VET_MIN_KEPT } from './compare.js';
-import { holdBack, inJudgingSlice } from './holdout.js';
+import { compareModels, routedPoints, takes, ticketValue, vetModel, VET_MIN_KEPT } from './compare.js';
+import { holdBack, inJudgingSlice, unseenPeople } from './holdout.js';
 import { seedWeight, trainingSet, type StoredLabel } from './training-set.js';
 
 const repo = (p: string): string => fileURLToPath(new URL(`../../../${p}`, import.meta.url));
@@ -88,6 +88,41 @@ describe('champion against challenger', () => {
       { seed: 1 },
     ).model;
     expect(vetModel(bad, human, rule).vetted).toBe(false);
+  });
+
+  it('states the margin in routed accuracy: a challenger that loses more than it is rejected, one that loses less is not', () => {
+    // Trained on fewer seed tickets: it keeps half as many as `good`, still above the accuracy floor.
+    const weak = trainLocalModel(seed.slice(0, 300), { seed: 3 }).model;
+    const rule = { threshold: 0.9, target: 0.9 };
+    const c = compareModels(good, weak, human, rule);
+    expect(c.challenger.accuracy ?? 0).toBeGreaterThanOrEqual(0.88);
+    expect(c.routed.gain).toBeCloseTo(routedPoints(c.meanGain, 0.9), 10);
+    expect(c.routed.lowerBound).toBeCloseTo(c.lowerBound * 0.1 * 100, 10);
+    expect(c.routed.lowerBound).toBeLessThan(-0.5);
+    expect(c.verdict).toBe('worse');
+    expect(c.why).toMatch(
+      /routed accuracy −\d+\.\d\d points, 95% lower bound −\d+\.\d\d ≤ −0\.5: not shown to be no worse/,
+    );
+    // The same figures against a margin wider than the bound: within what this desk accepts.
+    const lenient = compareModels(good, weak, human, { ...rule, marginPoints: Math.ceil(-c.routed.lowerBound) + 1 });
+    expect(lenient.lowerBound).toBe(c.lowerBound);
+    expect(lenient.verdict).toBe('not_worse');
+  });
+
+  it('judges probation on every person’s label a model never saw: the slice, and what came in after it was trained', () => {
+    const early = human.slice(0, 200);
+    const later = human.slice(200);
+    // A model trained on the early labels (as a champion is, by an earlier retrain) and the seed.
+    const champion = trainLocalModel(
+      [...seed, ...early.map((r) => ({ id: r.ticketId, subject: r.subject, body: r.body, category: r.category }))],
+      { seed: 1 },
+    ).model;
+    const machine: StoredLabel[] = later.map((r) => ({ ...r, ticketId: `m-${r.ticketId}`, source: 'strong' }));
+    const critical: StoredLabel = { ...later[0]!, ticketId: 'crit', critical: true };
+    const unseen = unseenPeople([...early, ...later, ...machine, critical], champion, 1000);
+    expect(unseen.map((r) => r.ticketId).sort()).toEqual(later.map((r) => r.ticketId).sort());
+    expect(unseen[0]?.at).toBe(later.at(-1)?.at);
+    expect(unseenPeople([...early, ...later], champion, 10)).toHaveLength(10);
   });
 
   it('values a ticket taken at exactly the target accuracy at nothing', () => {

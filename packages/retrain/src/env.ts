@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { envFragment } from '@switchboard/runtime';
+import { DEFAULT_MARGIN_POINTS } from './compare.js';
 import type { RetrainSettings } from './retrain.js';
 
 const count = () => z.coerce.number().int().min(1).optional();
@@ -17,6 +18,15 @@ export const retrainEnv = envFragment('retrain', 'job', {
     .optional()
     .describe('Accuracy the local tier aims for on what it takes; a challenger is judged on its gain at this target.')
     .meta({ default: 0.95 }),
+  RETRAIN_MARGIN_POINTS: z.coerce
+    .number()
+    .min(0)
+    .max(5)
+    .optional()
+    .describe(
+      'Points of routed accuracy a challenger may lose against the champion, at 95% confidence, and still be promoted.',
+    )
+    .meta({ default: DEFAULT_MARGIN_POINTS }),
   RETRAIN_MIN_ROWS: count()
     .describe('Labelled tickets of the desk’s own before a retrain is tried.')
     .meta({ default: 50 }),
@@ -44,6 +54,7 @@ export interface RetrainEnv {
   RETRAIN_CRON?: string | undefined;
   RETRAIN_TIMEZONE?: string | undefined;
   RETRAIN_TARGET?: number | undefined;
+  RETRAIN_MARGIN_POINTS?: number | undefined;
   RETRAIN_MIN_ROWS?: number | undefined;
   RETRAIN_JUDGE_SHARE?: number | undefined;
   RETRAIN_HOLDOUT_MIN?: number | undefined;
@@ -65,6 +76,7 @@ export function retrainSettingsFrom(
     threshold: local.threshold,
     priorityThreshold: local.priorityThreshold,
     target: env.RETRAIN_TARGET ?? 0.95,
+    marginPoints: env.RETRAIN_MARGIN_POINTS ?? DEFAULT_MARGIN_POINTS,
     holdBack: {
       min: env.RETRAIN_HOLDOUT_MIN ?? 100,
       max: env.RETRAIN_HOLDOUT_MAX ?? 1000,

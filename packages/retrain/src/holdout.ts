@@ -25,16 +25,33 @@ export interface HoldBackRule {
 export const inJudgingSlice = (r: StoredLabel, share: number): boolean =>
   isPeople(r) && r.critical !== true && inSample(`judge|${r.ticketId}`, share);
 
+/** Whether a model file says it was trained on this label's ticket (a model given by file may not say). */
+const trainedOn = (model: LocalModel, r: StoredLabel): boolean => {
+  const hashes = model.meta.trainingRowHashes;
+  return hashes !== null && isTrainingRow(hashes, { id: r.ticketId, subject: r.subject, body: r.body });
+};
+
+/**
+ * Every person's label a model has never seen, most recent first: the judging slice, and for a model
+ * already serving, every label that came in after it was trained. Probation is judged on these, so a
+ * champion's evidence grows with all of the desk's labels, not only the slice's share of them.
+ */
+export function unseenPeople(rows: readonly StoredLabel[], model: LocalModel, max: number): StoredLabel[] {
+  return rows
+    .filter((r) => isPeople(r) && r.critical !== true && !trainedOn(model, r))
+    .sort((a, b) => b.at.localeCompare(a.at))
+    .slice(0, max);
+}
+
 export function holdBack(
   rows: readonly StoredLabel[],
   champion: LocalModel | null,
   rule: HoldBackRule,
 ): { held: StoredLabel[]; train: StoredLabel[]; eligible: number } {
-  const hashes = champion?.meta.trainingRowHashes ?? null;
   // A model given by file may have been trained on some of them; it has memorised those.
   const eligible = rows
     .filter((r) => inJudgingSlice(r, rule.share))
-    .filter((r) => !hashes || !isTrainingRow(hashes, { id: r.ticketId, subject: r.subject, body: r.body }))
+    .filter((r) => !champion || !trainedOn(champion, r))
     .sort((a, b) => b.at.localeCompare(a.at));
   const train = rows.filter((r) => !inJudgingSlice(r, rule.share));
   if (eligible.length < rule.min) return { held: [], train, eligible: eligible.length };

@@ -6,7 +6,7 @@ import {
   type TrainOptions,
 } from '@switchboard/local-model';
 import { compareModels, vetModel, type Comparison, type TakeRule } from './compare.js';
-import { holdBack, type HoldBackRule } from './holdout.js';
+import { holdBack, unseenPeople, type HoldBackRule } from './holdout.js';
 import { isPeople, trainingSet, type LabelSourceName, type StoredLabel } from './training-set.js';
 
 /** The parts of the training store retraining reads. */
@@ -27,6 +27,8 @@ export interface ModelStore {
 export interface RetrainSettings extends TakeRule {
   /** The local tier's accuracy target: taking a ticket is worth it at this accuracy or better. */
   target: number;
+  /** Routed accuracy (points) a challenger may lose against the champion at 95% confidence; see `DEFAULT_MARGIN_POINTS`. */
+  marginPoints?: number | undefined;
   holdBack: HoldBackRule;
   /** Fewer labelled rows of the desk's own than this: nothing to learn from yet. */
   minOwnRows: number;
@@ -145,9 +147,10 @@ export async function runRetrain(
     fileBytes: metrics.fileBytes,
   };
   // Probation (see the local tier): a model is vetted once it has shown, on this desk's own people's
-  // labels, the accuracy the tier promises where it keeps tickets.
+  // labels it never saw, the accuracy the tier promises where it keeps tickets. For the challenger
+  // that is the judging slice; for a champion, also every label that came in after it was trained.
   const vetIfShown = async (m: LocalModel, v: string): Promise<{ version: string; why: string } | null> => {
-    const vetting = vetModel(m, held, settings);
+    const vetting = vetModel(m, unseenPeople(rows, m, settings.holdBack.max), settings);
     if (!vetting.vetted) return null;
     return (await deps.models.vet(v, 'retrain', vetting.why)) ? { version: v, why: vetting.why } : null;
   };

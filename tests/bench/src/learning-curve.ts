@@ -29,7 +29,7 @@ import {
 import { loadPrompt } from '@switchboard/llm';
 import { loadLocalModel, parseLocalModel, readLabelledTickets, type LabelledTicket } from '@switchboard/local-model';
 import { openFleetContext, type Judge } from '@switchboard/queues';
-import { runRetrain, type RetrainOutcome } from '@switchboard/retrain';
+import { DEFAULT_MARGIN_POINTS, runRetrain, type RetrainOutcome } from '@switchboard/retrain';
 import {
   dropPrefix,
   decisionJson,
@@ -49,6 +49,8 @@ const { values: args } = parseArgs({
     'feedback-share': { type: 'string', default: '0.1' },
     target: { type: 'string', default: '0.95' },
     'judge-share': { type: 'string', default: '0.5' },
+    // RETRAIN_MARGIN_POINTS: routed accuracy a challenger may lose, at 95% confidence, and be promoted.
+    margin: { type: 'string' },
     // LOCAL_PRIORITY_THRESHOLD: a desk whose priority labels are noisy (Tobi) may set it lower.
     'priority-threshold': { type: 'string' },
     // The public sets' files are grouped by intent, so "in order" brings new intents every week;
@@ -293,6 +295,7 @@ for (let w = 0; w < weeks; w++) {
       threshold: localThreshold,
       priorityThreshold: config.local.priorityThreshold,
       target: Number(args.target),
+      ...(args.margin === undefined ? {} : { marginPoints: Number(args.margin) }),
       holdBack: { min: 100, max: 1000, share: Number(args['judge-share']) },
       minOwnRows: 50,
       seed: 7,
@@ -322,7 +325,7 @@ const usage = await fleet.training.usage();
 const first = out[0]!;
 const last = out.at(-1)!;
 console.log(
-  `\n${set}: ${weeks} weeks of ${perWeek} tickets; local tier threshold ${localThreshold}, priority ${config.local.priorityThreshold}, target ${args.target}`,
+  `\n${set}: ${weeks} weeks of ${perWeek} tickets; local tier threshold ${localThreshold}, priority ${config.local.priorityThreshold}, target ${args.target}, margin ${args.margin ?? DEFAULT_MARGIN_POINTS} points`,
 );
 console.log(
   `training store: ${usage.rows} rows, ${(usage.bytes / 1024 / 1024).toFixed(2)} MB, ${(usage.bytes / Math.max(1, usage.rows)).toFixed(0)} bytes per ticket (${(((usage.bytes / Math.max(1, usage.rows)) * 10_000) / 1024 / 1024).toFixed(1)} MB per 10k)`,
