@@ -77,7 +77,7 @@ describe('champion against challenger', () => {
     expect(ok.vetted).toBe(true);
     expect(ok.accuracyLow).toBeGreaterThanOrEqual(0.88);
     expect(ok.accuracyLow).toBeLessThan(ok.figures.accuracy ?? 0);
-    expect(ok.why).toMatch(/keeps .* of 349 held-back human labels \(95% lower bound .*\) ≥ 88\.0%/);
+    expect(ok.why).toMatch(/keeps .* of 349 people’s labels it never saw \(95% lower bound .*\) ≥ 88\.0%/);
     // The same model held to a target its lower bound does not reach.
     expect(vetModel(good, human, { ...rule, target: 0.999 }).vetted).toBe(false);
     // Too few kept tickets say nothing, however right they are.

@@ -180,7 +180,7 @@ export function vetModel(
   const accuracyLow = wilsonLower(right, f.taken, 1.645);
   const floor = opts.target - slack;
   const vetted = f.taken >= VET_MIN_KEPT && accuracyLow >= floor;
-  const line = `keeps ${pct(f.share)} at ${pct(f.accuracy)} of ${held.length} held-back human labels (95% lower bound ${pct(accuracyLow)})`;
+  const line = `keeps ${pct(f.share)} at ${pct(f.accuracy)} of ${held.length} people’s labels it never saw (95% lower bound ${pct(accuracyLow)})`;
   const why = vetted
     ? `${line} ≥ ${pct(floor)}, the target less ${Math.round(slack * 100)} points`
     : f.taken < VET_MIN_KEPT

@@ -87,6 +87,12 @@ describe('retraining the local model against the registry and the training store
     expect(o.kind).toBe('promoted');
     // Better than a champion that was wrong, but not shown to beat passing tickets on: still on probation.
     expect(o.kind === 'promoted' && o.vetted).toBeNull();
+    // The outcome says why, in the figures the vetting used.
+    expect(o.kind === 'promoted' && o.onProbation).toMatchObject({
+      version: o.kind === 'promoted' ? o.version : '',
+      why: expect.stringMatching(/keeps .* people’s labels it never saw \(95% lower bound/) as string,
+    });
+    expect(o.message).toMatch(/stays on probation: keeps/);
     expect(await fleet.models.isVetted(o.kind === 'promoted' ? o.version : '')).toBe(false);
     // Calibrated on people's labels only (half of those it trains on), not on the seed set.
     const people = o.kind === 'promoted' ? o.trainingRows.human : 0;

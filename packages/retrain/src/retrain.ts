@@ -46,6 +46,8 @@ export type RetrainOutcome =
       trainingRows: Record<LabelSourceName | 'seed', number>;
       /** A model this run found as accurate as the tier promises on people's labels: its probation ended. */
       vetted: { version: string; why: string } | null;
+      /** The champion after this run is still on probation: what its judging showed. */
+      onProbation: { version: string; why: string } | null;
       /** The live guard had switched the local tier off for the old champion; the vetted new one ended it. */
       resumed: boolean;
       /** What the temperature and the out-of-domain gate were fitted on, and how many rows. */
@@ -149,14 +151,19 @@ export async function runRetrain(
   // Probation (see the local tier): a model is vetted once it has shown, on this desk's own people's
   // labels it never saw, the accuracy the tier promises where it keeps tickets. For the challenger
   // that is the judging slice; for a champion, also every label that came in after it was trained.
-  const vetIfShown = async (m: LocalModel, v: string): Promise<{ version: string; why: string } | null> => {
+  type Probation = {
+    vetted: { version: string; why: string } | null;
+    onProbation: { version: string; why: string } | null;
+  };
+  const judgeProbation = async (m: LocalModel, v: string): Promise<Probation> => {
     const vetting = vetModel(m, unseenPeople(rows, m, settings.holdBack.max), settings);
-    if (!vetting.vetted) return null;
-    return (await deps.models.vet(v, 'retrain', vetting.why)) ? { version: v, why: vetting.why } : null;
+    if (vetting.vetted && (await deps.models.vet(v, 'retrain', vetting.why)))
+      return { vetted: { version: v, why: vetting.why }, onProbation: null };
+    return { vetted: null, onProbation: { version: v, why: vetting.why } };
   };
   const comparison = compareModels(champion, model, held, settings);
   if (!champion || comparison.verdict === 'not_worse') {
-    const vetted = await vetIfShown(model, version);
+    const { vetted, onProbation } = await judgeProbation(model, version);
     const why = champion ? comparison.why : 'no model in the registry';
     await deps.models.promote(version, 'retrain', why);
     // The guard judged the model it replaced; this one is vetted on the desk's labels and is judged afresh.
@@ -168,23 +175,34 @@ export async function runRetrain(
       ...base,
       comparison,
       vetted,
+      onProbation,
       resumed,
-      message: `${version} promoted${current ? ` over ${current.version}` : ''}: ${why}${probationNote(vetted)}${resumed ? '. The local tier, switched off by the live guard for the model it replaces, is back on' : ''}`,
+      message: `${version} promoted${current ? ` over ${current.version}` : ''}: ${why}${probationNote(vetted, onProbation)}${resumed ? '. The local tier, switched off by the live guard for the model it replaces, is back on' : ''}`,
     };
   }
   await deps.models.reject(version, comparison.why);
   // The champion may still be on probation: the same tickets can end it.
-  const vetted =
-    current && !(await deps.models.isVetted(current.version)) ? await vetIfShown(champion, current.version) : null;
+  const { vetted, onProbation }: Probation =
+    current && champion && !(await deps.models.isVetted(current.version))
+      ? await judgeProbation(champion, current.version)
+      : { vetted: null, onProbation: null };
   return {
     kind: 'rejected',
     ...base,
     comparison,
     vetted,
+    onProbation,
     resumed: false,
-    message: `${version} rejected; ${current?.version} stays: ${comparison.why}${probationNote(vetted)}`,
+    message: `${version} rejected; ${current?.version} stays: ${comparison.why}${probationNote(vetted, onProbation)}`,
   };
 }
 
-const probationNote = (v: { version: string; why: string } | null): string =>
-  v ? `. ${v.version} is off probation: ${v.why}` : '';
+const probationNote = (
+  vetted: { version: string; why: string } | null,
+  still: { version: string; why: string } | null,
+): string =>
+  vetted
+    ? `. ${vetted.version} is off probation: ${vetted.why}`
+    : still
+      ? `. ${still.version} stays on probation: ${still.why}`
+      : '';

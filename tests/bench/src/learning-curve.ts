@@ -49,6 +49,8 @@ const { values: args } = parseArgs({
     'feedback-share': { type: 'string', default: '0.1' },
     target: { type: 'string', default: '0.95' },
     'judge-share': { type: 'string', default: '0.5' },
+    // RETRAIN_HOLDOUT_MIN: judging labels needed before a challenger is judged.
+    'holdout-min': { type: 'string', default: '100' },
     // RETRAIN_MARGIN_POINTS: routed accuracy a challenger may lose, at 95% confidence, and be promoted.
     margin: { type: 'string' },
     // LOCAL_PRIORITY_THRESHOLD: a desk whose priority labels are noisy (Tobi) may set it lower.
@@ -296,7 +298,7 @@ for (let w = 0; w < weeks; w++) {
       priorityThreshold: config.local.priorityThreshold,
       target: Number(args.target),
       ...(args.margin === undefined ? {} : { marginPoints: Number(args.margin) }),
-      holdBack: { min: 100, max: 1000, share: Number(args['judge-share']) },
+      holdBack: { min: Number(args['holdout-min']), max: 1000, share: Number(args['judge-share']) },
       minOwnRows: 50,
       seed: 7,
     },
