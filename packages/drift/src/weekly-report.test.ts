@@ -32,4 +32,26 @@ describe('weekly report', () => {
       "humans changed the machine's suggestion on 1 of the 2 they resolved",
     );
   });
+
+  it('says why the eval’s local tier decided nothing while its model is on probation', () => {
+    const passedOn = (id: string) => ({
+      id,
+      tags: [],
+      expected: { category: 'billing' as const, team: 'billing_support' as const, priority: 'medium' as const },
+      predicted: null,
+      outcome: 'low_confidence' as const,
+      tier: null,
+      via: 'human' as const,
+      escalated: true,
+      reasons: [],
+      localDeclined: 'local_probation',
+      critical: false,
+      costUsd: 0,
+      costByModel: {},
+      latencyMs: 1,
+    });
+    const w = { ...inputs(null), metrics: computeMetrics([passedOn('a'), passedOn('b')]) };
+    expect(weeklyMarkdown(w)).toMatch(/\| local tier passed on \| 100\.0% on probation \(its model is not yet vetted/);
+    expect(weeklyMarkdown(inputs(null))).not.toContain('local tier passed on');
+  });
 });

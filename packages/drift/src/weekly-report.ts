@@ -1,4 +1,14 @@
-import { barChart, esc, htmlPage, htmlTable, pct, usd, type Comparison, type EvalMetrics } from '@switchboard/eval';
+import {
+  barChart,
+  esc,
+  htmlPage,
+  htmlTable,
+  localPassedOnText,
+  pct,
+  usd,
+  type Comparison,
+  type EvalMetrics,
+} from '@switchboard/eval';
 import type { DayCounters, FallbackState } from '@switchboard/queues';
 import type { DriftConfig } from './config.js';
 import { counts, type ProductionDrift } from './production-drift.js';
@@ -76,6 +86,7 @@ function sections(w: WeeklyInputs): Section[] {
             ? `${pct(w.metrics.accuracy)} (95% CI ${pct(w.metrics.accuracyCi95.low)}–${pct(w.metrics.accuracyCi95.high)}, ${w.metrics.scored} tickets)`
             : NO_DATA,
         ],
+        ...(localPassedOnText(w.metrics) ? [['local tier passed on', localPassedOnText(w.metrics)]] : []),
         ['baseline', c ? pct(c.baselineAccuracy) : '—'],
         [
           'change',

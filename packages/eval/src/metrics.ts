@@ -1,4 +1,4 @@
-import { CATEGORIES, type Category } from '@switchboard/core';
+import { CATEGORIES, NOTE, type Category } from '@switchboard/core';
 import type { EvalOutcome } from './runner.js';
 import { quantile, wilsonInterval } from './stats.js';
 
@@ -34,6 +34,11 @@ export interface EvalMetrics {
   } | null;
   /** Share of all rows by where they ended: a tier, or a human. */
   tierShare: Record<(typeof VIAS)[number], number>;
+  /**
+   * Share of all rows the local tier answered but passed on: its model on probation (not yet judged on
+   * this desk's labels), or the ticket unlike its training data. A run whose local share is 0 says why.
+   */
+  localPassedOn: { probation: number; outOfDomain: number };
   costPer1k: number;
   costByModel: Record<string, number>;
   latencyMs: { p50: number; p95: number };
@@ -41,6 +46,18 @@ export interface EvalMetrics {
   ece: number;
   byLanguage: Record<string, { scored: number; accuracy: number }>;
   byTag: Record<string, { scored: number; accuracy: number }>;
+}
+
+/** The local tier's passes as a person reads them; empty when it passed nothing on. */
+export function localPassedOnText(m: Pick<EvalMetrics, 'localPassedOn'>): string {
+  const { probation, outOfDomain } = m.localPassedOn;
+  const parts: string[] = [];
+  if (probation > 0)
+    parts.push(
+      `${(probation * 100).toFixed(1)}% on probation (its model is not yet vetted on this desk’s labels: answers recorded, the next tier decided)`,
+    );
+  if (outOfDomain > 0) parts.push(`${(outOfDomain * 100).toFixed(1)}% unlike its training data`);
+  return parts.join(' · ');
 }
 
 const ratio = (a: number, b: number): number => (b === 0 ? 0 : a / b);
@@ -147,6 +164,10 @@ export function computeMetrics(outcomes: readonly EvalOutcome[]): EvalMetrics {
     tierShare: Object.fromEntries(
       VIAS.map((v) => [v, ratio(outcomes.filter((o) => o.via === v).length, outcomes.length)]),
     ) as EvalMetrics['tierShare'],
+    localPassedOn: {
+      probation: ratio(outcomes.filter((o) => o.localDeclined === NOTE.localProbation).length, outcomes.length),
+      outOfDomain: ratio(outcomes.filter((o) => o.localDeclined === NOTE.localOutOfDomain).length, outcomes.length),
+    },
     costPer1k: ratio(totalCost, outcomes.length) * 1000,
     costByModel,
     latencyMs: { p50: quantile(latencies, 0.5), p95: quantile(latencies, 0.95) },

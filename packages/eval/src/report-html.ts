@@ -2,7 +2,7 @@ import { CATEGORIES } from '@switchboard/core';
 import type { Comparison } from './compare.js';
 import { ms, pct, usd } from './format.js';
 import { barChart, esc, htmlPage, htmlTable } from './html.js';
-import { VIAS, type EvalMetrics, type ReliabilityBin } from './metrics.js';
+import { localPassedOnText, VIAS, type EvalMetrics, type ReliabilityBin } from './metrics.js';
 
 function confusionSvg(m: EvalMetrics): string {
   const cols = [...CATEGORIES, 'none'] as const;
@@ -114,6 +114,7 @@ export function htmlReport(
       ['ECE', m.ece.toFixed(3)],
       ['cost per 1,000 tickets', usd(m.costPer1k)],
       ['latency p50 / p95', `${ms(m.latencyMs.p50)} / ${ms(m.latencyMs.p95)}`],
+      ...(localPassedOnText(m) ? [['local tier passed on', esc(localPassedOnText(m))]] : []),
     ],
   );
   const perCategory = htmlTable(

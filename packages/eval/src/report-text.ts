@@ -1,7 +1,7 @@
 import { CATEGORIES } from '@switchboard/core';
 import type { Comparison } from './compare.js';
 import { ms, pct, table, usd } from './format.js';
-import { VIAS, type EvalMetrics } from './metrics.js';
+import { localPassedOnText, VIAS, type EvalMetrics } from './metrics.js';
 
 /** The run as a person reads it in a terminal. */
 export function textReport(title: string, m: EvalMetrics, comparison?: Comparison): string {
@@ -29,6 +29,7 @@ export function textReport(title: string, m: EvalMetrics, comparison?: Compariso
             .map((v) => `${v} ${pct(m.tierShare[v])}`)
             .join(' · '),
         ],
+        ...(localPassedOnText(m) ? [['local tier passed on', localPassedOnText(m)]] : []),
       ],
     ),
   );

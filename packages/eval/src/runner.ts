@@ -1,5 +1,6 @@
 import {
   applyGuardrails,
+  NOTE,
   runCascade,
   ticketText,
   type CascadeOptions,
@@ -26,12 +27,16 @@ export interface EvalOutcome {
   via: Via;
   escalated: boolean;
   reasons: string[];
+  /** Why the local tier passed the ticket on without deciding, when it declined (on probation, out of domain). */
+  localDeclined?: string | undefined;
   /** Critical tickets never reach a model, so accuracy figures leave them out. */
   critical: boolean;
   costUsd: number;
   costByModel: Record<string, number>;
   latencyMs: number;
 }
+
+const LOCAL_DECLINES: ReadonlySet<string> = new Set([NOTE.localProbation, NOTE.localOutOfDomain]);
 
 export interface RunOptions {
   /** The options the classifier workers use (classifier's `cascadeOptions`), so eval runs their code. */
@@ -63,6 +68,7 @@ export async function runEval(items: readonly EvalItem[], opts: RunOptions): Pro
       for (const a of record.attempts)
         if (a.model && a.costUsd > 0) costByModel[a.model] = (costByModel[a.model] ?? 0) + a.costUsd;
       const d = record.decision;
+      const localDeclined = record.attempts.find((a) => a.tier === 'local' && LOCAL_DECLINES.has(a.error ?? ''))?.error;
       return {
         id: item.id,
         language: item.language,
@@ -74,6 +80,7 @@ export async function runEval(items: readonly EvalItem[], opts: RunOptions): Pro
         via: route.via,
         escalated: route.escalated,
         reasons: route.reasons,
+        ...(localDeclined ? { localDeclined } : {}),
         critical: record.outcome === 'critical',
         costUsd: record.totals.costUsd,
         costByModel,
