@@ -76,7 +76,7 @@ describe('ops model', () => {
     const promoted = await run('promote', [version, '--reason', 'better on our tickets']);
     expect(promoted).toContain(`${version} is the champion`);
     expect(promoted).toContain('note: the local tier is switched OFF (by guard: too wrong)');
-    expect(await fleet.guard.window('local')).toEqual({ judged: 0, agreed: 0 });
+    expect(await fleet.guard.window('local')).toEqual({ judged: 0, agreed: 0, people: { judged: 0, agreed: 0 } });
     expect(await fleet.models.currentVersion()).toBe(version);
     expect(await run('promote', [version])).toContain('is already the champion');
     expect(promoted).toContain(`note: ${version} is on probation`);

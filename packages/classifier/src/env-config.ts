@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_THRESHOLDS, LegacyTable, PriceTable, RolloutStageText, RoutingTable } from '@switchboard/core';
 import { existsSync, readFileSync } from 'node:fs';
-import { ClassifierConfig, type ClassifierConfigInput } from './config.js';
+import { ClassifierConfig, LOCAL_GUARD_PEOPLE_TARGET, type ClassifierConfigInput } from './config.js';
 import { ThresholdsFile } from './calibrate.js';
 import { ConfigError, csv, envFragment, flag, jsonOf, parseEnv } from '@switchboard/runtime';
 import { REPO_FILES } from './repo-paths.js';
@@ -111,6 +111,11 @@ export const guardEnv = envFragment('classifier', 'guard', {
   LOCAL_GUARD_TARGET: share()
     .describe('Agreement the local tier must keep with its judges; below it (95% bound) it is switched off fleet-wide.')
     .meta({ default: 0.8 }),
+  LOCAL_GUARD_PEOPLE_TARGET: share()
+    .describe(
+      'Accuracy the local tier must keep on people’s labels alone (feedback, review-desk resolutions); below it (95% upper bound) it is switched off.',
+    )
+    .meta({ default: LOCAL_GUARD_PEOPLE_TARGET }),
   CHEAP_GUARD_TARGET: share()
     .describe('Agreement the cheap tier must keep with the strong one; below it the cheap tier is switched off.')
     .meta({ default: 0.8 }),
@@ -220,7 +225,12 @@ export function classifierConfigFromEnv(
     guard: {
       localSpotCheckRate: env.LOCAL_SPOT_CHECK_RATE,
       cheapSpotCheckRate: env.CHEAP_SPOT_CHECK_RATE,
-      local: { target: env.LOCAL_GUARD_TARGET, window: env.GUARD_WINDOW, minJudged: env.GUARD_MIN_JUDGED },
+      local: {
+        target: env.LOCAL_GUARD_TARGET,
+        peopleTarget: env.LOCAL_GUARD_PEOPLE_TARGET,
+        window: env.GUARD_WINDOW,
+        minJudged: env.GUARD_MIN_JUDGED,
+      },
       cheap: { target: env.CHEAP_GUARD_TARGET, window: env.GUARD_WINDOW, minJudged: env.GUARD_MIN_JUDGED },
       cheapFallbackDailyCapUsd: env.GUARD_CHEAP_FALLBACK_DAILY_CAP_USD,
     },

@@ -26,10 +26,10 @@ import { ClassifierConfig } from './config.js';
 import { startTierGuard, type TierGuardService } from './tier-guard.js';
 import { buildTiers } from './tiers.js';
 
-const truth = (i: number, model: string, agreed: boolean): TierCheckJob => ({
+const truth = (i: number, model: string, agreed: boolean, tier: 'cheap' | 'local' = 'cheap'): TierCheckJob => ({
   kind: 'ground_truth',
   ticketId: `gt-${i}`,
-  checked: { tier: 'cheap', category: 'billing', model },
+  checked: { tier, category: 'billing', model },
   truth: agreed ? 'billing' : 'technical',
   source: 'upstream',
   at: new Date().toISOString(),
@@ -102,6 +102,72 @@ describe('the live guard on ground truth', () => {
     const events = await fleet.guard.events(new Date(Date.now() - 60_000), new Date(Date.now() + 60_000));
     expect(events).toMatchObject([{ tier: 'cheap', action: 'off', by: 'guard' }]);
     await alerts.close();
+    await checks.close();
+  });
+});
+
+describe('the live guard on people’s labels for the local tier', () => {
+  let prefix: string;
+  let fleet: FleetContext;
+  let guard: TierGuardService;
+
+  beforeEach(async () => {
+    prefix = uniquePrefix('tguardpeople');
+    fleet = await openFleetContext({
+      redisUrl: TEST_REDIS_URL,
+      prefix,
+      role: 'worker',
+      logger: testLogger(),
+      retentionDays: 1,
+    });
+    // Agreement alone would wait for a full window of 200 at this target; people's labels are held to 90%.
+    const config = ClassifierConfig.parse({ promptPath: 'unused', guard: { local: { target: 0.6 } } });
+    expect(config.guard.local.peopleTarget).toBe(0.9);
+    guard = startTierGuard(config, {
+      ctx: fleet.ctx,
+      guard: fleet.guard,
+      fallback: fleet.fallback,
+      tiers: [],
+      currentModel: (tier) => (tier === 'local' ? 'local-v2' : null),
+      onExhausted: fleet.deadLetter,
+    });
+  });
+  afterEach(async () => {
+    await guard.close();
+    await fleet.close();
+    await dropPrefix(prefix);
+  });
+
+  it('switches the local tier off when people find it wrong a quarter of the time, long before a full window', async () => {
+    const checks = openQueue(tierChecksQueue, fleet.ctx);
+    // A model meeting topics it never learned: 3 of every 4 right by people's labels.
+    for (let i = 0; i < 60; i++) await checks.add(`truth-${i}`, truth(i, 'local-v2', i % 4 !== 0, 'local'));
+    const { state } = await waitFor(
+      async () => {
+        const s = await fleet.guard.localSwitch();
+        return s.state ? s : undefined;
+      },
+      15_000,
+      'the local tier to be switched off',
+    );
+    expect(state).toMatchObject({ by: 'guard', model: 'local-v2' });
+    expect(state?.reason).toMatch(/tickets people judged right .* below the target on people's labels 90\.0%/);
+    // Well before the agreement window (200) could fill.
+    const w = await fleet.guard.window('local');
+    expect(w.people.judged).toBeLessThan(60);
+    expect(w.people.judged).toBe(w.judged);
+    await checks.close();
+  });
+
+  it('leaves a local tier people find right alone', async () => {
+    const checks = openQueue(tierChecksQueue, fleet.ctx);
+    for (let i = 0; i < 40; i++) await checks.add(`truth-${i}`, truth(i, 'local-v2', i % 20 !== 0, 'local'));
+    await waitFor(
+      async () => ((await fleet.guard.window('local')).judged === 40 ? true : undefined),
+      15_000,
+      'forty judgments',
+    );
+    expect((await fleet.guard.localSwitch()).state).toBeNull();
     await checks.close();
   });
 });

@@ -127,7 +127,10 @@ export function startTierGuard(config: ClassifierConfig, deps: TierGuardDeps): T
       rule.window,
     );
     deps.metrics?.judged(checked.tier, judge, checked.category, agreed);
-    const verdict = guardVerdict(window.agreed, window.judged, rule);
+    const verdict = guardVerdict(window.agreed, window.judged, rule, {
+      judged: window.people.judged,
+      correct: window.people.agreed,
+    });
     log.debug({ tier: checked.tier, judge, agreed, window, verdict: verdict.kind }, 'tier judged');
     if (verdict.kind === 'trip') await trip(checked, verdict.why, log);
   }

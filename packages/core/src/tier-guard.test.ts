@@ -26,6 +26,24 @@ describe('guardVerdict', () => {
   it('waits for a full window when the evidence is mixed', () => {
     expect(guardVerdict(40, 50, rule).kind).toBe('wait');
   });
+
+  it('trips within a few dozen people’s labels on a model people find wrong a quarter of the time, whatever the judge model says', () => {
+    const withPeople = { ...rule, target: 0.8, peopleTarget: 0.9 };
+    // 60 judgments, 45 agreeing (75%): the window alone waits, as before.
+    expect(guardVerdict(45, 60, withPeople).kind).toBe('wait');
+    // 22 of them were people's, 16 right (73%): its upper bound is below 90%.
+    const v = guardVerdict(45, 60, withPeople, { judged: 22, correct: 16 });
+    expect(v).toMatchObject({
+      kind: 'trip',
+      why: expect.stringMatching(/16 of the last 22 tickets people judged right/) as string,
+    });
+    // Fewer people's labels than minJudged, or a tier people find right, or no people's target: no trip.
+    expect(guardVerdict(45, 60, withPeople, { judged: 9, correct: 3 }).kind).toBe('wait');
+    expect(guardVerdict(45, 60, withPeople, { judged: 22, correct: 21 }).kind).toBe('wait');
+    expect(guardVerdict(45, 60, { ...withPeople, peopleTarget: undefined }, { judged: 22, correct: 16 }).kind).toBe(
+      'wait',
+    );
+  });
 });
 
 describe('inSample', () => {

@@ -8,11 +8,17 @@ import { wilsonInterval } from './stats.js';
  *   target: it is wrong so often that more evidence cannot save it (a label-swapped model trips
  *   after a handful of checks), or
  * - once the window is full and the 95% *lower* bound is below the target: the tier has not shown
- *   it meets the target on a full window (the issue's rule; a tier near its target needs a margin).
+ *   it meets the target on a full window (the issue's rule; a tier near its target needs a margin);
+ * - as soon as `minJudged` of the window's judgments are people's (ground truth, not another model)
+ *   and the 95% upper bound of the tier's accuracy on them is below `peopleTarget`. Agreement with a
+ *   cheap judge that is itself wrong 1 time in 8 needs a low target and many checks; people's labels
+ *   say at once when a model meets topics it never learned (a desk's new product, say).
  */
 export interface GuardRule {
   /** Accuracy (agreement with the judge) the tier must hold. */
   target: number;
+  /** Accuracy the tier must hold on people's judgments alone; undefined: not judged apart. */
+  peopleTarget?: number | undefined;
   /** How many of the most recent judgments count. */
   window: number;
   /** Fewer judgments than this never switch a tier off. */
@@ -26,9 +32,29 @@ export type GuardVerdict =
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
-export function guardVerdict(correct: number, judged: number, rule: GuardRule): GuardVerdict {
+/** The window's judgments by people (review-desk resolutions and feedback), a subset of all. */
+export interface PeopleJudged {
+  judged: number;
+  correct: number;
+}
+
+export function guardVerdict(
+  correct: number,
+  judged: number,
+  rule: GuardRule,
+  people: PeopleJudged = { judged: 0, correct: 0 },
+): GuardVerdict {
   const { low, high } = wilsonInterval(correct, judged);
   const base = { judged, correct, low, high };
+  if (rule.peopleTarget !== undefined && people.judged >= rule.minJudged) {
+    const byPeople = wilsonInterval(people.correct, people.judged);
+    if (byPeople.high < rule.peopleTarget)
+      return {
+        kind: 'trip',
+        ...base,
+        why: `${people.correct} of the last ${people.judged} tickets people judged right (${pct(people.correct / people.judged)}); even the 95% upper bound ${pct(byPeople.high)} is below the target on people's labels ${pct(rule.peopleTarget)}`,
+      };
+  }
   if (judged < rule.minJudged) return { kind: 'wait', ...base };
   if (high < rule.target)
     return {

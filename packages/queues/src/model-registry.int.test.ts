@@ -56,7 +56,7 @@ describe('the model registry in Redis', () => {
     await guardHere.judge({ tier: 'local', judge: 'cheap', category: 'billing', agreed: false, at }, 200);
     await withGuard.promote('local-b', 'retrain', 'better on 120 human labels');
     // The guard judges the new model afresh.
-    expect(await guardHere.window('local')).toEqual({ judged: 0, agreed: 0 });
+    expect(await guardHere.window('local')).toEqual({ judged: 0, agreed: 0, people: { judged: 0, agreed: 0 } });
     // Promoting the champion again changes nothing.
     await withGuard.promote('local-b', 'retrain', 'again');
     const statuses = async () => Object.fromEntries((await registry.list()).map((e) => [e.version, e.status]));
@@ -65,7 +65,7 @@ describe('the model registry in Redis', () => {
 
     await guardHere.judge({ tier: 'local', judge: 'human', category: 'billing', agreed: false, at }, 200);
     expect(await withGuard.rollback('operator', 'escalations doubled')).toBe('local-a');
-    expect(await guardHere.window('local')).toEqual({ judged: 0, agreed: 0 });
+    expect(await guardHere.window('local')).toEqual({ judged: 0, agreed: 0, people: { judged: 0, agreed: 0 } });
     expect(await registry.currentVersion()).toBe('local-a');
     expect(await registry.current()).toEqual({ version: 'local-a', json: file('local-a') });
     expect(await statuses()).toEqual({ 'local-c': 'candidate', 'local-b': 'rejected', 'local-a': 'champion' });

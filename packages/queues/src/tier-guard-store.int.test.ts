@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropPrefix, TEST_REDIS_URL, uniquePrefix } from '@switchboard/testkit';
-import { TierGuardStore } from './tier-guard-store.js';
+import { TierGuardStore, type GuardWindow } from './tier-guard-store.js';
 
 const at = new Date('2026-12-07T10:00:00Z');
 
@@ -21,14 +21,20 @@ describe('the live guard in Redis', () => {
 
   it('keeps only the most recent judgments in a tier window, and every one in the week’s counts', async () => {
     const outcomes = [true, true, false, true, false, false, false];
-    let last = { judged: 0, agreed: 0 };
+    let last: GuardWindow = { judged: 0, agreed: 0, people: { judged: 0, agreed: 0 } };
     for (const agreed of outcomes)
       last = await guard.judge({ tier: 'local', judge: 'cheap', category: 'billing', agreed, at }, 4);
     // The window holds the last four: true, false, false, false.
-    expect(last).toEqual({ judged: 4, agreed: 1 });
-    expect(await guard.window('local')).toEqual({ judged: 4, agreed: 1 });
-    expect(await guard.window('cheap')).toEqual({ judged: 0, agreed: 0 });
-    await guard.judge({ tier: 'local', judge: 'human', category: 'sales', agreed: true, at }, 4);
+    expect(last).toEqual({ judged: 4, agreed: 1, people: { judged: 0, agreed: 0 } });
+    expect(await guard.window('local')).toEqual(last);
+    expect(await guard.window('cheap')).toEqual({ judged: 0, agreed: 0, people: { judged: 0, agreed: 0 } });
+    // People's judgments count in the window and apart: the guard holds them to a target of their own.
+    expect(await guard.judge({ tier: 'local', judge: 'human', category: 'sales', agreed: true, at }, 4)).toEqual({
+      judged: 4,
+      agreed: 1,
+      people: { judged: 1, agreed: 1 },
+    });
+    expect(await guard.window('local')).toEqual({ judged: 4, agreed: 1, people: { judged: 1, agreed: 1 } });
     expect(await guard.weekAgreement('2026-W50')).toEqual({
       'local:cheap:billing': { judged: 7, agreed: 3 },
       'local:human:sales': { judged: 1, agreed: 1 },
@@ -46,7 +52,7 @@ describe('the live guard in Redis', () => {
     expect(await guard.switchLocalOn('retrained', new Date(at.getTime() + 60_000))).toBe(true);
     expect((await guard.localSwitch()).state).toBeNull();
     // Switching on starts the judgment afresh.
-    expect(await guard.window('local')).toEqual({ judged: 0, agreed: 0 });
+    expect(await guard.window('local')).toEqual({ judged: 0, agreed: 0, people: { judged: 0, agreed: 0 } });
 
     expect(await guard.switchLocalOff({ off: true, by: 'guard', since, reason: 'agreement fell' })).toBe(true);
     const events = await guard.events(new Date(at.getTime() - 1), new Date(at.getTime() + 120_000));

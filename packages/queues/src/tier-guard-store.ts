@@ -50,19 +50,31 @@ export type WeekAgreement = Record<string, { judged: number; agreed: number }>;
 const WEEK_TTL_SECONDS = 100 * 24 * 3600;
 const MAX_EVENTS = 500;
 
-// KEYS: window list, week hash. ARGV: 1 or 0, window size, hash field prefix, ttl.
-// Returns {judged, agreed} over the window after this judgment.
+// KEYS: window list, week hash. ARGV: 1 or 0 (h1 or h0 when a person judged), window size, hash field
+// prefix, ttl. Returns {judged, agreed, judged by people, agreed by people} over the window after it.
 const JUDGE = `
 redis.call('LPUSH', KEYS[1], ARGV[1])
 redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[2]) - 1)
 redis.call('HINCRBY', KEYS[2], ARGV[3] .. ':n', 1)
-if ARGV[1] == '1' then redis.call('HINCRBY', KEYS[2], ARGV[3] .. ':agree', 1) end
+local right = ARGV[1] == '1' or ARGV[1] == 'h1'
+if right then redis.call('HINCRBY', KEYS[2], ARGV[3] .. ':agree', 1) end
 redis.call('EXPIRE', KEYS[2], ARGV[4])
 local all = redis.call('LRANGE', KEYS[1], 0, -1)
-local agreed = 0
-for _, v in ipairs(all) do if v == '1' then agreed = agreed + 1 end end
-return {#all, agreed}
+local agreed, people, peopleAgreed = 0, 0, 0
+for _, v in ipairs(all) do
+  if v == '1' or v == 'h1' then agreed = agreed + 1 end
+  if v == 'h1' or v == 'h0' then people = people + 1 end
+  if v == 'h1' then peopleAgreed = peopleAgreed + 1 end
+end
+return {#all, agreed, people, peopleAgreed}
 `;
+
+/** A tier's window: every judgment, and those of people (ground truth) apart. */
+export interface GuardWindow {
+  judged: number;
+  agreed: number;
+  people: { judged: number; agreed: number };
+}
 
 // Clears the local switch only when the live guard set it: a person's choice stays.
 const RESUME = `
@@ -104,19 +116,25 @@ export class TierGuardStore {
     return `${this.prefix}:guard:week:${week}`;
   }
 
-  /** Records one judgment; returns the tier's window (judged, agreed) with it, in one round trip. */
-  async judge(j: Judgment, window: number): Promise<{ judged: number; agreed: number }> {
-    const [judged, agreed] = (await this.judgeScript(
+  /** Records one judgment; returns the tier's window with it, in one round trip. */
+  async judge(j: Judgment, window: number): Promise<GuardWindow> {
+    const mark = `${j.judge === 'human' ? 'h' : ''}${j.agreed ? '1' : '0'}`;
+    const [judged, agreed, people, peopleAgreed] = (await this.judgeScript(
       [this.windowKey(j.tier), this.weekKey(isoWeek(j.at))],
-      [j.agreed ? '1' : '0', window, `${j.tier}:${j.judge}:${j.category}`, WEEK_TTL_SECONDS],
-    )) as [number, number];
-    return { judged, agreed };
+      [mark, window, `${j.tier}:${j.judge}:${j.category}`, WEEK_TTL_SECONDS],
+    )) as [number, number, number, number];
+    return { judged, agreed, people: { judged: people, agreed: peopleAgreed } };
   }
 
   /** The tier's current window without adding to it. */
-  async window(tier: GuardedTier): Promise<{ judged: number; agreed: number }> {
+  async window(tier: GuardedTier): Promise<GuardWindow> {
     const all = await this.redis.lrange(this.windowKey(tier), 0, -1);
-    return { judged: all.length, agreed: all.filter((v) => v === '1').length };
+    const people = all.filter((v) => v.startsWith('h'));
+    return {
+      judged: all.length,
+      agreed: all.filter((v) => v.endsWith('1')).length,
+      people: { judged: people.length, agreed: people.filter((v) => v === 'h1').length },
+    };
   }
 
   /** Starts the tier's judgment afresh (a person switched it back on, or a new model took over). */

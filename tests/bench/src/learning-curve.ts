@@ -148,7 +148,10 @@ const localThreshold = config.local.threshold;
 async function judgeLocal(model: string, category: Category, agreed: boolean, judge: Judge, at: Date): Promise<void> {
   const rule = config.guard.local;
   const window = await fleet.guard.judge({ tier: 'local', judge, category, agreed, at }, rule.window);
-  const verdict = guardVerdict(window.agreed, window.judged, rule);
+  const verdict = guardVerdict(window.agreed, window.judged, rule, {
+    judged: window.people.judged,
+    correct: window.people.agreed,
+  });
   if (verdict.kind === 'trip')
     await fleet.guard.switchLocalOff({
       off: true,
