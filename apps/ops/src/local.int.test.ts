@@ -43,9 +43,12 @@ describe('ops local', () => {
   it('shows the guard’s window, and a person’s off stays until a person switches it on', async () => {
     for (const agreed of [true, true, false])
       await fleet.guard.judge({ tier: 'local', judge: 'cheap', category: 'billing', agreed, at: new Date() }, 200);
+    await fleet.guard.judge({ tier: 'local', judge: 'human', category: 'billing', agreed: false, at: new Date() }, 200);
     const before = await run('status');
     expect(before).toContain('local tier on');
-    expect(before).toMatch(/local: 2\/3 judged tickets agreed \(66\.7%, 95% \d+\.\d%–\d+\.\d%\)/);
+    expect(before).toMatch(
+      /local: 2\/4 judged tickets agreed \(50\.0%, 95% \d+\.\d%–\d+\.\d%\); people judged 1: 0 right \(0\.0%, 95% /,
+    );
     expect(before).toMatch(/local vs cheap\tbilling\t2\/3/);
 
     expect(await run('off', ['--reason', 'new product line'])).toContain('local tier OFF');

@@ -44,8 +44,12 @@ export const localCommands: CommandGroup = {
             continue;
           }
           const { low, high } = wilsonInterval(w.agreed, w.judged);
+          const byPeople = wilsonInterval(w.people.agreed, w.people.judged);
+          const people = w.people.judged
+            ? `; people judged ${w.people.judged}: ${w.people.agreed} right (${pct(w.people.agreed / w.people.judged)}, 95% ${pct(byPeople.low)}–${pct(byPeople.high)})`
+            : '';
           ctx.print(
-            `${tier}: ${w.agreed}/${w.judged} judged tickets agreed (${pct(w.agreed / w.judged)}, 95% ${pct(low)}–${pct(high)})`,
+            `${tier}: ${w.agreed}/${w.judged} judged tickets agreed (${pct(w.agreed / w.judged)}, 95% ${pct(low)}–${pct(high)})${people}`,
           );
         }
         const week = isoWeek(new Date());
