@@ -51,14 +51,15 @@ describe('the live guard on ground truth', () => {
     });
     const config = ClassifierConfig.parse({
       promptPath: 'unused',
-      guard: { cheap: { target: 0.8, window: 50, minJudged: 6 }, cheapFallbackDailyCapUsd: 7 },
+      // The local tier's agreement alone would wait for a full window at 0.6; people's labels are held to 90%.
+      guard: { cheap: { target: 0.8, window: 50, minJudged: 6 }, local: { target: 0.6 }, cheapFallbackDailyCapUsd: 7 },
     });
     guard = startTierGuard(config, {
       ctx: fleet.ctx,
       guard: fleet.guard,
       fallback: fleet.fallback,
       tiers: [],
-      currentModel: (tier) => (tier === 'cheap' ? 'gpt-cheap' : null),
+      currentModel: (tier) => (tier === 'cheap' ? 'gpt-cheap' : 'local-v2'),
       onExhausted: fleet.deadLetter,
     });
   });
@@ -103,39 +104,6 @@ describe('the live guard on ground truth', () => {
     expect(events).toMatchObject([{ tier: 'cheap', action: 'off', by: 'guard' }]);
     await alerts.close();
     await checks.close();
-  });
-});
-
-describe('the live guard on people’s labels for the local tier', () => {
-  let prefix: string;
-  let fleet: FleetContext;
-  let guard: TierGuardService;
-
-  beforeEach(async () => {
-    prefix = uniquePrefix('tguardpeople');
-    fleet = await openFleetContext({
-      redisUrl: TEST_REDIS_URL,
-      prefix,
-      role: 'worker',
-      logger: testLogger(),
-      retentionDays: 1,
-    });
-    // Agreement alone would wait for a full window of 200 at this target; people's labels are held to 90%.
-    const config = ClassifierConfig.parse({ promptPath: 'unused', guard: { local: { target: 0.6 } } });
-    expect(config.guard.local.peopleTarget).toBe(0.9);
-    guard = startTierGuard(config, {
-      ctx: fleet.ctx,
-      guard: fleet.guard,
-      fallback: fleet.fallback,
-      tiers: [],
-      currentModel: (tier) => (tier === 'local' ? 'local-v2' : null),
-      onExhausted: fleet.deadLetter,
-    });
-  });
-  afterEach(async () => {
-    await guard.close();
-    await fleet.close();
-    await dropPrefix(prefix);
   });
 
   it('switches the local tier off when people find it wrong a quarter of the time, long before a full window', async () => {
