@@ -30,7 +30,7 @@ await runService(
       localMetrics.running(model.current().meta.modelVersion);
       model.subscribe((e) => (e.kind === 'loaded' ? localMetrics.running(e.version) : localMetrics.refused()));
     }
-    const fallback = new FallbackView(fleet.fallback, config.fallbackPollMs, logger, undefined, fleet.guard);
+    const fallback = new FallbackView(fleet.fallback, config.fallbackPollMs, logger, { guard: fleet.guard });
     use(
       'classifier worker',
       startClassifier(config, {

@@ -28,14 +28,18 @@ interface Snapshot {
  */
 export class FallbackView {
   private readonly current: () => Promise<Snapshot>;
+  private readonly clock: () => Date;
+  private readonly guard: TierGuardStore | undefined;
 
+  /** `guard`: the live guard's store, whose local-tier switch is followed too; `clock` for tests. */
   constructor(
     private readonly sw: FallbackSwitch,
     pollMs: number,
     private readonly log: Logger,
-    private readonly clock: () => Date = () => new Date(),
-    private readonly guard?: TierGuardStore,
+    opts: { guard?: TierGuardStore; clock?: () => Date } = {},
   ) {
+    this.clock = opts.clock ?? (() => new Date());
+    this.guard = opts.guard;
     this.current = polledRead(
       () => this.read(),
       pollMs,

@@ -67,7 +67,7 @@ export async function startLocalFleet(
     fallbackPollMs: 50,
   });
   const stack = await openClassifierStack({ config: cfg }, { logger });
-  const view = new FallbackView(fleet.fallback, cfg.fallbackPollMs, logger, undefined, fleet.guard);
+  const view = new FallbackView(fleet.fallback, cfg.fallbackPollMs, logger, { guard: fleet.guard });
   const classifier = startClassifier(cfg, {
     ctx: fleet.ctx,
     store: fleet.store,
