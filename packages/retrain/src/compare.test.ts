@@ -90,7 +90,7 @@ describe('champion against challenger', () => {
     expect(vetModel(bad, human, rule).vetted).toBe(false);
   });
 
-  it('states the margin in routed accuracy: a challenger that loses more than it is rejected, one that loses less is not', () => {
+  it('states the margin in routed accuracy, and promotes no sideways move that keeps fewer tickets', () => {
     // Trained on fewer seed tickets: it keeps half as many as `good`, still above the accuracy floor.
     const weak = trainLocalModel(seed.slice(0, 300), { seed: 3 }).model;
     const rule = { threshold: 0.9, target: 0.9 };
@@ -103,10 +103,13 @@ describe('champion against challenger', () => {
     expect(c.why).toMatch(
       /routed accuracy −\d+\.\d\d points, 95% lower bound −\d+\.\d\d ≤ −0\.5: not shown to be no worse/,
     );
-    // The same figures against a margin wider than the bound: within what this desk accepts.
+    // The same figures against a margin wider than the bound: within what this desk accepts, but it
+    // keeps fewer tickets than the champion without being shown better, so it is still not promoted.
     const lenient = compareModels(good, weak, human, { ...rule, marginPoints: Math.ceil(-c.routed.lowerBound) + 1 });
     expect(lenient.lowerBound).toBe(c.lowerBound);
-    expect(lenient.verdict).toBe('not_worse');
+    expect(lenient.challenger.taken).toBeLessThan(lenient.champion.taken);
+    expect(lenient.verdict).toBe('keeps_fewer');
+    expect(lenient.why).toMatch(/no worse, but it keeps fewer tickets without being shown better/);
   });
 
   it('judges probation on every person’s label a model never saw: the slice, and what came in after it was trained', () => {

@@ -22,7 +22,12 @@ export interface Comparison {
   margin: number;
   /** The same gain, bound and margin as points of routed accuracy (see `routedPoints`). */
   routed: { gain: number; lowerBound: number; margin: number };
-  verdict: 'not_worse' | 'worse';
+  /**
+   * `not_worse`: promote. `worse`: not shown within the margin, or below the accuracy floor.
+   * `keeps_fewer`: within the margin, but it keeps fewer tickets than the champion without being shown
+   * better: paid calls would rise for nothing shown.
+   */
+  verdict: 'not_worse' | 'worse' | 'keeps_fewer';
   why: string;
 }
 
@@ -117,6 +122,9 @@ export function compareModels(
   );
   const accurateEnough = chal.accuracy === null || chal.accuracy >= opts.target - slack;
   const notWorse = lowerBound > -margin && accurateEnough;
+  // A sideways move is not a promotion: measured in the learning-curve bench, a challenger keeping 73%
+  // against the champion's 77% at the same accuracy passed the margin, and the live share fell.
+  const worthIt = b.filter((x) => x.taken).length >= a.filter((x) => x.taken).length || lowerBound > 0;
   const against = champion
     ? `champion ${pct(champ.share)} at ${pct(champ.accuracy)}`
     : 'against passing every ticket on';
@@ -129,7 +137,9 @@ export function compareModels(
   const pts = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(2)}`;
   const gainLine = `routed accuracy ${pts(routed.gain)} points, 95% lower bound ${pts(routed.lowerBound)}`;
   const why = notWorse
-    ? `${line}; ${gainLine} > −${marginPoints}`
+    ? worthIt
+      ? `${line}; ${gainLine} > −${marginPoints}`
+      : `${line}; ${gainLine}: no worse, but it keeps fewer tickets without being shown better, so paid calls would rise`
     : !accurateEnough
       ? `${line}; its accuracy is more than ${Math.round(slack * 100)} points below the target ${pct(opts.target)}`
       : `${line}; ${gainLine} ≤ −${marginPoints}: not shown to be no worse`;
@@ -141,7 +151,7 @@ export function compareModels(
     lowerBound,
     margin,
     routed,
-    verdict: notWorse ? 'not_worse' : 'worse',
+    verdict: !notWorse ? 'worse' : worthIt ? 'not_worse' : 'keeps_fewer',
     why,
   };
 }
