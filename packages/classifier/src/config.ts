@@ -38,7 +38,7 @@ export type LocalTierConfig = z.infer<typeof LocalTierConfig>;
 
 /**
  * The local tier promises its own accuracy (95% at the default threshold): when people's labels say
- * it is below 90% (95% upper bound), it is switched off without waiting for a full window of
+ * it is below 90% (99% upper bound), it is switched off without waiting for a full window of
  * agreement with a cheap judge. Measured on BANKING77 replayed in file order, where every week brings
  * intents no model has seen: a model taking 65% of a week at 73% was not caught by agreement alone.
  */
@@ -46,8 +46,6 @@ export const LOCAL_GUARD_PEOPLE_TARGET = 0.9;
 
 const GuardRuleConfig = z.object({
   target: z.number().min(0).max(1).default(0.8),
-  /** Accuracy on people's judgments alone (ground truth), judged apart from the window's agreement. */
-  peopleTarget: z.number().min(0).max(1).optional(),
   window: z.number().int().min(1).default(200),
   minJudged: z.number().int().min(1).default(10),
 });
@@ -62,6 +60,7 @@ export const GuardConfig = z.object({
   /** Share of the tickets the cheap tier routes that the strong tier is also asked. */
   cheapSpotCheckRate: z.number().min(0).max(1).default(0.01),
   local: GuardRuleConfig.extend({
+    /** Accuracy on people's judgments alone (ground truth), judged apart from the window's agreement. */
     peopleTarget: z.number().min(0).max(1).default(LOCAL_GUARD_PEOPLE_TARGET),
   }).prefault({}),
   cheap: GuardRuleConfig.prefault({}),

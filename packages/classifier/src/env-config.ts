@@ -113,7 +113,7 @@ export const guardEnv = envFragment('classifier', 'guard', {
     .meta({ default: 0.8 }),
   LOCAL_GUARD_PEOPLE_TARGET: share()
     .describe(
-      'Accuracy the local tier must keep on people’s labels alone (feedback, review-desk resolutions); below it (95% upper bound) it is switched off.',
+      'Accuracy the local tier must keep on people’s labels alone (feedback, review-desk resolutions); below it (99% upper bound) it is switched off.',
     )
     .meta({ default: LOCAL_GUARD_PEOPLE_TARGET }),
   CHEAP_GUARD_TARGET: share()

@@ -120,10 +120,6 @@ describe('the live guard on ground truth', () => {
     );
     expect(state).toMatchObject({ by: 'guard', model: 'local-v2' });
     expect(state?.reason).toMatch(/tickets people judged right .* below the target on people's labels 90\.0%/);
-    // Well before the agreement window (200) could fill.
-    const w = await fleet.guard.window('local');
-    expect(w.people.judged).toBeLessThan(60);
-    expect(w.people.judged).toBe(w.judged);
     await checks.close();
   });
 

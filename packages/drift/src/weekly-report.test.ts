@@ -44,7 +44,7 @@ describe('weekly report', () => {
       via: 'human' as const,
       escalated: true,
       reasons: [],
-      localDeclined: 'local_probation',
+      localDeclined: 'local_probation' as const,
       critical: false,
       costUsd: 0,
       costByModel: {},

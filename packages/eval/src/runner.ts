@@ -28,7 +28,7 @@ export interface EvalOutcome {
   escalated: boolean;
   reasons: string[];
   /** Why the local tier passed the ticket on without deciding, when it declined (on probation, out of domain). */
-  localDeclined?: string | undefined;
+  localDeclined?: LocalDecline | undefined;
   /** Critical tickets never reach a model, so accuracy figures leave them out. */
   critical: boolean;
   costUsd: number;
@@ -36,7 +36,10 @@ export interface EvalOutcome {
   latencyMs: number;
 }
 
-const LOCAL_DECLINES: ReadonlySet<string> = new Set([NOTE.localProbation, NOTE.localOutOfDomain]);
+const LOCAL_DECLINES = [NOTE.localProbation, NOTE.localOutOfDomain] as const;
+export type LocalDecline = (typeof LOCAL_DECLINES)[number];
+const isLocalDecline = (note: string | undefined): note is LocalDecline =>
+  (LOCAL_DECLINES as readonly (string | undefined)[]).includes(note);
 
 export interface RunOptions {
   /** The options the classifier workers use (classifier's `cascadeOptions`), so eval runs their code. */
@@ -68,7 +71,7 @@ export async function runEval(items: readonly EvalItem[], opts: RunOptions): Pro
       for (const a of record.attempts)
         if (a.model && a.costUsd > 0) costByModel[a.model] = (costByModel[a.model] ?? 0) + a.costUsd;
       const d = record.decision;
-      const localDeclined = record.attempts.find((a) => a.tier === 'local' && LOCAL_DECLINES.has(a.error ?? ''))?.error;
+      const localDeclined = record.attempts.map((a) => (a.tier === 'local' ? a.error : undefined)).find(isLocalDecline);
       return {
         id: item.id,
         language: item.language,

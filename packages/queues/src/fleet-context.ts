@@ -128,7 +128,7 @@ export async function openFleetContext(opts: FleetContextOptions): Promise<Fleet
     pilot: new PilotLedger(redis, opts.prefix, opts.retentionDays * 24 * 3600),
     guard,
     // The guard's local window judged the model being replaced: cleared in the same script.
-    models: new ModelRegistry(redis, opts.prefix, { clearOnChange: [guard.windowKey('local')] }),
+    models: new ModelRegistry(redis, opts.prefix, { clearOnChange: guard.windowKeys('local') }),
     training: new TrainingStore(redis, opts.prefix, opts.training ?? TRAINING_DEFAULTS),
     deadLetter: dlq.write,
     async close() {

@@ -48,7 +48,7 @@ describe('the model registry in Redis', () => {
   it('promotes atomically, rolls back to the previous champion, and says when there is none', async () => {
     const { prefix, registry } = fresh('models-promote');
     const guardHere = new TierGuardStore(redis, prefix);
-    const withGuard = new ModelRegistry(redis, prefix, { clearOnChange: [guardHere.windowKey('local')] });
+    const withGuard = new ModelRegistry(redis, prefix, { clearOnChange: guardHere.windowKeys('local') });
     for (const v of ['local-a', 'local-b', 'local-c']) await withGuard.add(v, file(v), info);
     await expect(withGuard.rollback('operator', 'nothing yet')).rejects.toThrow(/no previous champion/);
     await withGuard.promote('local-a', 'file', 'shipped');

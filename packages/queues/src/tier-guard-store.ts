@@ -50,23 +50,29 @@ export type WeekAgreement = Record<string, { judged: number; agreed: number }>;
 const WEEK_TTL_SECONDS = 100 * 24 * 3600;
 const MAX_EVENTS = 500;
 
-// KEYS: window list, week hash. ARGV: 1 or 0 (h1 or h0 when a person judged), window size, hash field
-// prefix, ttl. Returns {judged, agreed, judged by people, agreed by people} over the window after it.
+// KEYS: window list, week hash, people's window list. ARGV: 1 or 0, window size, hash field prefix,
+// ttl, 1 when a person judged. People's judgments also go in a list of their own: the guard holds
+// them to a target of their own, and a busy desk's spot checks must not push them out of the window.
+// Returns {judged, agreed, judged by people, agreed by people} over the windows after this judgment.
 const JUDGE = `
 redis.call('LPUSH', KEYS[1], ARGV[1])
 redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[2]) - 1)
 redis.call('HINCRBY', KEYS[2], ARGV[3] .. ':n', 1)
-local right = ARGV[1] == '1' or ARGV[1] == 'h1'
-if right then redis.call('HINCRBY', KEYS[2], ARGV[3] .. ':agree', 1) end
+if ARGV[1] == '1' then redis.call('HINCRBY', KEYS[2], ARGV[3] .. ':agree', 1) end
 redis.call('EXPIRE', KEYS[2], ARGV[4])
-local all = redis.call('LRANGE', KEYS[1], 0, -1)
-local agreed, people, peopleAgreed = 0, 0, 0
-for _, v in ipairs(all) do
-  if v == '1' or v == 'h1' then agreed = agreed + 1 end
-  if v == 'h1' or v == 'h0' then people = people + 1 end
-  if v == 'h1' then peopleAgreed = peopleAgreed + 1 end
+if ARGV[5] == '1' then
+  redis.call('LPUSH', KEYS[3], ARGV[1])
+  redis.call('LTRIM', KEYS[3], 0, tonumber(ARGV[2]) - 1)
 end
-return {#all, agreed, people, peopleAgreed}
+local function count(key)
+  local all = redis.call('LRANGE', key, 0, -1)
+  local agreed = 0
+  for _, v in ipairs(all) do if v == '1' then agreed = agreed + 1 end end
+  return #all, agreed
+end
+local judged, agreed = count(KEYS[1])
+local people, peopleAgreed = count(KEYS[3])
+return {judged, agreed, people, peopleAgreed}
 `;
 
 /** A tier's window: every judgment, and those of people (ground truth) apart. */
@@ -101,7 +107,7 @@ export class TierGuardStore {
     private readonly redis: Redis,
     private readonly prefix: string,
   ) {
-    this.judgeScript = luaScript(redis, 'guard_judge', 2, JUDGE);
+    this.judgeScript = luaScript(redis, 'guard_judge_people', 3, JUDGE);
     this.resumeScript = luaScript(redis, 'guard_resume', 1, RESUME);
     this.switchKey = `${prefix}:tier-switch:local`;
     this.eventsKey = `${prefix}:guard:events`;
@@ -112,34 +118,50 @@ export class TierGuardStore {
     return `${this.prefix}:guard:${tier}:window`;
   }
 
+  private peopleKey(tier: GuardedTier): string {
+    return `${this.prefix}:guard:${tier}:people`;
+  }
+
+  /** Every key of a tier's judgment, for a store that clears them in its own script (the model registry). */
+  windowKeys(tier: GuardedTier): string[] {
+    return [this.windowKey(tier), this.peopleKey(tier)];
+  }
+
   private weekKey(week: string): string {
     return `${this.prefix}:guard:week:${week}`;
   }
 
   /** Records one judgment; returns the tier's window with it, in one round trip. */
   async judge(j: Judgment, window: number): Promise<GuardWindow> {
-    const mark = `${j.judge === 'human' ? 'h' : ''}${j.agreed ? '1' : '0'}`;
     const [judged, agreed, people, peopleAgreed] = (await this.judgeScript(
-      [this.windowKey(j.tier), this.weekKey(isoWeek(j.at))],
-      [mark, window, `${j.tier}:${j.judge}:${j.category}`, WEEK_TTL_SECONDS],
+      [this.windowKey(j.tier), this.weekKey(isoWeek(j.at)), this.peopleKey(j.tier)],
+      [
+        j.agreed ? '1' : '0',
+        window,
+        `${j.tier}:${j.judge}:${j.category}`,
+        WEEK_TTL_SECONDS,
+        j.judge === 'human' ? '1' : '0',
+      ],
     )) as [number, number, number, number];
     return { judged, agreed, people: { judged: people, agreed: peopleAgreed } };
   }
 
   /** The tier's current window without adding to it. */
   async window(tier: GuardedTier): Promise<GuardWindow> {
-    const all = await this.redis.lrange(this.windowKey(tier), 0, -1);
-    const people = all.filter((v) => v.startsWith('h'));
+    const [all, people] = await Promise.all([
+      this.redis.lrange(this.windowKey(tier), 0, -1),
+      this.redis.lrange(this.peopleKey(tier), 0, -1),
+    ]);
     return {
       judged: all.length,
-      agreed: all.filter((v) => v.endsWith('1')).length,
-      people: { judged: people.length, agreed: people.filter((v) => v === 'h1').length },
+      agreed: all.filter((v) => v === '1').length,
+      people: { judged: people.length, agreed: people.filter((v) => v === '1').length },
     };
   }
 
   /** Starts the tier's judgment afresh (a person switched it back on, or a new model took over). */
   async resetWindow(tier: GuardedTier): Promise<void> {
-    await this.redis.del(this.windowKey(tier));
+    await this.redis.del(...this.windowKeys(tier));
   }
 
   async weekAgreement(week: string): Promise<WeekAgreement> {

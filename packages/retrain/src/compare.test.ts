@@ -122,10 +122,15 @@ describe('champion against challenger', () => {
     ).model;
     const machine: StoredLabel[] = later.map((r) => ({ ...r, ticketId: `m-${r.ticketId}`, source: 'strong' }));
     const critical: StoredLabel = { ...later[0]!, ticketId: 'crit', critical: true };
-    const unseen = unseenPeople([...early, ...later, ...machine, critical], champion, 1000);
+    const unseen = unseenPeople([...early, ...later, ...machine, critical], champion, { max: 1000, share: 0.5 });
     expect(unseen.map((r) => r.ticketId).sort()).toEqual(later.map((r) => r.ticketId).sort());
     expect(unseen[0]?.at).toBe(later.at(-1)?.at);
-    expect(unseenPeople([...early, ...later], champion, 10)).toHaveLength(10);
+    expect(unseenPeople([...early, ...later], champion, { max: 10, share: 0.5 })).toHaveLength(10);
+    // A model file that does not say what it was trained on: the judging slice alone.
+    const unsaid = { ...champion, meta: { ...champion.meta, trainingRowHashes: null } };
+    expect(unseenPeople([...early, ...later], unsaid, { max: 1000, share: 0.5 })).toEqual(
+      [...early, ...later].filter((r) => inJudgingSlice(r, 0.5)).sort((a, b) => b.at.localeCompare(a.at)),
+    );
   });
 
   it('values a ticket taken at exactly the target accuracy at nothing', () => {

@@ -34,13 +34,23 @@ const trainedOn = (model: LocalModel, r: StoredLabel): boolean => {
 /**
  * Every person's label a model has never seen, most recent first: the judging slice, and for a model
  * already serving, every label that came in after it was trained. Probation is judged on these, so a
- * champion's evidence grows with all of the desk's labels, not only the slice's share of them.
+ * champion's evidence grows with all of the desk's labels, not only the slice's share of them. A
+ * model file that does not say what it was trained on (saved before files carried row hashes) is
+ * judged on the slice alone, which no retrain ever trains on.
  */
-export function unseenPeople(rows: readonly StoredLabel[], model: LocalModel, max: number): StoredLabel[] {
+export function unseenPeople(
+  rows: readonly StoredLabel[],
+  model: LocalModel,
+  rule: Pick<HoldBackRule, 'max' | 'share'>,
+): StoredLabel[] {
+  const unseen =
+    model.meta.trainingRowHashes === null
+      ? (r: StoredLabel) => inJudgingSlice(r, rule.share)
+      : (r: StoredLabel) => isPeople(r) && r.critical !== true && !trainedOn(model, r);
   return rows
-    .filter((r) => isPeople(r) && r.critical !== true && !trainedOn(model, r))
+    .filter(unseen)
     .sort((a, b) => b.at.localeCompare(a.at))
-    .slice(0, max);
+    .slice(0, rule.max);
 }
 
 export function holdBack(

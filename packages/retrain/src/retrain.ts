@@ -156,10 +156,11 @@ export async function runRetrain(
     onProbation: { version: string; why: string } | null;
   };
   const judgeProbation = async (m: LocalModel, v: string): Promise<Probation> => {
-    const vetting = vetModel(m, unseenPeople(rows, m, settings.holdBack.max), settings);
-    if (vetting.vetted && (await deps.models.vet(v, 'retrain', vetting.why)))
-      return { vetted: { version: v, why: vetting.why }, onProbation: null };
-    return { vetted: null, onProbation: { version: v, why: vetting.why } };
+    const vetting = vetModel(m, unseenPeople(rows, m, settings.holdBack), settings);
+    if (!vetting.vetted) return { vetted: null, onProbation: { version: v, why: vetting.why } };
+    // Already vetted (a person, or another run, got there first): nothing changed, and it is off probation.
+    const now = await deps.models.vet(v, 'retrain', vetting.why);
+    return { vetted: now ? { version: v, why: vetting.why } : null, onProbation: null };
   };
   const comparison = compareModels(champion, model, held, settings);
   if (!champion || comparison.verdict === 'not_worse') {
