@@ -116,6 +116,13 @@ export const guardEnv = envFragment('classifier', 'guard', {
       'Accuracy the local tier must keep on people’s labels alone (feedback, review-desk resolutions); below it (99% upper bound) it is switched off.',
     )
     .meta({ default: LOCAL_GUARD_PEOPLE_TARGET }),
+  LOCAL_GUARD_PEOPLE_WINDOW: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe('How many of people’s most recent judgments of the local tier LOCAL_GUARD_PEOPLE_TARGET weighs.')
+    .meta({ default: 50 }),
   CHEAP_GUARD_TARGET: share()
     .describe('Agreement the cheap tier must keep with the strong one; below it the cheap tier is switched off.')
     .meta({ default: 0.8 }),
@@ -228,6 +235,7 @@ export function classifierConfigFromEnv(
       local: {
         target: env.LOCAL_GUARD_TARGET,
         peopleTarget: env.LOCAL_GUARD_PEOPLE_TARGET,
+        peopleWindow: env.LOCAL_GUARD_PEOPLE_WINDOW,
         window: env.GUARD_WINDOW,
         minJudged: env.GUARD_MIN_JUDGED,
       },

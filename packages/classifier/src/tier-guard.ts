@@ -125,6 +125,7 @@ export function startTierGuard(config: ClassifierConfig, deps: TierGuardDeps): T
     const window = await deps.guard.judge(
       { tier: checked.tier, judge, category: checked.category, agreed, at: clock() },
       rule.window,
+      'peopleWindow' in rule ? rule.peopleWindow : rule.window,
     );
     deps.metrics?.judged(checked.tier, judge, checked.category, agreed);
     const verdict = guardVerdict(window.agreed, window.judged, rule, {

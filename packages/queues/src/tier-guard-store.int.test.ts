@@ -35,9 +35,13 @@ describe('the live guard in Redis', () => {
       people: { judged: 1, agreed: 1 },
     });
     expect(await guard.window('local')).toEqual({ judged: 4, agreed: 1, people: { judged: 1, agreed: 1 } });
+    // People's window has a size of its own: the most recent of theirs, however many spot checks come.
+    for (const agreed of [false, false])
+      await guard.judge({ tier: 'local', judge: 'human', category: 'sales', agreed, at }, 4, 2);
+    expect(await guard.window('local')).toEqual({ judged: 4, agreed: 1, people: { judged: 2, agreed: 0 } });
     expect(await guard.weekAgreement('2026-W50')).toEqual({
       'local:cheap:billing': { judged: 7, agreed: 3 },
-      'local:human:sales': { judged: 1, agreed: 1 },
+      'local:human:sales': { judged: 3, agreed: 1 },
     });
     expect(await guard.weekAgreement('2026-W49')).toEqual({});
   });

@@ -51,7 +51,7 @@ const WEEK_TTL_SECONDS = 100 * 24 * 3600;
 const MAX_EVENTS = 500;
 
 // KEYS: window list, week hash, people's window list. ARGV: 1 or 0, window size, hash field prefix,
-// ttl, 1 when a person judged. People's judgments also go in a list of their own: the guard holds
+// ttl, 1 when a person judged, people's window size. People's judgments also go in a list of their own: the guard holds
 // them to a target of their own, and a busy desk's spot checks must not push them out of the window.
 // Returns {judged, agreed, judged by people, agreed by people} over the windows after this judgment.
 const JUDGE = `
@@ -62,7 +62,7 @@ if ARGV[1] == '1' then redis.call('HINCRBY', KEYS[2], ARGV[3] .. ':agree', 1) en
 redis.call('EXPIRE', KEYS[2], ARGV[4])
 if ARGV[5] == '1' then
   redis.call('LPUSH', KEYS[3], ARGV[1])
-  redis.call('LTRIM', KEYS[3], 0, tonumber(ARGV[2]) - 1)
+  redis.call('LTRIM', KEYS[3], 0, tonumber(ARGV[6]) - 1)
 end
 local function count(key)
   local all = redis.call('LRANGE', key, 0, -1)
@@ -131,8 +131,11 @@ export class TierGuardStore {
     return `${this.prefix}:guard:week:${week}`;
   }
 
-  /** Records one judgment; returns the tier's window with it, in one round trip. */
-  async judge(j: Judgment, window: number): Promise<GuardWindow> {
+  /**
+   * Records one judgment; returns the tier's window with it, in one round trip. People's judgments
+   * also go in a shorter window of their own (`peopleWindow`), so a sudden fall shows within dozens.
+   */
+  async judge(j: Judgment, window: number, peopleWindow = window): Promise<GuardWindow> {
     const [judged, agreed, people, peopleAgreed] = (await this.judgeScript(
       [this.windowKey(j.tier), this.weekKey(isoWeek(j.at)), this.peopleKey(j.tier)],
       [
@@ -141,6 +144,7 @@ export class TierGuardStore {
         `${j.tier}:${j.judge}:${j.category}`,
         WEEK_TTL_SECONDS,
         j.judge === 'human' ? '1' : '0',
+        peopleWindow,
       ],
     )) as [number, number, number, number];
     return { judged, agreed, people: { judged: people, agreed: peopleAgreed } };

@@ -147,7 +147,11 @@ const localThreshold = config.local.threshold;
 /** The live guard as the classifier runs it (tier-guard.ts): judged, and switched off on a trip. */
 async function judgeLocal(model: string, category: Category, agreed: boolean, judge: Judge, at: Date): Promise<void> {
   const rule = config.guard.local;
-  const window = await fleet.guard.judge({ tier: 'local', judge, category, agreed, at }, rule.window);
+  const window = await fleet.guard.judge(
+    { tier: 'local', judge, category, agreed, at },
+    rule.window,
+    rule.peopleWindow,
+  );
   const verdict = guardVerdict(window.agreed, window.judged, rule, {
     judged: window.people.judged,
     correct: window.people.agreed,
