@@ -182,7 +182,7 @@ export async function runRetrain(
     };
   }
   await deps.models.reject(version, comparison.why);
-  // The champion may still be on probation: the same tickets can end it.
+  // The champion may still be on probation: the labels it has not seen, tonight's too, can end it.
   const { vetted, onProbation }: Probation =
     current && champion && !(await deps.models.isVetted(current.version))
       ? await judgeProbation(champion, current.version)
