@@ -124,7 +124,7 @@ export function compareModels(
   const notWorse = lowerBound > -margin && accurateEnough;
   // A sideways move is not a promotion: measured in the learning-curve bench, a challenger keeping 73%
   // against the champion's 77% at the same accuracy passed the margin, and the live share fell.
-  const worthIt = b.filter((x) => x.taken).length >= a.filter((x) => x.taken).length || lowerBound > 0;
+  const worthIt = chal.taken >= champ.taken || lowerBound > 0;
   const against = champion
     ? `champion ${pct(champ.share)} at ${pct(champ.accuracy)}`
     : 'against passing every ticket on';
