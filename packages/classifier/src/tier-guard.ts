@@ -128,10 +128,7 @@ export function startTierGuard(config: ClassifierConfig, deps: TierGuardDeps): T
       'peopleWindow' in rule ? rule.peopleWindow : rule.window,
     );
     deps.metrics?.judged(checked.tier, judge, checked.category, agreed);
-    const verdict = guardVerdict(window.agreed, window.judged, rule, {
-      judged: window.people.judged,
-      correct: window.people.agreed,
-    });
+    const verdict = guardVerdict(window.agreed, window.judged, rule, window.people);
     log.debug({ tier: checked.tier, judge, agreed, window, verdict: verdict.kind }, 'tier judged');
     if (verdict.kind === 'trip') await trip(checked, verdict.why, log);
   }

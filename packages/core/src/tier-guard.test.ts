@@ -32,15 +32,15 @@ describe('guardVerdict', () => {
     // 60 judgments, 45 agreeing (75%): the window alone waits, as before.
     expect(guardVerdict(45, 60, withPeople).kind).toBe('wait');
     // 22 of them were people's, 15 right (68%): its 99% upper bound is below 90%.
-    const v = guardVerdict(45, 60, withPeople, { judged: 22, correct: 15 });
+    const v = guardVerdict(45, 60, withPeople, { judged: 22, agreed: 15 });
     expect(v).toMatchObject({
       kind: 'trip',
       why: expect.stringMatching(/15 of the last 22 tickets people judged right .* 99% upper bound/) as string,
     });
     // Fewer people's labels than minJudged, or a tier people find right, or no people's target: no trip.
-    expect(guardVerdict(45, 60, withPeople, { judged: 9, correct: 3 }).kind).toBe('wait');
-    expect(guardVerdict(45, 60, withPeople, { judged: 22, correct: 21 }).kind).toBe('wait');
-    expect(guardVerdict(45, 60, { ...withPeople, peopleTarget: undefined }, { judged: 22, correct: 15 }).kind).toBe(
+    expect(guardVerdict(45, 60, withPeople, { judged: 9, agreed: 3 }).kind).toBe('wait');
+    expect(guardVerdict(45, 60, withPeople, { judged: 22, agreed: 21 }).kind).toBe('wait');
+    expect(guardVerdict(45, 60, { ...withPeople, peopleTarget: undefined }, { judged: 22, agreed: 15 }).kind).toBe(
       'wait',
     );
   });

@@ -32,17 +32,17 @@ export type GuardVerdict =
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
-/** The window's judgments by people (review-desk resolutions and feedback), a subset of all. */
+/** People's most recent judgments (review-desk resolutions and feedback), as the guard's store keeps them. */
 export interface PeopleJudged {
   judged: number;
-  correct: number;
+  agreed: number;
 }
 
 export function guardVerdict(
   correct: number,
   judged: number,
   rule: GuardRule,
-  people: PeopleJudged = { judged: 0, correct: 0 },
+  people: PeopleJudged = { judged: 0, agreed: 0 },
 ): GuardVerdict {
   const { low, high } = wilsonInterval(correct, judged);
   const base = { judged, correct, low, high };
@@ -50,12 +50,12 @@ export function guardVerdict(
     // A 99% bound: the rule is asked after every judgment, and at 95% a tier right 95% of the time
     // was switched off once in 50 windows of 200 (simulated); at 99%, once in 250, and a tier right
     // 73% of the time is still off after about 17 people's labels.
-    const byPeople = wilsonInterval(people.correct, people.judged, 2.576);
+    const byPeople = wilsonInterval(people.agreed, people.judged, 2.576);
     if (byPeople.high < rule.peopleTarget)
       return {
         kind: 'trip',
         ...base,
-        why: `${people.correct} of the last ${people.judged} tickets people judged right (${pct(people.correct / people.judged)}); even the 99% upper bound ${pct(byPeople.high)} is below the target on people's labels ${pct(rule.peopleTarget)}`,
+        why: `${people.agreed} of the last ${people.judged} tickets people judged right (${pct(people.agreed / people.judged)}); even the 99% upper bound ${pct(byPeople.high)} is below the target on people's labels ${pct(rule.peopleTarget)}`,
       };
   }
   if (judged < rule.minJudged) return { kind: 'wait', ...base };

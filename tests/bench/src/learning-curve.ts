@@ -152,10 +152,7 @@ async function judgeLocal(model: string, category: Category, agreed: boolean, ju
     rule.window,
     rule.peopleWindow,
   );
-  const verdict = guardVerdict(window.agreed, window.judged, rule, {
-    judged: window.people.judged,
-    correct: window.people.agreed,
-  });
+  const verdict = guardVerdict(window.agreed, window.judged, rule, window.people);
   if (verdict.kind === 'trip')
     await fleet.guard.switchLocalOff({
       off: true,
