@@ -2,6 +2,7 @@ export * from './fake-openai.js';
 export * from './redis.js';
 export * from './logger.js';
 export * from './fake-slack.js';
+export * from './free-port.js';
 export * from './redis-server.js';
 export * from './fake-helpdesk.js';
 export * from './fake-zendesk.js';

@@ -1,16 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
-
-/** A port nothing listens on right now (for a throw-away server or app). */
-export async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const addr = srv.address();
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  if (addr === null || typeof addr === 'string') throw new Error('no port');
-  return addr.port;
-}
 
 /** A Redis of the test's own (no disk unless `args` asks), so killing or configuring it disturbs no other test. */
 export async function startRedisServer(port: number, args: readonly string[] = []): Promise<ChildProcess> {
