@@ -119,6 +119,23 @@ describe('Zendesk write-back', { timeout: 30_000 }, () => {
     expect(rig.zendesk.requests.map((r) => r.status)).toContain(503);
   });
 
+  it("records an update that timed out but landed just before the retry's as written, not as a person's change", async () => {
+    rig = await openWriteBackRig('zd-late', { timeoutMs: 300 });
+    rig.startWorker('zendesk', 1);
+    rig.zendesk.create(107);
+    // The first PUT gets no answer, so the client gives up on it; Zendesk applies it as the retry's PUT
+    // arrives, after the retry read the ticket: the retry's safe update meets our own change, a 409.
+    rig.zendesk.fault({ kind: 'slow', ms: 0 }, { kind: 'held' });
+    rig.zendesk.beforeNextPut(() => rig?.zendesk.releaseHeld());
+    const ticket = rig.ticket('zendesk', 107, null);
+    await rig.finish(ticket, decided(), routedTo('billing_support'));
+    const note = await rig.writeBack(ticket.id);
+    expect(note).toMatchObject({ outcome: 'written' });
+    expect(note.detail).toMatch(/landed after it timed out/);
+    expect(rig.zendesk.requests.filter((r) => r.method === 'PUT').map((r) => r.status)).toEqual([200, 409]);
+    expect(rig.zendesk.tickets.get(107)).toMatchObject({ group_id: 360001, comments: [expect.anything()] });
+  });
+
   it('ends in dead letter after its last attempt and shows the failure on the ticket record', async () => {
     rig = await openWriteBackRig('zd-dlq', { attempts: 3 });
     rig.startWorker('zendesk', 1);

@@ -114,12 +114,21 @@ interface ZendeskTicketJson {
   updated_at: string;
 }
 
+/** This decision's tags (and group, when it sets one) are on the ticket: an attempt of ours wrote it. */
+function carries(ticket: ZendeskTicketJson, plan: WriteBackPlan): boolean {
+  return (
+    plan.tags.every((tag) => ticket.tags.includes(tag)) &&
+    (plan.groupId === undefined || ticket.group_id === plan.groupId)
+  );
+}
+
 /**
  * Zendesk's write-back (Tickets API): GET the ticket; if this decision's tags and group are already
  * on it, an earlier attempt wrote it; if a person changed its group or assignee since ingest, or it is
  * solved, leave it; else one `PUT /api/v2/tickets/{id}` with group, priority, `additional_tags` (the
  * ticket's own tags stay) and a private comment, as a safe update stamped with the `updated_at` just
- * read: an agent's edit in between makes Zendesk answer 409, and their edit wins.
+ * read: an agent's edit in between makes Zendesk answer 409, and their edit wins. A 409 is read again
+ * first, since our own timed-out update landing late also moves `updated_at`.
  */
 export function zendeskWriter(cfg: WriteBackConfig, fetchImpl?: typeof fetch): HelpdeskWriter {
   const call = helpdeskClient({
@@ -133,11 +142,11 @@ export function zendeskWriter(cfg: WriteBackConfig, fetchImpl?: typeof fetch): H
     connector: 'zendesk',
     async apply(upstreamId: string, plan: WriteBackPlan, baseline: Baseline | undefined): Promise<WriteBackResult> {
       const path = `/api/v2/tickets/${upstreamId}`;
-      const { ticket } = await call<{ ticket: ZendeskTicketJson }>({ method: 'GET', path });
-      const onTicket =
-        plan.tags.every((tag) => ticket.tags.includes(tag)) &&
-        (plan.groupId === undefined || ticket.group_id === plan.groupId);
-      if (onTicket) return { outcome: 'written', detail: 'already on the ticket (written by an earlier attempt)' };
+      const read = async (): Promise<ZendeskTicketJson> =>
+        (await call<{ ticket: ZendeskTicketJson }>({ method: 'GET', path })).ticket;
+      const ticket = await read();
+      if (carries(ticket, plan))
+        return { outcome: 'written', detail: 'already on the ticket (written by an earlier attempt)' };
       const changed = personChange(
         {
           groupId: ticket.group_id,
@@ -164,12 +173,18 @@ export function zendeskWriter(cfg: WriteBackConfig, fetchImpl?: typeof fetch): H
           },
         });
       } catch (err) {
-        if (err instanceof ConflictError)
+        if (!(err instanceof ConflictError)) throw err;
+        // The change since our read may be our own: an earlier attempt's update that Zendesk applied
+        // after the client gave up on it. Only a change that is not ours is a person's.
+        if (carries(await read(), plan))
           return {
-            outcome: 'skipped',
-            detail: 'already routed by a person: the ticket changed between our read and our update (409)',
+            outcome: 'written',
+            detail: "already on the ticket: an earlier attempt's update landed after it timed out (409 on this one)",
           };
-        throw err;
+        return {
+          outcome: 'skipped',
+          detail: 'already routed by a person: the ticket changed between our read and our update (409)',
+        };
       }
       return { outcome: 'written', detail: `group ${plan.groupId ?? 'unchanged'}, tags ${plan.tags.join(' ')}` };
     },

@@ -8,7 +8,9 @@ export type Fault =
   /** A bare status, such as 500 or 503 (a helpdesk outage). */
   | { kind: 'status'; status: number }
   /** Answer normally, but only after `ms` (a slow helpdesk; longer than the client's timeout is a timeout). */
-  | { kind: 'slow'; ms: number };
+  | { kind: 'slow'; ms: number }
+  /** Never answered; applied only when `releaseHeld` is called (a write the product applies after the client gave up). */
+  | { kind: 'held' };
 
 export interface HelpdeskRequest {
   method: string;
@@ -25,6 +27,8 @@ export interface FakeHelpdeskControl {
   fault(...faults: Fault[]): void;
   /** Answer every request with 429 (Retry-After: the seconds left) until `untilMs` (epoch ms). */
   rateLimitUntil(untilMs: number): void;
+  /** Applies every request a `held` fault kept back, in arrival order, at once (their answers go nowhere). */
+  releaseHeld(): number;
   /** Every answer waits this long (0: none). */
   latencyMs: number;
   close(): Promise<void>;
@@ -48,6 +52,7 @@ export async function startFakeHelpdesk(opts: {
   const faults: Fault[] = [];
   let limitedUntil = 0;
   const sockets = new Set<Socket>();
+  const held: (() => void)[] = [];
   const control: FakeHelpdeskControl = {
     url: '',
     requests,
@@ -57,6 +62,11 @@ export async function startFakeHelpdesk(opts: {
     },
     rateLimitUntil: (until) => {
       limitedUntil = until;
+    },
+    releaseHeld: () => {
+      const now = held.splice(0);
+      for (const apply of now) apply();
+      return now.length;
     },
     close: () =>
       new Promise<void>((resolve) => {
@@ -83,15 +93,22 @@ export async function startFakeHelpdesk(opts: {
     if (fault?.kind === 'rate-limit')
       return send(429, { error: 'TooManyRequests' }, { 'retry-after': String(fault.retryAfterSeconds) });
     if (fault?.kind === 'status') return send(fault.status, { error: 'fake outage' });
+    const apply = (): void => {
+      let body: unknown;
+      try {
+        body = raw ? (JSON.parse(raw) as unknown) : undefined;
+      } catch {
+        return send(400, { error: 'invalid JSON' });
+      }
+      opts.route({ method, path: url.pathname, query: url.searchParams, body }, send);
+    };
+    if (fault?.kind === 'held') {
+      held.push(apply);
+      return;
+    }
     const wait = (fault?.kind === 'slow' ? fault.ms : 0) + control.latencyMs;
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    let body: unknown;
-    try {
-      body = raw ? (JSON.parse(raw) as unknown) : undefined;
-    } catch {
-      return send(400, { error: 'invalid JSON' });
-    }
-    opts.route({ method, path: url.pathname, query: url.searchParams, body }, send);
+    apply();
   };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];

@@ -44,8 +44,10 @@ export async function startFakeZendesk(auth: { email: string; token: string }): 
       if (method !== 'PUT') return reply(405, { error: 'MethodNotAllowed' });
       const update = (body as { ticket?: Record<string, unknown> } | undefined)?.ticket;
       if (!update) return reply(400, { error: 'InvalidValue', description: 'ticket: required' });
-      hook?.(ticket);
+      // Cleared before it runs: a hook may apply another PUT (a held one), which must not run it again.
+      const before = hook;
       hook = undefined;
+      before?.(ticket);
       if (update.safe_update === true && update.updated_stamp !== ticket.updated_at)
         return reply(409, {
           error: 'UpdateConflict',
