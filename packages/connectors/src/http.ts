@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+
 /**
  * How a helpdesk's answer is classified, once, for both connectors: the write-back worker turns each
  * class into its own BullMQ outcome (hold the queue, back off, give up at once).
@@ -19,7 +21,10 @@ export class TransientError extends Error {
   override name = 'TransientError';
 }
 
-/** Any other 4xx (bad credentials, no such ticket, a refused field): retrying cannot help. */
+/**
+ * Any other 4xx (bad credentials, no such ticket, a refused field), or a success whose body is not the
+ * shape the product documents (a base URL pointing at something else, an API change): retrying cannot help.
+ */
 export class RejectedError extends Error {
   override name = 'RejectedError';
   constructor(
@@ -55,16 +60,23 @@ export interface HelpdeskRequest {
 }
 
 /** A JSON client for one helpdesk: base URL, auth header and a per-request timeout. */
+export interface HelpdeskClient {
+  /** A request whose answer's body is not needed (an update). */
+  send(req: HelpdeskRequest): Promise<void>;
+  /** A request whose answer is read: the body must match `schema`, or the call is rejected with what did not. */
+  read<T>(req: HelpdeskRequest, schema: z.ZodType<T>): Promise<T>;
+}
+
 export function helpdeskClient(opts: {
   product: string;
   baseUrl: string;
   authorization: string;
   timeoutMs: number;
   fetchImpl?: typeof fetch;
-}): <T>(req: HelpdeskRequest) => Promise<T> {
+}): HelpdeskClient {
   const doFetch = opts.fetchImpl ?? fetch;
-  return async <T>(req: HelpdeskRequest): Promise<T> => {
-    const what = `${opts.product} ${req.method} ${req.path}`;
+  const what = (req: HelpdeskRequest): string => `${opts.product} ${req.method} ${req.path}`;
+  const call = async (req: HelpdeskRequest): Promise<{ status: number; text: string }> => {
     let res: Response;
     try {
       res = await doFetch(`${opts.baseUrl}${req.path}`, {
@@ -82,19 +94,36 @@ export function helpdeskClient(opts: {
     } catch (err) {
       const reason =
         err instanceof Error && err.name === 'TimeoutError' ? `no answer within ${opts.timeoutMs} ms` : String(err);
-      throw new TransientError(`${what}: ${reason}`, { cause: err });
+      throw new TransientError(`${what(req)}: ${reason}`, { cause: err });
     }
     const text = await res.text().catch(() => '');
     if (res.status === 429)
-      throw new RateLimitedError(retryAfterMs(res.headers.get('retry-after')), `${what}: 429 rate limited`);
-    if (res.status === 409) throw new ConflictError(`${what}: 409 ${text.slice(0, 200)}`);
-    if (res.status >= 500) throw new TransientError(`${what}: ${res.status} ${text.slice(0, 200)}`);
-    if (res.status >= 400) throw new RejectedError(res.status, `${what}: ${res.status} ${text.slice(0, 200)}`);
-    if (text === '') return undefined as T;
-    try {
-      return JSON.parse(text) as T;
-    } catch {
-      throw new TransientError(`${what}: answered ${res.status} with a body that is not JSON`);
-    }
+      throw new RateLimitedError(retryAfterMs(res.headers.get('retry-after')), `${what(req)}: 429 rate limited`);
+    if (res.status === 409) throw new ConflictError(`${what(req)}: 409 ${text.slice(0, 200)}`);
+    if (res.status >= 500) throw new TransientError(`${what(req)}: ${res.status} ${text.slice(0, 200)}`);
+    if (res.status >= 400) throw new RejectedError(res.status, `${what(req)}: ${res.status} ${text.slice(0, 200)}`);
+    return { status: res.status, text };
+  };
+  return {
+    async send(req) {
+      await call(req);
+    },
+    async read(req, schema) {
+      const { status, text } = await call(req);
+      let json: unknown;
+      try {
+        json = JSON.parse(text) as unknown;
+      } catch {
+        // A proxy's error page in front of the helpdesk, most often: worth another try.
+        throw new TransientError(`${what(req)}: answered ${status} with a body that is not JSON`);
+      }
+      const parsed = schema.safeParse(json);
+      if (!parsed.success)
+        throw new RejectedError(
+          status,
+          `${what(req)}: answered ${status} with a body that is not what ${opts.product} documents (${parsed.error.issues.map((i) => `${i.path.join('.') || 'the body'}: ${i.message}`).join('; ')}); is the base URL right?`,
+        );
+      return parsed.data;
+    },
   };
 }

@@ -105,14 +105,17 @@ export function zammadTicket(payload: ZammadWebhook): UpstreamTicket {
   };
 }
 
-interface ZammadTicketJson {
-  id: number;
-  group_id: number | null;
-  owner_id: number | null;
-  state?: string;
-  state_id?: number;
-  updated_at: string;
-}
+/** The fields of `GET /api/v1/tickets/{id}?expand=true` the write-back reads (Zammad sends many more). */
+const ZammadTicketAnswer = z.object({
+  id: z.number(),
+  group_id: z.number().nullable(),
+  owner_id: z.number().nullable(),
+  state: z.string().optional(),
+  updated_at: z.string(),
+});
+
+/** `GET /api/v1/ticket_articles/by_ticket/{id}`: the ticket's articles, of which the write-back reads the bodies. */
+const ZammadArticlesAnswer = z.array(z.object({ body: z.string().nullish() }));
 
 /**
  * Zammad's write-back (REST API, token auth). Zammad has no conditional update, so the check is a
@@ -123,7 +126,7 @@ interface ZammadTicketJson {
  * a tag twice is harmless). A person's edit between our read and our PUT cannot be detected.
  */
 export function zammadWriter(cfg: WriteBackConfig, fetchImpl?: typeof fetch): HelpdeskWriter {
-  const call = helpdeskClient({
+  const zammad = helpdeskClient({
     product: 'Zammad',
     baseUrl: cfg.baseUrl,
     authorization: cfg.authorization,
@@ -132,16 +135,23 @@ export function zammadWriter(cfg: WriteBackConfig, fetchImpl?: typeof fetch): He
   });
   const addTags = async (id: string, tags: readonly string[]): Promise<void> => {
     for (const tag of tags)
-      await call({ method: 'POST', path: '/api/v1/tags/add', body: { item: tag, object: 'Ticket', o_id: Number(id) } });
+      await zammad.send({
+        method: 'POST',
+        path: '/api/v1/tags/add',
+        body: { item: tag, object: 'Ticket', o_id: Number(id) },
+      });
   };
   return {
     connector: 'zammad',
     async apply(upstreamId: string, plan: WriteBackPlan, baseline: Baseline | undefined): Promise<WriteBackResult> {
-      const ticket = await call<ZammadTicketJson>({ method: 'GET', path: `/api/v1/tickets/${upstreamId}?expand=true` });
-      const articles = await call<{ body?: string | null }[]>({
-        method: 'GET',
-        path: `/api/v1/ticket_articles/by_ticket/${upstreamId}`,
-      });
+      const ticket = await zammad.read(
+        { method: 'GET', path: `/api/v1/tickets/${upstreamId}?expand=true` },
+        ZammadTicketAnswer,
+      );
+      const articles = await zammad.read(
+        { method: 'GET', path: `/api/v1/ticket_articles/by_ticket/${upstreamId}` },
+        ZammadArticlesAnswer,
+      );
       if (articles.some((a) => a.body?.includes(plan.marker))) {
         await addTags(upstreamId, plan.tags);
         return { outcome: 'written', detail: 'already on the ticket (written by an earlier attempt)' };
@@ -152,7 +162,7 @@ export function zammadWriter(cfg: WriteBackConfig, fetchImpl?: typeof fetch): He
         baseline,
       );
       if (changed) return { outcome: 'skipped', detail: `already routed by a person: ${changed}` };
-      await call({
+      await zammad.send({
         method: 'PUT',
         path: `/api/v1/tickets/${upstreamId}`,
         body: {

@@ -136,6 +136,22 @@ describe('Zendesk write-back', { timeout: 30_000 }, () => {
     expect(rig.zendesk.tickets.get(107)).toMatchObject({ group_id: 360001, comments: [expect.anything()] });
   });
 
+  it('gives up at once, saying what it could not read, when the ticket comes back in a shape Zendesk does not document', async () => {
+    rig = await openWriteBackRig('zd-shape');
+    rig.startWorker('zendesk', 1);
+    rig.zendesk.create(108);
+    // A 200 from something that is not the Tickets API (a base URL one path off, a proxy's status page).
+    rig.zendesk.fault({ kind: 'answer', status: 200, body: { tickets: [], count: 0 } });
+    const ticket = rig.ticket('zendesk', 108, null);
+    await rig.finish(ticket, decided(), routedTo('billing_support'));
+    const note = await rig.writeBack(ticket.id);
+    expect(note).toMatchObject({ outcome: 'failed' });
+    expect(note.detail).toMatch(/not what Zendesk documents.*ticket.*is the base URL right\?/);
+    expect(rig.zendesk.requests.map((r) => r.method)).toEqual(['GET']);
+    expect(await rig.deadLetter.getJob(deadLetterId('zendesk-writeback', 't-zendesk-108'))).toBeTruthy();
+    expect(rig.zendesk.tickets.get(108)?.comments).toHaveLength(0);
+  });
+
   it('ends in dead letter after its last attempt and shows the failure on the ticket record', async () => {
     rig = await openWriteBackRig('zd-dlq', { attempts: 3 });
     rig.startWorker('zendesk', 1);

@@ -105,14 +105,18 @@ export function zendeskTicket(payload: ZendeskWebhook): UpstreamTicket {
   };
 }
 
-interface ZendeskTicketJson {
-  id: number;
-  group_id: number | null;
-  assignee_id: number | null;
-  status: string;
-  tags: string[];
-  updated_at: string;
-}
+/** The fields of `GET /api/v2/tickets/{id}` the write-back reads (Zendesk sends many more). */
+const ZendeskTicketAnswer = z.object({
+  ticket: z.object({
+    id: z.number(),
+    group_id: z.number().nullable(),
+    assignee_id: z.number().nullable(),
+    status: z.string(),
+    tags: z.array(z.string()),
+    updated_at: z.string(),
+  }),
+});
+type ZendeskTicketJson = z.infer<typeof ZendeskTicketAnswer>['ticket'];
 
 /** This decision's tags (and group, when it sets one) are on the ticket: an attempt of ours wrote it. */
 function carries(ticket: ZendeskTicketJson, plan: WriteBackPlan): boolean {
@@ -131,7 +135,7 @@ function carries(ticket: ZendeskTicketJson, plan: WriteBackPlan): boolean {
  * first, since our own timed-out update landing late also moves `updated_at`.
  */
 export function zendeskWriter(cfg: WriteBackConfig, fetchImpl?: typeof fetch): HelpdeskWriter {
-  const call = helpdeskClient({
+  const zendesk = helpdeskClient({
     product: 'Zendesk',
     baseUrl: cfg.baseUrl,
     authorization: cfg.authorization,
@@ -143,7 +147,7 @@ export function zendeskWriter(cfg: WriteBackConfig, fetchImpl?: typeof fetch): H
     async apply(upstreamId: string, plan: WriteBackPlan, baseline: Baseline | undefined): Promise<WriteBackResult> {
       const path = `/api/v2/tickets/${upstreamId}`;
       const read = async (): Promise<ZendeskTicketJson> =>
-        (await call<{ ticket: ZendeskTicketJson }>({ method: 'GET', path })).ticket;
+        (await zendesk.read({ method: 'GET', path }, ZendeskTicketAnswer)).ticket;
       const ticket = await read();
       if (carries(ticket, plan))
         return { outcome: 'written', detail: 'already on the ticket (written by an earlier attempt)' };
@@ -158,7 +162,7 @@ export function zendeskWriter(cfg: WriteBackConfig, fetchImpl?: typeof fetch): H
       );
       if (changed) return { outcome: 'skipped', detail: `already routed by a person: ${changed}` };
       try {
-        await call({
+        await zendesk.send({
           method: 'PUT',
           path,
           body: {

@@ -9,6 +9,8 @@ export type Fault =
   | { kind: 'status'; status: number }
   /** Answer normally, but only after `ms` (a slow helpdesk; longer than the client's timeout is a timeout). */
   | { kind: 'slow'; ms: number }
+  /** This status and body instead of the product's own (a proxy, or a base URL that points at something else). */
+  | { kind: 'answer'; status: number; body: unknown }
   /** Never answered; applied only when `releaseHeld` is called (a write the product applies after the client gave up). */
   | { kind: 'held' };
 
@@ -93,6 +95,7 @@ export async function startFakeHelpdesk(opts: {
     if (fault?.kind === 'rate-limit')
       return send(429, { error: 'TooManyRequests' }, { 'retry-after': String(fault.retryAfterSeconds) });
     if (fault?.kind === 'status') return send(fault.status, { error: 'fake outage' });
+    if (fault?.kind === 'answer') return send(fault.status, fault.body);
     const apply = (): void => {
       let body: unknown;
       try {
