@@ -59,7 +59,7 @@ export interface HelpdeskRequest {
   body?: unknown;
 }
 
-/** A JSON client for one helpdesk: base URL, auth header and a per-request timeout. */
+/** A helpdesk's REST API as the write-back uses it; every failure comes out as one of the classes above. */
 export interface HelpdeskClient {
   /** A request whose answer's body is not needed (an update). */
   send(req: HelpdeskRequest): Promise<void>;
@@ -67,6 +67,7 @@ export interface HelpdeskClient {
   read<T>(req: HelpdeskRequest, schema: z.ZodType<T>): Promise<T>;
 }
 
+/** A JSON client for one helpdesk: base URL, auth header and a per-request timeout. */
 export function helpdeskClient(opts: {
   product: string;
   baseUrl: string;
@@ -114,8 +115,12 @@ export function helpdeskClient(opts: {
       try {
         json = JSON.parse(text) as unknown;
       } catch {
-        // A proxy's error page in front of the helpdesk, most often: worth another try.
-        throw new TransientError(`${what(req)}: answered ${status} with a body that is not JSON`);
+        // A success that is not JSON is a login page or another site (proxies' error pages come as 5xx):
+        // another try gets the same page.
+        throw new RejectedError(
+          status,
+          `${what(req)}: answered ${status} with a body that is not JSON; is the base URL right?`,
+        );
       }
       const parsed = schema.safeParse(json);
       if (!parsed.success)

@@ -84,6 +84,37 @@ describe('Zendesk write-back', { timeout: 30_000 }, () => {
     expect(rig.zendesk.tickets.get(104)).toMatchObject({ group_id: null, assignee_id: 77, comments: [] });
   });
 
+  it('tries once more on the new stamp when the 409 came from a change that leaves the routing alone', async () => {
+    rig = await openWriteBackRig('zd-409-reply');
+    rig.startWorker('zendesk');
+    rig.zendesk.create(109);
+    // The requester replies (or an automation runs) between our read and our write: updated_at moves, nothing else.
+    rig.zendesk.beforeNextPut(() => rig?.zendesk.agentEdit(109, {}));
+    const ticket = rig.ticket('zendesk', 109, null);
+    await rig.finish(ticket, decided(), routedTo('billing_support'));
+    expect(await rig.writeBack(ticket.id)).toMatchObject({ outcome: 'written' });
+    expect(rig.zendesk.requests.filter((r) => r.method === 'PUT').map((r) => r.status)).toEqual([409, 200]);
+    expect(rig.zendesk.tickets.get(109)).toMatchObject({ group_id: 360001, comments: [expect.anything()] });
+  });
+
+  it('leaves a ticket that changes under both of its updates alone, without a third', async () => {
+    rig = await openWriteBackRig('zd-409-busy');
+    rig.startWorker('zendesk');
+    rig.zendesk.create(110);
+    const touch = (): void => rig?.zendesk.agentEdit(110, {});
+    rig.zendesk.beforeNextPut(() => {
+      touch();
+      rig?.zendesk.beforeNextPut(touch);
+    });
+    const ticket = rig.ticket('zendesk', 110, null);
+    await rig.finish(ticket, decided(), routedTo('billing_support'));
+    const note = await rig.writeBack(ticket.id);
+    expect(note).toMatchObject({ outcome: 'skipped' });
+    expect(note.detail).toMatch(/twice \(409\)/);
+    expect(rig.zendesk.requests.filter((r) => r.method === 'PUT').map((r) => r.status)).toEqual([409, 409]);
+    expect(rig.zendesk.tickets.get(110)?.comments).toHaveLength(0);
+  });
+
   it('holds every delivery while Zendesk answers 429, then writes every ticket back once', async () => {
     rig = await openWriteBackRig('zd-429');
     const concurrency = 4;
@@ -120,7 +151,7 @@ describe('Zendesk write-back', { timeout: 30_000 }, () => {
   });
 
   it("records an update that timed out but landed just before the retry's as written, not as a person's change", async () => {
-    rig = await openWriteBackRig('zd-late', { timeoutMs: 300 });
+    rig = await openWriteBackRig('zd-late', { timeoutMs: 2_000 });
     rig.startWorker('zendesk', 1);
     rig.zendesk.create(107);
     // The first PUT gets no answer, so the client gives up on it; Zendesk applies it as the retry's PUT

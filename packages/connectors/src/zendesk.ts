@@ -84,6 +84,9 @@ const PRIORITY_TO_ZENDESK: Record<Priority, string> = { low: 'low', medium: 'nor
  */
 export const stripDescriptionHeader = (s: string): string => s.replace(/^-{10,}\s*\n+[^\n]*\n+/, '').trim();
 
+/** A solved or closed ticket is done: nothing is written to it. */
+const isDone = (status: string | undefined): boolean => status === 'solved' || status === 'closed';
+
 export function zendeskTicket(payload: ZendeskWebhook): UpstreamTicket {
   const t = payload.ticket;
   const status = t.status?.toLowerCase();
@@ -99,7 +102,7 @@ export function zendeskTicket(payload: ZendeskWebhook): UpstreamTicket {
     groupId: idOf(t.group_id) ?? undefined,
     assigneeId: idOf(t.assignee_id) ?? undefined,
     priority: t.priority ? PRIORITY_FROM_ZENDESK[t.priority.toLowerCase()] : undefined,
-    closed: status === 'solved' || status === 'closed',
+    closed: isDone(status),
     tags: tags.map((x) => x.toLowerCase()),
     updatedBy: t.updated_by,
   };
@@ -132,7 +135,8 @@ function carries(ticket: ZendeskTicketJson, plan: WriteBackPlan): boolean {
  * solved, leave it; else one `PUT /api/v2/tickets/{id}` with group, priority, `additional_tags` (the
  * ticket's own tags stay) and a private comment, as a safe update stamped with the `updated_at` just
  * read: an agent's edit in between makes Zendesk answer 409, and their edit wins. A 409 is read again
- * first, since our own timed-out update landing late also moves `updated_at`.
+ * first: our own timed-out update landing late moves `updated_at` too (written), and so does a reply or
+ * an automation that leaves the routing alone (the update is tried once more on the new stamp).
  */
 export function zendeskWriter(cfg: WriteBackConfig, fetchImpl?: typeof fetch): HelpdeskWriter {
   const zendesk = helpdeskClient({
@@ -148,49 +152,61 @@ export function zendeskWriter(cfg: WriteBackConfig, fetchImpl?: typeof fetch): H
       const path = `/api/v2/tickets/${upstreamId}`;
       const read = async (): Promise<ZendeskTicketJson> =>
         (await zendesk.read({ method: 'GET', path }, ZendeskTicketAnswer)).ticket;
-      const ticket = await read();
+      const routedBy = (t: ZendeskTicketJson): string | undefined =>
+        personChange(
+          {
+            groupId: t.group_id,
+            assigneeId: t.assignee_id,
+            done: isDone(t.status),
+            status: t.status,
+          },
+          baseline,
+        );
+      let ticket = await read();
       if (carries(ticket, plan))
         return { outcome: 'written', detail: 'already on the ticket (written by an earlier attempt)' };
-      const changed = personChange(
-        {
-          groupId: ticket.group_id,
-          assigneeId: ticket.assignee_id,
-          done: ticket.status === 'solved' || ticket.status === 'closed',
-          status: ticket.status,
-        },
-        baseline,
-      );
-      if (changed) return { outcome: 'skipped', detail: `already routed by a person: ${changed}` };
-      try {
-        await zendesk.send({
-          method: 'PUT',
-          path,
-          body: {
-            ticket: {
-              ...(plan.groupId === undefined ? {} : { group_id: plan.groupId }),
-              ...(plan.priority === undefined ? {} : { priority: PRIORITY_TO_ZENDESK[plan.priority] }),
-              additional_tags: plan.tags,
-              comment: { body: plan.note, public: false },
-              safe_update: true,
-              updated_stamp: ticket.updated_at,
+      for (let put = 1; ; put++) {
+        const changed = routedBy(ticket);
+        if (changed)
+          return {
+            outcome: 'skipped',
+            detail: `already routed by a person: ${changed}${put > 1 ? ' (409 on our update)' : ''}`,
+          };
+        try {
+          await zendesk.send({
+            method: 'PUT',
+            path,
+            body: {
+              ticket: {
+                ...(plan.groupId === undefined ? {} : { group_id: plan.groupId }),
+                ...(plan.priority === undefined ? {} : { priority: PRIORITY_TO_ZENDESK[plan.priority] }),
+                additional_tags: plan.tags,
+                comment: { body: plan.note, public: false },
+                safe_update: true,
+                updated_stamp: ticket.updated_at,
+              },
             },
-          },
-        });
-      } catch (err) {
-        if (!(err instanceof ConflictError)) throw err;
-        // The change since our read may be our own: an earlier attempt's update that Zendesk applied
-        // after the client gave up on it. Only a change that is not ours is a person's.
-        if (carries(await read(), plan))
+          });
+          return { outcome: 'written', detail: `group ${plan.groupId ?? 'unchanged'}, tags ${plan.tags.join(' ')}` };
+        } catch (err) {
+          if (!(err instanceof ConflictError)) throw err;
+        }
+        // A 409: the ticket moved since our read. It may be our own earlier update, applied after the
+        // client gave up on it; or a person routing it (theirs wins); or only a reply or an automation,
+        // which leaves the routing as it was, so the update is tried once more on what is there now.
+        ticket = await read();
+        if (carries(ticket, plan))
           return {
             outcome: 'written',
             detail: "already on the ticket: an earlier attempt's update landed after it timed out (409 on this one)",
           };
-        return {
-          outcome: 'skipped',
-          detail: 'already routed by a person: the ticket changed between our read and our update (409)',
-        };
+        if (put === 2 && routedBy(ticket) === undefined)
+          return {
+            outcome: 'skipped',
+            detail:
+              'left alone: the ticket changed between our read and our update twice (409), someone is working on it',
+          };
       }
-      return { outcome: 'written', detail: `group ${plan.groupId ?? 'unchanged'}, tags ${plan.tags.join(' ')}` };
     },
   };
 }
