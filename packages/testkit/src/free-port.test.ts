@@ -1,14 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { freePort } from './free-port.js';
+import { freePort, portsBelowEphemeral } from './free-port.js';
 
 describe('freePort', () => {
-  it('hands out distinct ports below the ephemeral range that a server can then listen on', async () => {
-    const [low] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/);
+  it('hands out distinct ports, below the ephemeral range where there is one, that a server can then listen on', async () => {
+    const range = portsBelowEphemeral();
     const ports = await Promise.all(Array.from({ length: 20 }, () => freePort()));
     expect(new Set(ports).size).toBe(20);
-    for (const p of ports) expect(p).toBeLessThan(Number(low));
+    if (range) for (const p of ports) expect(p).toBeLessThanOrEqual(range.high);
     const srv = createServer();
     await new Promise<void>((resolve, reject) => {
       srv.once('error', reject);
