@@ -22,7 +22,6 @@ describe('Redis with a password and an ACL user', { timeout: 30_000 }, () => {
       '&*',
       '+@all',
     ]);
-    await new Promise((r) => setTimeout(r, 300));
   });
   afterAll(() => stopRedisServer(redis));
 

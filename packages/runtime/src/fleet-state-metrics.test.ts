@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Registry } from 'prom-client';
 import { exportFleetState, type FleetState } from './fleet-state-metrics.js';
 import { createDriftMetrics } from './drift-metrics.js';
@@ -116,7 +116,10 @@ describe('drift metrics', () => {
     // A person set it after the check: the scrape says so.
     expect(await registry.metrics()).toContain('switchboard_fallback_active 1');
     on = false;
-    await new Promise((r) => setTimeout(r, 1_050));
-    expect(await registry.metrics()).toContain('switchboard_fallback_active 0');
+    // The read is cached for a second between scrapes; a scrape after that sees the switch off.
+    await vi.waitFor(async () => expect(await registry.metrics()).toContain('switchboard_fallback_active 0'), {
+      timeout: 10_000,
+      interval: 100,
+    });
   });
 });

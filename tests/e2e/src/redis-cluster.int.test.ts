@@ -56,7 +56,6 @@ describe('the pipeline on a Redis Cluster of three local masters', () => {
           dir,
         ]),
       );
-    await new Promise((r) => setTimeout(r, 500));
     await run('redis-cli', [
       '--cluster',
       'create',

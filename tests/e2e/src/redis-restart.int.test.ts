@@ -51,7 +51,6 @@ describe('Redis restarts (AOF everysec) while tickets arrive', () => {
     dir = await mkdtemp(join(tmpdir(), 'sb-aof-'));
     port = await freePort();
     redis = await startRedis();
-    await new Promise((r) => setTimeout(r, 300));
     const url = `redis://127.0.0.1:${port}`;
     fake = await startFakeOpenAI((req) => ({ ...scenarioResponder(req), delayMs: 5 }));
     producer = await openFleetContext({ redisUrl: url, prefix, role: 'producer', logger, retentionDays: 8 });
