@@ -26,6 +26,17 @@ import { ClassifierConfig } from './config.js';
 import { startTierGuard, type TierGuardService } from './tier-guard.js';
 import { buildTiers } from './tiers.js';
 
+/** Waits for a switch (the cheap tier's fallback, the local tier's) to be set, and returns what it holds. */
+const switchedOff = <S extends { state: unknown }>(read: () => Promise<S>, tier: string): Promise<S> =>
+  waitFor(
+    async () => {
+      const s = await read();
+      return s.state ? s : undefined;
+    },
+    15_000,
+    `${tier} to be switched off`,
+  );
+
 const truth = (i: number, model: string, agreed: boolean, tier: 'cheap' | 'local' = 'cheap'): TierCheckJob => ({
   kind: 'ground_truth',
   ticketId: `gt-${i}`,
@@ -82,14 +93,7 @@ describe('the live guard on ground truth', () => {
     expect((await fleet.fallback.get()).state).toBeNull();
 
     for (let i = 0; i < 12; i++) await checks.add(`truth-bad-${i}`, truth(200 + i, 'gpt-cheap', false));
-    const { state } = await waitFor(
-      async () => {
-        const s = await fleet.fallback.get();
-        return s.state ? s : undefined;
-      },
-      10_000,
-      'the cheap tier to be switched off',
-    );
+    const { state } = await switchedOff(() => fleet.fallback.get(), 'the cheap tier');
     expect(state).toMatchObject({ by: 'guard', dailyCapUsd: 7 });
     expect(state?.reason).toMatch(/95% upper bound .* is below the target 80\.0%/);
     const week = Object.values(await fleet.guard.weekAgreement(isoWeek(new Date()))).at(0);
@@ -110,14 +114,7 @@ describe('the live guard on ground truth', () => {
     const checks = openQueue(tierChecksQueue, fleet.ctx);
     // A model meeting topics it never learned: 3 of every 4 right by people's labels.
     for (let i = 0; i < 60; i++) await checks.add(`truth-${i}`, truth(i, 'local-v2', i % 4 !== 0, 'local'));
-    const { state } = await waitFor(
-      async () => {
-        const s = await fleet.guard.localSwitch();
-        return s.state ? s : undefined;
-      },
-      15_000,
-      'the local tier to be switched off',
-    );
+    const { state } = await switchedOff(() => fleet.guard.localSwitch(), 'the local tier');
     expect(state).toMatchObject({ by: 'guard', model: 'local-v2' });
     expect(state?.reason).toMatch(/tickets people judged right .* below the target on people's labels 90\.0%/);
     await checks.close();

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { connect } from 'node:net';
+import { waitFor } from './redis.js';
 
 /** Whether something accepts a TCP connection on the port now. */
 function accepts(port: number): Promise<boolean> {
@@ -42,19 +43,21 @@ export async function startRedisServer(
       throw err as Error;
     }),
   ]);
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null)
-      throw new Error(
-        `redis-server on port ${port} exited (${child.exitCode ?? child.signalCode}) before listening:\n${log}`,
-      );
-    if (await accepts(port)) return child;
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`redis-server on port ${port} was not listening after ${timeoutMs} ms:\n${log}`);
-    }
-    await new Promise((r) => setTimeout(r, 25));
+  try {
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null || child.signalCode !== null)
+          throw new Error(`exited (${child.exitCode ?? child.signalCode}) before listening`);
+        return (await accepts(port)) ? true : undefined;
+      },
+      timeoutMs,
+      'it to listen',
+    );
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw new Error(`redis-server on port ${port}: ${(err as Error).message}\n${log}`, { cause: err });
   }
+  return child;
 }
 
 export async function stopRedisServer(child: ChildProcess | undefined): Promise<void> {
